@@ -1,0 +1,22 @@
+# Two commands: `make` installs what is missing and builds into build/; `make test` runs every test.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: all bootstrap build test bench clean
+all: build
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+build: bootstrap
+	$(VENV)/bin/wattcad build --out build
+
+test: bootstrap
+	$(PY) -m pytest -q
+
+bench: bootstrap
+	$(PY) benchmarks/footprint_sweep.py
+
+# build/ holds only disposable products; boards kept in the repository are never under it.
+clean:
+	rm -rf build

@@ -1,0 +1,288 @@
+"""Package specifications: every dimension as min/nominal/max with its source, validated on load.
+
+A spec file is YAML. Each dimension is either a number (exact), `{nom, tol}` or `{min, nom, max}`,
+optionally with `source` and `unconfirmed: true`. Errors name the file, the key and the value.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from wattcad.errors import InputError
+
+SPEC_DIR = Path(__file__).resolve().parent / "specs"
+
+KINDS = ("no_lead", "chip", "pin_grid", "pin_list")
+# Dimensions every spec of a kind must give (all millimetres).
+REQUIRED_DIMS = {
+    "no_lead": ("body_x", "body_y", "pitch", "terminal_length", "terminal_width", "height"),
+    "chip": ("body_length", "body_width", "terminal_length", "height"),
+    "pin_grid": ("body_x", "body_y", "pitch_x", "pitch_y", "height"),
+    "pin_list": ("body_x", "body_y", "height"),
+}
+REQUIRED_COUNTS = {
+    "no_lead": ("pins_x", "pins_y"),
+    "chip": (),
+    "pin_grid": ("rows", "columns"),
+    "pin_list": (),
+}
+
+
+@dataclass(frozen=True)
+class Dim:
+    """One dimension in millimetres."""
+
+    min: float
+    nom: float
+    max: float
+    source: str = ""
+    unconfirmed: bool = False
+
+    @property
+    def tol(self) -> float:
+        """The full tolerance range (max - min), IPC's C."""
+        return self.max - self.min
+
+
+@dataclass(frozen=True)
+class ListedPin:
+    number: str
+    x_mm: float
+    y_mm: float
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    name: str
+    kind: str
+    title: str
+    path: Path
+    source: str
+    dims: dict[str, Dim]
+    counts: dict[str, int]
+    aliases: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+    footprint: str = ""  # library footprint the project uses for it ("Lib:Name"), or "generated"
+    mount: str = "smd"
+    ep_unconfirmed: bool = False
+    pins: tuple[ListedPin, ...] = ()
+    position_tolerance_mm: float = 0.1
+    options: dict = field(default_factory=dict)
+
+    def dim(self, key: str) -> Dim:
+        return self.dims[key]
+
+    def has(self, key: str) -> bool:
+        return key in self.dims
+
+    @property
+    def pin_count(self) -> int:
+        if self.kind == "no_lead":
+            return 2 * (self.counts["pins_x"] + self.counts["pins_y"])
+        if self.kind == "chip":
+            return 2
+        if self.kind == "pin_grid":
+            return self.counts["rows"] * self.counts["columns"]
+        return len(self.pins)
+
+
+def _number(path, key, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InputError(path, key, "must be a number in millimetres", value)
+    return float(value)
+
+
+def parse_dim(path, key: str, raw) -> Dim:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        v = _number(path, key, raw)
+        dim = Dim(v, v, v)
+    elif isinstance(raw, dict):
+        unknown = set(raw) - {"min", "nom", "max", "tol", "source", "unconfirmed"}
+        if unknown:
+            raise InputError(path, f"{key}.{sorted(unknown)[0]}", "unknown field", raw[sorted(unknown)[0]])
+        if "nom" in raw:
+            nom = _number(path, f"{key}.nom", raw["nom"])
+        elif "min" in raw and "max" in raw:
+            nom = (_number(path, f"{key}.min", raw["min"]) + _number(path, f"{key}.max", raw["max"])) / 2
+        else:
+            raise InputError(path, key, "needs 'nom' or both 'min' and 'max'", raw)
+        tol = _number(path, f"{key}.tol", raw["tol"]) if "tol" in raw else 0.0
+        lo = _number(path, f"{key}.min", raw["min"]) if "min" in raw else nom - tol
+        hi = _number(path, f"{key}.max", raw["max"]) if "max" in raw else nom + tol
+        if lo > hi:
+            raise InputError(path, f"{key}.min", f"min {lo} is greater than max {hi}", lo)
+        if not lo <= nom <= hi:
+            raise InputError(path, f"{key}.nom", f"nominal outside [{lo}, {hi}]", nom)
+        unconfirmed = raw.get("unconfirmed", False)
+        if not isinstance(unconfirmed, bool):
+            raise InputError(path, f"{key}.unconfirmed", "must be true or false", unconfirmed)
+        dim = Dim(lo, nom, hi, str(raw.get("source", "")), unconfirmed)
+    else:
+        raise InputError(path, key, "must be a number or a {min, nom, max} mapping", raw)
+    if dim.min < 0:
+        raise InputError(path, key, "a size cannot be negative", dim.min)
+    return dim
+
+
+def _count(path, key, raw) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise InputError(path, key, "must be a whole number >= 0", raw)
+    return raw
+
+
+def spec_from_mapping(data, path) -> PackageSpec:
+    if not isinstance(data, dict):
+        raise InputError(path, None, "a package spec must be a YAML mapping", type(data).__name__)
+    for key in ("name", "kind", "source", "dimensions"):
+        if key not in data:
+            raise InputError(path, key, "missing required key")
+    kind = data["kind"]
+    if kind not in KINDS:
+        raise InputError(path, "kind", f"must be one of {', '.join(KINDS)}", kind)
+    raw_dims = data["dimensions"]
+    if not isinstance(raw_dims, dict):
+        raise InputError(path, "dimensions", "must be a mapping", raw_dims)
+    counts = {}
+    for key in REQUIRED_COUNTS[kind]:
+        if key not in raw_dims:
+            raise InputError(path, f"dimensions.{key}", "missing required key")
+        counts[key] = _count(path, f"dimensions.{key}", raw_dims[key])
+    dims = {}
+    for key, raw in raw_dims.items():
+        if key in counts:
+            continue
+        dims[key] = parse_dim(path, f"dimensions.{key}", raw)
+    for key in REQUIRED_DIMS[kind]:
+        if key not in dims:
+            raise InputError(path, f"dimensions.{key}", "missing required key")
+    mount = data.get("mount", "smd")
+    if mount not in ("smd", "tht"):
+        raise InputError(path, "mount", "must be smd or tht", mount)
+    pins: list[ListedPin] = []
+    if kind == "pin_list":
+        raw_pins = data.get("pins")
+        if not isinstance(raw_pins, list) or not raw_pins:
+            raise InputError(path, "pins", "a pin_list spec needs a non-empty list of {number, x, y}", raw_pins)
+        seen = set()
+        for i, p in enumerate(raw_pins):
+            if not isinstance(p, dict) or not {"number", "x", "y"} <= set(p):
+                raise InputError(path, f"pins[{i}]", "needs number, x and y", p)
+            number = str(p["number"])
+            if number in seen:
+                raise InputError(path, f"pins[{i}].number", "duplicate pin number", number)
+            seen.add(number)
+            pins.append(ListedPin(number, _number(path, f"pins[{i}].x", p["x"]),
+                                  _number(path, f"pins[{i}].y", p["y"])))
+    spec = PackageSpec(
+        name=str(data["name"]), kind=kind, title=str(data.get("title", data["name"])), path=Path(path),
+        source=str(data["source"]), dims=dims, counts=counts,
+        aliases=tuple(str(a).lower() for a in data.get("aliases", ())),
+        parts=tuple(str(p) for p in data.get("parts", ())), footprint=str(data.get("footprint", "")),
+        mount=mount, pins=tuple(pins),
+        position_tolerance_mm=_number(path, "position_tolerance_mm", data.get("position_tolerance_mm", 0.1)),
+        options=dict(data.get("options", {}) or {}),
+    )
+    _check_fit(spec)
+    return spec
+
+
+def _check_fit(spec: PackageSpec) -> None:
+    """Reject geometry that cannot exist: pins that do not fit the body, an EP wider than the body."""
+    path = spec.path
+    if spec.kind == "no_lead":
+        for count_key, body_key in (("pins_x", "body_x"), ("pins_y", "body_y")):
+            n = spec.counts[count_key]
+            if n < 1:
+                raise InputError(path, f"dimensions.{count_key}", "a no-lead package needs pins on every side", n)
+            span = (n - 1) * spec.dims["pitch"].nom + spec.dims["terminal_width"].max
+            if span > spec.dims[body_key].min:
+                raise InputError(path, f"dimensions.{count_key}",
+                                 f"{n} pins at pitch {spec.dims['pitch'].nom} mm span {span:.2f} mm, "
+                                 f"more than the {spec.dims[body_key].min} mm body", n)
+            if 2 * spec.dims["terminal_length"].max >= spec.dims[body_key].min:
+                raise InputError(path, "dimensions.terminal_length", "terminals longer than half the body",
+                                 spec.dims["terminal_length"].max)
+        for ep_key, body_key in (("ep_x", "body_x"), ("ep_y", "body_y")):
+            if ep_key in spec.dims and spec.dims[ep_key].max >= spec.dims[body_key].min:
+                raise InputError(path, f"dimensions.{ep_key}", "exposed pad larger than the body",
+                                 spec.dims[ep_key].max)
+    elif spec.kind == "chip":
+        if 2 * spec.dims["terminal_length"].max >= spec.dims["body_length"].min:
+            raise InputError(path, "dimensions.terminal_length", "terminals overlap in the middle of the body",
+                             spec.dims["terminal_length"].max)
+    elif spec.kind == "pin_grid":
+        for count_key, pitch_key, body_key in (("columns", "pitch_x", "body_x"), ("rows", "pitch_y", "body_y")):
+            n = spec.counts[count_key]
+            if n < 1:
+                raise InputError(path, f"dimensions.{count_key}", "needs at least one", n)
+            if (n - 1) * spec.dims[pitch_key].nom > spec.dims[body_key].max:
+                raise InputError(path, f"dimensions.{count_key}",
+                                 f"{n} pins at {spec.dims[pitch_key].nom} mm do not fit the "
+                                 f"{spec.dims[body_key].max} mm body", n)
+        if spec.mount == "tht" and "lead_diameter" not in spec.dims:
+            raise InputError(path, "dimensions.lead_diameter", "a through-hole spec needs the lead diameter")
+
+
+def load_spec(path: str | Path) -> PackageSpec:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, None, "spec file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, None, f"cannot read spec file: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(path, None, f"not valid YAML: {exc}") from None
+    return spec_from_mapping(data, path)
+
+
+@lru_cache(maxsize=None)
+def builtin_specs() -> tuple[PackageSpec, ...]:
+    return tuple(load_spec(p) for p in sorted(SPEC_DIR.glob("*.yaml")))
+
+
+def find_spec(name_or_path: str) -> PackageSpec:
+    """A spec by file path, by name or by alias (`ade7816`), case-insensitive."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
+        return load_spec(candidate)
+    key = name_or_path.lower()
+    for spec in builtin_specs():
+        if key == spec.name.lower() or key in spec.aliases or key in (p.lower() for p in spec.parts):
+            return spec
+    known = ", ".join(s.name for s in builtin_specs())
+    raise InputError(None, "--package", f"unknown package spec; known: {known}", name_or_path)
+
+
+def spec_for_part(value: str, footprint_name: str = "") -> PackageSpec | None:
+    """The spec for a board part, matched by its value (part number) or its footprint name."""
+    value_l = value.lower()
+    fp_l = footprint_name.lower().split(":")[-1]
+    for spec in builtin_specs():
+        if any(value_l == p.lower() or value_l.startswith(p.lower()) for p in spec.parts):
+            return spec
+    if not fp_l:
+        return None
+    for spec in builtin_specs():
+        if fp_l in footprint_names_of(spec):
+            return spec
+    return None
+
+
+def footprint_names_of(spec: PackageSpec) -> set[str]:
+    """Lower-case footprint names known to carry this package: its library footprint, the ones its
+    data lists, and the generated one."""
+    names = {n.lower() for n in spec.options.get("footprint_names", ())}
+    if spec.footprint and spec.footprint != "generated":
+        names.add(spec.footprint.lower().split(":")[-1])
+    if spec.kind in ("no_lead", "chip"):
+        from .generate import footprint_name  # generate imports this module
+
+        names.add(footprint_name(spec).lower())
+    return names

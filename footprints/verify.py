@@ -1,0 +1,649 @@
+"""Footprint verifier: a footprint's geometry against its package spec, against the dimensions in
+its own name, and against rules that hold whatever the spec says. Pure: no host application."""
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wattcad.errors import InputError
+
+from . import landpattern as lp
+from . import sexpr
+from .landpattern import Density
+from .model import Footprint, Pad, footprint_from_node, read_kicad_mod
+from .names import NameDims, is_no_lead_name, parse_name
+from .spec import PackageSpec, spec_for_part
+
+PITCH_TOL_MM = 0.01
+ROW_SPAN_TOL_MM = 0.15
+POSITION_TOL_MM = 0.05
+NAME_TOL_MM = 0.02
+EPS = 1e-6
+
+
+@dataclass
+class Finding:
+    severity: str  # error | warning
+    check: str
+    message: str
+
+
+@dataclass
+class Report:
+    subject: str  # file path, or the board path
+    footprint: str
+    reference: str = ""
+    value: str = ""
+    spec_name: str = ""
+    spec_title: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    read_error: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.read_error:
+            return "error"
+        if any(f.severity == "error" for f in self.findings):
+            return "fail"
+        if any(f.severity == "warning" for f in self.findings):
+            return "warn"
+        return "pass" if self.checks else "unchecked"
+
+    @property
+    def label(self) -> str:
+        if self.reference:
+            part = ", ".join(v for v in (self.value, self.spec_title) if v)
+            return f"{self.reference} ({part})" if part else self.reference
+        return Path(self.subject).name if self.subject else self.footprint
+
+    def summary(self) -> str:
+        if self.read_error:
+            return f"{self.subject}: {self.read_error}"
+        errors = list(dict.fromkeys(f.message for f in self.findings if f.severity == "error"))
+        warnings = list(dict.fromkeys(f.message for f in self.findings if f.severity == "warning"))
+        if errors:
+            return f"{self.label}: footprint {self.footprint} " + "; ".join(errors)
+        if warnings:
+            return f"{self.label}: footprint {self.footprint} passes, with warnings: " + "; ".join(warnings)
+        if not self.checks:
+            return f"{self.label}: footprint {self.footprint}: no package spec and no dimensions in its name; not checked"
+        if self.spec_title:
+            return f"{self.label}: footprint {self.footprint} matches {self.spec_title}"
+        if any(c.startswith("name:") for c in self.checks):
+            return f"{self.label}: footprint {self.footprint} matches the dimensions in its name"
+        return f"{self.label}: footprint {self.footprint}: no package spec; general rules pass"
+
+    def to_json(self) -> dict:
+        return {"subject": self.subject, "footprint": self.footprint, "reference": self.reference,
+                "value": self.value, "spec": self.spec_name, "status": self.status,
+                "checks": self.checks, "read_error": self.read_error,
+                "findings": [f.__dict__ for f in self.findings], "summary": self.summary()}
+
+    def add(self, severity: str, check: str, message: str) -> None:
+        self.findings.append(Finding(severity, check, message))
+
+    def ran(self, check: str) -> None:
+        if check not in self.checks:
+            self.checks.append(check)
+
+
+# ------------------------------------------------------------------------------ geometry helpers
+def _gap(a: tuple, b: tuple) -> float:
+    """Copper distance between two boxes; negative when they overlap with area."""
+    dx = max(b[0] - a[2], a[0] - b[2])
+    dy = max(b[1] - a[3], a[1] - b[3])
+    if dx < 0 and dy < 0:
+        return max(dx, dy)
+    return math.hypot(max(dx, 0.0), max(dy, 0.0))
+
+
+def _inside(inner: tuple, outer: tuple, tol: float = EPS) -> bool:
+    return (inner[0] >= outer[0] - tol and inner[1] >= outer[1] - tol
+            and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
+
+
+def _num_key(number: str):
+    return (0, int(number), "") if number.isdigit() else (1, 0, number)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.2f}"
+
+
+@dataclass
+class NoLeadGeometry:
+    leads: list[Pad]
+    ep_pads: list[Pad]
+    centre: tuple[float, float]
+    sides: dict[str, list[Pad]]
+
+    def side_pitches(self) -> list[float]:
+        diffs = []
+        for side, pads in self.sides.items():
+            coord = (lambda p: p.y_mm) if side in ("left", "right") else (lambda p: p.x_mm)
+            vals = sorted(coord(p) for p in pads)
+            diffs += [b - a for a, b in zip(vals, vals[1:])]
+        return diffs
+
+    def row_span(self, axis: str) -> float | None:
+        a, b = ("left", "right") if axis == "x" else ("top", "bottom")
+        if not self.sides.get(a) or not self.sides.get(b):
+            return None
+        get = (lambda p: p.x_mm) if axis == "x" else (lambda p: p.y_mm)
+        return statistics.fmean(get(p) for p in self.sides[b]) - statistics.fmean(get(p) for p in self.sides[a])
+
+    def toe_heel(self, axis: str) -> tuple[float, float] | None:
+        """Outermost and innermost lead-pad edge distances from the centre along an axis."""
+        names = ("left", "right") if axis == "x" else ("top", "bottom")
+        pads = [p for n in names for p in self.sides.get(n, [])]
+        if not pads:
+            return None
+        i = 0 if axis == "x" else 1
+        c = self.centre[i]
+        outer = max(max(abs(p.bbox()[i] - c), abs(p.bbox()[i + 2] - c)) for p in pads)
+        inner = min(min(abs(p.bbox()[i] - c), abs(p.bbox()[i + 2] - c)) for p in pads)
+        return outer, inner
+
+    def lead_width(self) -> float:
+        widths = [p.size_y_mm if side in ("left", "right") else p.size_x_mm
+                  for side, pads in self.sides.items() for p in pads]
+        return statistics.median(widths) if widths else 0.0
+
+    def perimeter(self) -> list[Pad]:
+        return (sorted(self.sides.get("left", []), key=lambda p: p.y_mm)
+                + sorted(self.sides.get("bottom", []), key=lambda p: p.x_mm)
+                + sorted(self.sides.get("right", []), key=lambda p: -p.y_mm)
+                + sorted(self.sides.get("top", []), key=lambda p: -p.x_mm))
+
+    def ep_bbox(self) -> tuple | None:
+        smd = [p for p in self.ep_pads if p.kind == "smd" and "F" in p.copper_sides] or self.ep_pads
+        if not smd:
+            return None
+        boxes = [p.bbox() for p in smd]
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def no_lead_geometry(fp: Footprint, lead_count: int | None = None) -> NoLeadGeometry | None:
+    """Split copper pads into lead pads and exposed-pad copper, and lead pads into sides.
+    Exposed pads are the pads much larger than a typical pad, plus (given the package's lead count)
+    any pad numbered beyond it; several pads with one lead number count as one, the largest."""
+    pads = [p for p in fp.copper_pads() if p.number != ""]
+    if len(pads) < 2:
+        return None
+    areas = sorted(p.size_x_mm * p.size_y_mm for p in pads if p.kind == "smd")
+    if not areas:
+        return None
+    typical = statistics.median(areas)
+    ep_numbers = {p.number for p in pads if p.kind == "smd" and p.size_x_mm * p.size_y_mm > 3 * typical}
+    if lead_count is not None:
+        ep_numbers |= {p.number for p in pads if p.number.isdigit() and int(p.number) > lead_count}
+    by_number: dict[str, Pad] = {}
+    for p in pads:
+        if p.number in ep_numbers or p.kind != "smd":
+            continue
+        if p.number not in by_number or p.size_x_mm * p.size_y_mm > by_number[p.number].size_x_mm * by_number[p.number].size_y_mm:
+            by_number[p.number] = p
+    leads = list(by_number.values())
+    ep_pads = [p for p in pads if p.number in ep_numbers]
+    if not leads:
+        return None
+    boxes = [p.bbox() for p in leads]
+    cx = (min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2
+    cy = (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2
+    half_x = max(abs(p.x_mm - cx) for p in leads) or 1.0
+    half_y = max(abs(p.y_mm - cy) for p in leads) or 1.0
+    sides: dict[str, list[Pad]] = {"left": [], "bottom": [], "right": [], "top": []}
+    for p in leads:
+        dx, dy = p.x_mm - cx, p.y_mm - cy
+        if abs(p.size_x_mm - p.size_y_mm) > 1e-3:
+            horizontal = p.size_x_mm > p.size_y_mm
+        else:
+            horizontal = abs(dx) / half_x >= abs(dy) / half_y
+        if horizontal:
+            sides["right" if dx > 0 else "left"].append(p)
+        else:
+            sides["bottom" if dy > 0 else "top"].append(p)
+    return NoLeadGeometry(leads, ep_pads, (cx, cy), sides)
+
+
+# ------------------------------------------------------------------------------ universal rules
+def check_universal(fp: Footprint, report: Report, geo: NoLeadGeometry | None = None) -> None:
+    rules = lp.rules()
+    copper = [p for p in fp.copper_pads() if p.number != "" or p.kind != "smd"]
+    report.ran("no overlapping pads")
+    boxes = [(p, p.bbox()) for p in copper]
+    overlaps = []
+    for i, (a, ba) in enumerate(boxes):
+        for b, bb in boxes[i + 1:]:
+            if a.number != b.number and a.copper_sides & b.copper_sides and _gap(ba, bb) < -EPS:
+                overlaps.append(f"{a.number}/{b.number}")
+    if overlaps:
+        report.add("error", "no overlapping pads", f"pads {', '.join(overlaps[:6])} overlap")
+    if geo is not None and geo.ep_pads:
+        report.ran("exposed pad clearance")
+        need = rules["ep_to_lead_clearance_mm"]
+        worst = min(((_gap(l.bbox(), e.bbox()), l.number) for l in geo.leads for e in geo.ep_pads
+                     if l.copper_sides & e.copper_sides), default=None)
+        if worst is not None and worst[0] < need - EPS:
+            report.add("error", "exposed pad clearance",
+                       f"pad {worst[1]} is {_fmt(worst[0])} mm from the exposed pad, needs at least {_fmt(need)} mm of copper clearance")
+    report.ran("pads inside courtyard")
+    crt = fp.layer_bbox(".CrtYd")
+    if crt is None:
+        report.add("warning", "pads inside courtyard", "no courtyard drawn")
+    else:
+        out = [p.number or "(unnumbered)" for p in copper if not _inside(p.bbox(), crt)]
+        if out:
+            report.add("error", "pads inside courtyard", f"pads {', '.join(out[:6])} stick out of the courtyard")
+
+
+# ------------------------------------------------------------------------------ name checks
+def check_name(fp: Footprint, report: Report, dims: NameDims, geo: NoLeadGeometry | None) -> None:
+    """The dimensions in the name against the geometry."""
+    if geo is None:
+        report.add("error", "name", f"name says {dims.pins} pins but no no-lead pad rows were found")
+        return
+    report.ran("name: pin count")
+    numbers = {p.number for p in geo.leads}
+    if len(numbers) != dims.pins:
+        report.add("error", "name: pin count", f"name says {dims.pins} pins, footprint has {len(numbers)} lead pads")
+    report.ran("name: pitch")
+    diffs = [d for d in geo.side_pitches() if d > PITCH_TOL_MM]
+    if diffs:
+        pitch = min(diffs)
+        if abs(pitch - dims.pitch_mm) > NAME_TOL_MM / 4:
+            report.add("error", "name: pitch", f"name says pitch {dims.pitch_mm} mm, pads are {pitch:.3f} mm apart")
+    report.ran("name: body")
+    for axis, body in (("x", dims.body_x_mm), ("y", dims.body_y_mm)):
+        th = geo.toe_heel(axis)
+        if th is None:
+            continue
+        outer, inner = th
+        # Lands straddle the body edge: the toe reaches near it, the heel stays inside it.
+        if outer < body / 2 - 0.35 or inner > body / 2 or outer > body / 2 + 1.0:
+            report.add("error", "name: body",
+                       f"name says body {dims.body_x_mm}x{dims.body_y_mm} mm, but pads along {axis} span "
+                       f"{_fmt(2 * inner)}-{_fmt(2 * outer)} mm, which do not straddle a {body} mm body edge")
+    fab = fp.layer_bbox(".Fab")
+    if fab is not None:
+        fx, fy = fab[2] - fab[0], fab[3] - fab[1]
+        if abs(fx - dims.body_x_mm) > NAME_TOL_MM + 0.1 or abs(fy - dims.body_y_mm) > NAME_TOL_MM + 0.1:
+            report.add("warning", "name: body", f"fab outline is {fx:.2f}x{fy:.2f} mm, name says {dims.body_x_mm}x{dims.body_y_mm} mm")
+    if dims.ep_x_mm is not None:
+        report.ran("name: exposed pad")
+        box = geo.ep_bbox()
+        if box is None:
+            report.add("error", "name: exposed pad", f"name says EP {dims.ep_x_mm}x{dims.ep_y_mm} mm, footprint has no exposed pad")
+        else:
+            ex, ey = box[2] - box[0], box[3] - box[1]
+            if abs(ex - dims.ep_x_mm) > NAME_TOL_MM or abs(ey - dims.ep_y_mm) > NAME_TOL_MM:
+                report.add("error", "name: exposed pad",
+                           f"name says EP {dims.ep_x_mm}x{dims.ep_y_mm} mm, exposed pad copper is {ex:.3f}x{ey:.3f} mm")
+
+
+# ------------------------------------------------------------------------------ spec checks
+def _severity(*dims_unconfirmed: bool) -> str:
+    return "warning" if any(dims_unconfirmed) else "error"
+
+
+def check_no_lead(fp: Footprint, spec: PackageSpec, report: Report, geo: NoLeadGeometry | None) -> None:
+    if geo is None:
+        report.add("error", "pad count", f"has no pad rows, package needs {spec.pin_count} pads")
+        return
+    report.ran("pad count")
+    lead_numbers = sorted({p.number for p in geo.leads}, key=_num_key)
+    expected = [str(i) for i in range(1, spec.pin_count + 1)]
+    if len(geo.leads) != spec.pin_count:
+        report.add("error", "pad count", f"has {len(geo.leads)} lead pads, package needs {spec.pin_count}")
+    elif lead_numbers != expected:
+        report.add("error", "pad count", f"lead pads are numbered {lead_numbers[0]}..{lead_numbers[-1]}, package needs 1..{spec.pin_count}")
+    # Pitch.
+    report.ran("pitch")
+    pitch_need = spec.dim("pitch").nom
+    diffs = geo.side_pitches()
+    if diffs:
+        pitch = statistics.median(diffs)
+        if any(abs(d - pitch_need) > PITCH_TOL_MM for d in diffs):
+            report.add("error", "pitch", f"has pitch {_fmt(pitch)} mm, package needs {_fmt(pitch_need)} mm")
+    # Rows per side.
+    want = {"left": spec.counts["pins_y"], "right": spec.counts["pins_y"],
+            "top": spec.counts["pins_x"], "bottom": spec.counts["pins_x"]}
+    got = {k: len(v) for k, v in geo.sides.items()}
+    if got != want and len(geo.leads) == spec.pin_count:
+        report.add("error", "pad count", "pads per side " + "/".join(str(got[k]) for k in ("left", "bottom", "right", "top"))
+                   + ", package needs " + "/".join(str(want[k]) for k in ("left", "bottom", "right", "top")) + " (left/bottom/right/top)")
+    # Numbering: counter-clockwise from the top of the left row.
+    report.ran("numbering")
+    order = [p.number for p in geo.perimeter()]
+    if order and len(order) == spec.pin_count and order != expected and lead_numbers == expected:
+        first = order.index("1") if "1" in order else -1
+        if first != 0:
+            report.add("error", "numbering", "pin 1 is not the top pad of the left row (KiCad/IPC convention)")
+        else:
+            report.add("error", "numbering", "pads are not numbered counter-clockwise from pin 1")
+    # Row spans and land sizes against IPC-7351B.
+    report.ran("pad-row span")
+    report.ran("pad size")
+    rows = {d: lp.no_lead_rows(spec, d) for d in Density}
+    t, w = spec.dim("terminal_length"), spec.dim("terminal_width")
+    lead_unconf = t.unconfirmed and False  # lead dimensions are checked strictly (issue: CP-40 family)
+    for axis, body_key, i in (("x", "body_x", 0), ("y", "body_y", 1)):
+        body = spec.dim(body_key)
+        span = geo.row_span(axis)
+        th = geo.toe_heel(axis)
+        if span is None or th is None:
+            continue
+        nominal = rows[Density.NOMINAL][i]
+        heel_need = nominal.heel_mm
+        if spec.has("ep_x"):
+            heel_need = lp.heel_for_ep_clearance(heel_need, spec.dim("ep_x" if axis == "x" else "ep_y").nom / 2)
+        need_span = nominal.toe_mm + heel_need
+        if abs(span - need_span) > ROW_SPAN_TOL_MM:
+            report.add(_severity(lead_unconf), "pad-row span",
+                       f"pad rows {_fmt(span)} mm apart, package needs {_fmt(need_span)} mm")
+            continue
+        outer, inner = th
+        toe_lo, toe_hi = body.max / 2, rows[Density.MOST][i].toe_mm + 0.05
+        s_max_half = (body.min - 2 * t.max + math.sqrt(body.tol ** 2 + 2 * t.tol ** 2)) / 2
+        if not toe_lo - EPS <= outer <= toe_hi + EPS:
+            report.add("error", "pad size", f"pad toes reach {_fmt(outer)} mm from the centre along {axis}, "
+                       f"IPC-7351B needs {_fmt(toe_lo)}-{_fmt(toe_hi)} mm")
+        if inner > s_max_half + 0.01:
+            report.add("error", "pad size", f"pad heels start {_fmt(inner)} mm from the centre along {axis}: the lands "
+                       f"miss the inner end of the terminals (up to {_fmt(s_max_half)} mm)")
+        if inner < rows[Density.MOST][i].heel_mm - 0.05 - EPS:
+            report.add("error", "pad size", f"pad heels reach in to {_fmt(inner)} mm from the centre along {axis}, "
+                       f"IPC-7351B lands stop at {_fmt(rows[Density.MOST][i].heel_mm)} mm")
+    width = geo.lead_width()
+    w_lo, w_hi = w.min, rows[Density.MOST][0].x_mm + 0.05
+    if not w_lo - EPS <= width <= w_hi + EPS:
+        report.add("error", "pad size", f"pads are {_fmt(width)} mm wide, IPC-7351B needs {_fmt(w_lo)}-{_fmt(w_hi)} mm")
+    # Exposed pad.
+    if spec.has("ep_x"):
+        report.ran("exposed pad")
+        ex_d, ey_d = spec.dim("ep_x"), spec.dim("ep_y")
+        sev = _severity(ex_d.unconfirmed, ey_d.unconfirmed)
+        box = geo.ep_bbox()
+        if box is None:
+            report.add(sev, "exposed pad", f"has no exposed pad, package has a {_fmt(ex_d.nom)}x{_fmt(ey_d.nom)} mm one")
+        else:
+            ex, ey = box[2] - box[0], box[3] - box[1]
+            lo_x, hi_x, lo_y, hi_y = ex_d.min - 0.3, ex_d.max + 0.1, ey_d.min - 0.3, ey_d.max + 0.1
+            if not (lo_x - EPS <= ex <= hi_x + EPS and lo_y - EPS <= ey <= hi_y + EPS):
+                note = " (ADE7816 exposed-pad size unconfirmed)" if sev == "warning" else ""
+                report.add(sev, "exposed pad", f"exposed pad {ex:.2f}x{ey:.2f} mm, package needs "
+                           f"{_fmt(lo_x)}-{_fmt(hi_x)} x {_fmt(lo_y)}-{_fmt(hi_y)} mm{note}")
+            ecx, ecy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+            if math.hypot(ecx - geo.centre[0], ecy - geo.centre[1]) > POSITION_TOL_MM:
+                report.add("error", "exposed pad", f"exposed pad centre is off the package centre by "
+                           f"{math.hypot(ecx - geo.centre[0], ecy - geo.centre[1]):.2f} mm")
+    elif geo.ep_pads:
+        report.add("error", "exposed pad", "has an exposed pad, the package has none")
+    # Pin 1 where the package has it.
+    report.ran("pin-1 position")
+    p1 = next((p for p in geo.leads if p.number == "1"), None)
+    if p1 is not None and not any(f.check in ("pitch", "pad-row span", "numbering") for f in report.findings):
+        span = geo.row_span("x")
+        want_x = geo.centre[0] - span / 2 if span else p1.x_mm
+        want_y = geo.centre[1] - (spec.counts["pins_y"] - 1) / 2 * pitch_need
+        if math.hypot(p1.x_mm - want_x, p1.y_mm - want_y) > POSITION_TOL_MM:
+            report.add("error", "pin-1 position", f"pin 1 is at ({_fmt(p1.x_mm)}, {_fmt(p1.y_mm)}), package needs "
+                       f"({_fmt(want_x)}, {_fmt(want_y)})")
+    _check_body_and_courtyard(fp, report, spec.dim("body_x").nom, spec.dim("body_y").nom,
+                              spec.dim("body_x").max, spec.dim("body_y").max, geo.centre)
+    dims = parse_name(fp.name)
+    if dims is not None and is_no_lead_name(fp.name):
+        report.ran("name against spec")
+        problems = []
+        if dims.pins != spec.pin_count:
+            problems.append(f"{dims.pins} pins")
+        if abs(dims.body_x_mm - spec.dim("body_x").nom) > 0.05 or abs(dims.body_y_mm - spec.dim("body_y").nom) > 0.05:
+            problems.append(f"a {dims.body_x_mm}x{dims.body_y_mm} mm body")
+        if abs(dims.pitch_mm - pitch_need) > 0.005:
+            problems.append(f"pitch {dims.pitch_mm} mm")
+        if problems:
+            report.add("error", "name against spec", f"is named for {', '.join(problems)}; {spec.title} is "
+                       f"{spec.pin_count} pins, {_fmt(spec.dim('body_x').nom)}x{_fmt(spec.dim('body_y').nom)} mm, pitch {_fmt(pitch_need)} mm")
+
+
+def _check_body_and_courtyard(fp, report, body_x, body_y, body_x_max, body_y_max, centre) -> None:
+    report.ran("body size")
+    fab = fp.layer_bbox(".Fab")
+    if fab is None:
+        report.add("warning", "body size", "no fab-layer body outline to compare with the package body")
+    else:
+        fx, fy = fab[2] - fab[0], fab[3] - fab[1]
+        if abs(fx - body_x) > 0.1 + EPS or abs(fy - body_y) > 0.1 + EPS:
+            report.add("error", "body size", f"fab outline is {fx:.2f}x{fy:.2f} mm, package body is {_fmt(body_x)}x{_fmt(body_y)} mm")
+    report.ran("courtyard encloses pads and body")
+    crt = fp.layer_bbox(".CrtYd")
+    if crt is not None:
+        body_box = (centre[0] - body_x_max / 2, centre[1] - body_y_max / 2, centre[0] + body_x_max / 2, centre[1] + body_y_max / 2)
+        if not _inside(body_box, crt, 0.005):
+            report.add("error", "courtyard encloses pads and body",
+                       f"courtyard {crt[2] - crt[0]:.2f}x{crt[3] - crt[1]:.2f} mm does not enclose the "
+                       f"{_fmt(body_x_max)}x{_fmt(body_y_max)} mm body")
+
+
+def check_chip(fp: Footprint, spec: PackageSpec, report: Report) -> None:
+    pads = sorted([p for p in fp.copper_pads() if p.number != ""], key=lambda p: _num_key(p.number))
+    report.ran("pad count")
+    if len(pads) != 2 or {p.number for p in pads} != {"1", "2"}:
+        report.add("error", "pad count", f"has pads {', '.join(p.number for p in pads) or 'none'}, a chip needs 1 and 2")
+        return
+    a, b = pads
+    horizontal = abs(b.x_mm - a.x_mm) >= abs(b.y_mm - a.y_mm)
+    i = 0 if horizontal else 1
+    centre = ((a.x_mm + b.x_mm) / 2, (a.y_mm + b.y_mm) / 2)
+    outer = max(abs(v - centre[i]) for p in pads for v in (p.bbox()[i], p.bbox()[i + 2]))
+    inner = min(abs(v - centre[i]) for p in pads for v in (p.bbox()[i], p.bbox()[i + 2]))
+    width = statistics.fmean(p.size_y_mm if horizontal else p.size_x_mm for p in pads)
+    rows = {d: lp.chip_row(spec, d) for d in Density}
+    L, T, W = spec.dim("body_length"), spec.dim("terminal_length"), spec.dim("body_width")
+    report.ran("pad-row span")
+    span = 2 * abs(b.x_mm - a.x_mm if horizontal else b.y_mm - a.y_mm) / 2
+    need = 2 * rows[Density.NOMINAL].centre_mm
+    if abs(span - need) > max(ROW_SPAN_TOL_MM, 0.15 * need):
+        report.add("error", "pad-row span", f"pads {_fmt(span)} mm apart, package needs {_fmt(need)} mm")
+    report.ran("pad size")
+    toe_lo, toe_hi = L.max / 2, rows[Density.MOST].toe_mm + 0.05
+    s_max_half = (L.min - 2 * T.max + math.sqrt(L.tol ** 2 + 2 * T.tol ** 2)) / 2
+    if not toe_lo - EPS <= outer <= toe_hi + EPS:
+        report.add("error", "pad size", f"pad toes reach {_fmt(outer)} mm from the centre, IPC-7351B needs {_fmt(toe_lo)}-{_fmt(toe_hi)} mm")
+    if inner > s_max_half + 0.01:
+        report.add("error", "pad size", f"pad heels start {_fmt(inner)} mm from the centre: the lands miss the terminals (up to {_fmt(s_max_half)} mm)")
+    w_lo, w_hi = rows[Density.LEAST].x_mm - 0.15, rows[Density.MOST].x_mm + 0.1
+    if not w_lo - EPS <= width <= w_hi + EPS:
+        report.add("error", "pad size", f"pads are {_fmt(width)} mm wide, IPC-7351B needs {_fmt(w_lo)}-{_fmt(w_hi)} mm")
+    bx, by = (L.nom, W.nom) if horizontal else (W.nom, L.nom)
+    bxm, bym = (L.max, W.max) if horizontal else (W.max, L.max)
+    _check_body_and_courtyard(fp, report, bx, by, bxm, bym, centre)
+
+
+def _cluster(values: list[float], tol: float = 0.02) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def check_pin_grid(fp: Footprint, spec: PackageSpec, report: Report) -> None:
+    pads = [p for p in fp.copper_pads() if p.number != ""]
+    report.ran("pad count")
+    if len({p.number for p in pads}) != spec.pin_count:
+        report.add("error", "pad count", f"has {len({p.number for p in pads})} pads, package needs {spec.pin_count}")
+        return
+    xs, ys = _cluster([p.x_mm for p in pads]), _cluster([p.y_mm for p in pads])
+    rows, cols = spec.counts["rows"], spec.counts["columns"]
+    px, py = spec.dim("pitch_x"), spec.dim("pitch_y")
+    if (len(xs), len(ys)) == (cols, rows):
+        pitch_pairs = ((xs, px, "x"), (ys, py, "y"))
+    elif (len(xs), len(ys)) == (rows, cols):
+        pitch_pairs = ((xs, py, "y"), (ys, px, "x"))
+    else:
+        report.add("error", "pad count", f"pads form a {len(xs)}x{len(ys)} grid, package is {cols}x{rows}")
+        return
+    report.ran("pitch")
+    for coords, pitch, name in pitch_pairs:
+        for a, b in zip(coords, coords[1:]):
+            if not pitch.min - 0.005 <= b - a <= pitch.max + 0.005:
+                report.add("error", "pitch", f"has pitch {_fmt(b - a)} mm, package needs {_fmt(pitch.nom)} mm ({name})")
+                break
+    report.ran("pin-1 position")
+    p1 = next((p for p in pads if p.number == "1"), None)
+    if p1 is None or not (min(abs(p1.x_mm - xs[0]), abs(p1.x_mm - xs[-1])) < 0.02 and min(abs(p1.y_mm - ys[0]), abs(p1.y_mm - ys[-1])) < 0.02):
+        report.add("error", "pin-1 position", "pin 1 is not at a corner of the pin grid")
+    if spec.mount == "tht":
+        _check_drills(pads, spec, report)
+
+
+def _check_drills(pads: list[Pad], spec: PackageSpec, report: Report) -> None:
+    report.ran("drill")
+    lead = spec.dims.get("lead_diameter") or spec.dims.get("lead_thickness")
+    if lead is None:
+        return
+    lo, hi = lead.max + 0.05, lead.max + 0.7
+    for p in pads:
+        if p.drill_mm is None:
+            report.add("error", "drill", f"pad {p.number} has no drill, the part is through-hole")
+            return
+        if not lo - EPS <= p.drill_mm <= hi + EPS:
+            report.add("error", "drill", f"pad {p.number} drill {_fmt(p.drill_mm)} mm, lead needs {_fmt(lo)}-{_fmt(hi)} mm")
+            return
+
+
+def check_pin_list(fp: Footprint, spec: PackageSpec, report: Report) -> None:
+    pads = {p.number: p for p in fp.copper_pads() if p.number != ""}
+    report.ran("pad count")
+    want = {p.number for p in spec.pins}
+    if set(pads) != want:
+        report.add("error", "pad count", f"has pads {', '.join(sorted(pads, key=_num_key)) or 'none'}, "
+                   f"package needs {', '.join(sorted(want, key=_num_key))}")
+        return
+    report.ran("pin positions")
+    ref = spec.pins[0]
+    best = None
+    for quarter in range(4):
+        a = math.radians(90 * quarter)
+        c, s = round(math.cos(a)), round(math.sin(a))
+        worst = 0.0
+        for pin in spec.pins:
+            dx, dy = pin.x_mm - ref.x_mm, pin.y_mm - ref.y_mm
+            rx, ry = dx * c + dy * s, -dx * s + dy * c
+            got = pads[pin.number]
+            gx, gy = got.x_mm - pads[ref.number].x_mm, got.y_mm - pads[ref.number].y_mm
+            worst = max(worst, math.hypot(gx - rx, gy - ry))
+        best = worst if best is None else min(best, worst)
+    if best > spec.position_tolerance_mm + EPS:
+        report.add("error", "pin positions", f"pads are up to {_fmt(best)} mm from the package's pin positions "
+                   f"(tolerance {_fmt(spec.position_tolerance_mm)} mm)")
+    if spec.mount == "tht":
+        _check_drills(list(pads.values()), spec, report)
+
+
+def verify_footprint(fp: Footprint, spec: PackageSpec | None = None, subject: str = "") -> Report:
+    report = Report(subject=subject or fp.source, footprint=fp.name, reference=fp.reference if subject.endswith(".kicad_pcb") else "",
+                    value=fp.value if subject.endswith(".kicad_pcb") else "")
+    if spec is not None and spec.kind == "no_lead":
+        lead_count = spec.pin_count
+    else:
+        dims = parse_name(fp.name)
+        lead_count = dims.pins if dims is not None else None
+    geo = no_lead_geometry(fp, lead_count)
+    no_lead = (spec is not None and spec.kind == "no_lead") or (spec is None and is_no_lead_name(fp.name))
+    check_universal(fp, report, geo if no_lead else None)
+    if spec is not None:
+        report.spec_name, report.spec_title = spec.name, spec.title
+        {"no_lead": lambda: check_no_lead(fp, spec, report, geo),
+         "chip": lambda: check_chip(fp, spec, report),
+         "pin_grid": lambda: check_pin_grid(fp, spec, report),
+         "pin_list": lambda: check_pin_list(fp, spec, report)}[spec.kind]()
+    elif no_lead:
+        check_name(fp, report, parse_name(fp.name), geo)
+    return report
+
+
+# ------------------------------------------------------------------------------ inputs
+def board_footprints(path: Path) -> list[Footprint]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = sexpr.parse(text)
+    except (OSError, UnicodeDecodeError, sexpr.SexprError) as exc:
+        raise InputError(path, None, f"cannot read board: {exc}") from None
+    if not root or root[0] != "kicad_pcb":
+        raise InputError(path, None, "not a KiCad board (no top-level 'kicad_pcb')", root[0] if root else "")
+    out = []
+    for node in sexpr.children(root, "footprint"):
+        at = sexpr.child(node, "at")
+        rot = float(at[3]) if at is not None and len(at) > 3 else 0.0
+        fp = footprint_from_node(node, str(path), board_rotation_deg=rot)
+        if fp.layer == "B.Cu":
+            # Flipped footprints are stored mirrored; mirror back so pin order reads as on the top.
+            for p in fp.pads:
+                p.y_mm = -p.y_mm
+                p.rotation_deg = (-p.rotation_deg) % 360
+            for g in fp.graphics:
+                g.points = [(x, -y) for x, y in g.points]
+        out.append(fp)
+    return out
+
+
+def verify_paths(paths: list[str | Path], spec: PackageSpec | None = None) -> list[Report]:
+    """Verify every footprint found under PATHS; a file that cannot be read gets an error report
+    of its own and the rest are still checked."""
+    reports: list[Report] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(path.glob("*.kicad_mod"))
+            if not files:
+                reports.append(Report(subject=str(path), footprint="", read_error="no .kicad_mod files in this folder"))
+            for f in files:
+                reports.append(_verify_file(f, spec))
+        elif path.suffix == ".kicad_pcb":
+            try:
+                fps = board_footprints(path)
+            except InputError as exc:
+                reports.append(Report(subject=str(path), footprint="", read_error=str(exc).split(": ", 1)[-1]))
+                continue
+            for fp in sorted(fps, key=lambda f: _ref_key(f.reference)):
+                part_spec = spec if spec is not None else spec_for_part(fp.value, fp.name)
+                reports.append(verify_footprint(fp, part_spec, subject=str(path)))
+        elif not path.exists():
+            reports.append(Report(subject=str(path), footprint="", read_error="no such file or folder"))
+        else:
+            reports.append(_verify_file(path, spec))
+    return reports
+
+
+def _ref_key(ref: str):
+    letters = "".join(ch for ch in ref if not ch.isdigit())
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    return letters, int(digits) if digits else 0
+
+
+def _verify_file(path: Path, spec: PackageSpec | None) -> Report:
+    try:
+        fp = read_kicad_mod(path)
+    except InputError as exc:
+        return Report(subject=str(path), footprint=path.stem, read_error=str(exc).split(": ", 1)[-1])
+    return verify_footprint(fp, spec if spec is not None else spec_for_part("", fp.name), subject=str(path))
+
+
+def format_table(reports: list[Report]) -> str:
+    rows = [("status", "part", "footprint", "spec", "findings")]
+    for r in reports:
+        findings = "; ".join(f"{f.severity}: {f.message}" for f in r.findings) or r.read_error or ("ok" if r.checks else "not checked")
+        rows.append((r.status.upper(), r.reference or Path(r.subject).name, r.footprint, r.spec_name or "-", findings))
+    widths = [min(max(len(row[i]) for row in rows), 48) for i in range(4)]
+    lines = []
+    for row in rows:
+        lines.append("  ".join(cell[:48].ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+    counts = {s: sum(r.status == s for r in reports) for s in ("pass", "warn", "fail", "error", "unchecked")}
+    lines.append("")
+    lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing checked")
+    return "\n".join(lines)

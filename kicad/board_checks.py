@@ -1,0 +1,21 @@
+"""Footprint verification of a pcbnew BOARD in memory: the core both the CLI and the action plugin call."""
+from __future__ import annotations
+
+from wattcad.footprints.spec import spec_for_part
+from wattcad.footprints.verify import Report, _ref_key, format_table, verify_footprint
+
+from .pcbnew_footprints import board_footprints
+
+
+def verify_board(board) -> list[Report]:
+    source = board.GetFileName() or "(unsaved board)"
+    reports = []
+    for fp in sorted(board_footprints(board), key=lambda f: _ref_key(f.reference)):
+        reports.append(verify_footprint(fp, spec_for_part(fp.value, fp.name), subject=source if source.endswith(".kicad_pcb") else source + ".kicad_pcb"))
+    return reports
+
+
+def report_text(reports: list[Report]) -> str:
+    lines = [format_table(reports), ""]
+    lines += [r.summary() for r in reports if r.status in ("fail", "warn", "error")]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Installs what wattcad needs, idempotently: system packages (KiCad 9 from bookworm-backports,
+# poppler-utils) when missing, then a venv on the system Python 3.11 (the interpreter pcbnew was
+# built for) with the pinned Python dependencies and pcbnew made visible in it.
+# Quick when everything is already there: each step checks before it acts.
+set -euo pipefail
+
+repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv_dir="${WATTCAD_VENV:-$repo_dir/.venv}"
+system_python=/usr/bin/python3
+apt_packages_backports=(kicad kicad-footprints kicad-symbols)
+apt_packages_main=(poppler-utils)
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+kicad_ok() {
+    command -v kicad-cli >/dev/null 2>&1 || return 1
+    case "$(kicad-cli version 2>/dev/null)" in 9.*) ;; *) return 1 ;; esac
+    [ -f /usr/lib/python3/dist-packages/pcbnew.py ] || return 1
+    [ -d /usr/share/kicad/footprints ] || return 1
+}
+system_ok() {
+    kicad_ok && command -v pdftoppm >/dev/null 2>&1 && [ -x "$system_python" ] \
+        && "$system_python" -c 'import venv, ensurepip' >/dev/null 2>&1
+}
+
+backports_source=/etc/apt/sources.list.d/wattcad-bookworm-backports.sources
+write_backports_source() {
+    # The same mirror as the machine's own Debian source, so no new host is introduced.
+    local uri
+    uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+    [ -n "$uri" ] || uri=$(awk '/^deb / && /bookworm/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+    [ -n "$uri" ] || { say "cannot find the Debian mirror URI in /etc/apt/sources.list.d/debian.sources"; exit 3; }
+    printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        "$uri" > "$backports_source"
+}
+
+install_system() {
+    if [ "$(id -u)" -ne 0 ]; then
+        cat >&2 <<MSG
+bootstrap: KiCad 9, poppler-utils or python3-venv is missing and this is not root.
+Run these as root (Debian 12), then run make again:
+
+  printf 'Types: deb\\nURIs: http://deb.debian.org/debian\\nSuites: bookworm-backports\\nComponents: main\\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\\n' > $backports_source
+  apt-get update
+  apt-get install -y --no-install-recommends -t bookworm-backports ${apt_packages_backports[*]}
+  apt-get install -y --no-install-recommends ${apt_packages_main[*]} python3-venv
+MSG
+        exit 3
+    fi
+    [ -f "$backports_source" ] || write_backports_source
+    say "installing system packages (KiCad 9 from bookworm-backports, poppler-utils)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends -t bookworm-backports "${apt_packages_backports[@]}" >/dev/null
+    apt-get install -y -qq --no-install-recommends "${apt_packages_main[@]}" python3-venv >/dev/null
+}
+
+system_ok || install_system
+system_ok || { say "system packages still missing after install"; exit 3; }
+
+# --- Python environment -------------------------------------------------------------------
+if [ ! -x "$venv_dir/bin/python" ]; then
+    say "creating venv $venv_dir on $system_python"
+    "$system_python" -m venv "$venv_dir"
+fi
+stamp="$venv_dir/.wattcad-installed"
+want=$(cat "$repo_dir/pyproject.toml" "$repo_dir/constraints.txt" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "installing pinned Python dependencies"
+    "$venv_dir/bin/python" -m pip install -q --upgrade pip==24.3.1
+    "$venv_dir/bin/python" -m pip install -q -c "$repo_dir/constraints.txt" -e "$repo_dir[test]"
+    echo "$want" > "$stamp"
+fi
+
+# pcbnew lives in Debian's dist-packages; expose only it (not Debian's old numpy etc.).
+site=$("$venv_dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+link_dir="$venv_dir/pcbnew-link"
+if [ ! -e "$link_dir/pcbnew.py" ]; then
+    mkdir -p "$link_dir"
+    ln -sf /usr/lib/python3/dist-packages/pcbnew.py "$link_dir/pcbnew.py"
+    ln -sf "$(ls /usr/lib/python3/dist-packages/_pcbnew*.so | head -n1)" "$link_dir/$(basename "$(ls /usr/lib/python3/dist-packages/_pcbnew*.so | head -n1)")"
+    echo "$link_dir" > "$site/wattcad-pcbnew.pth"
+fi
+"$venv_dir/bin/python" -c 'import pcbnew' 2>/dev/null || { say "pcbnew does not import in $venv_dir"; exit 3; }

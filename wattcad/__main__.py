@@ -1,0 +1,5 @@
+import sys
+
+from wattcad.cli import main
+
+sys.exit(main())

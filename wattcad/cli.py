@@ -1,0 +1,165 @@
+"""The `wattcad` command. Host modules (pcbnew, cadquery, bpy, FreeCAD) are imported lazily inside
+the commands that need them, so `--help` works on any machine."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from wattcad import __version__
+from wattcad.errors import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK, WattcadError
+from wattcad.fileio import write_atomic
+
+
+def _reports_json(reports) -> str:
+    return json.dumps({"tool": "wattcad footprint verify", "version": __version__,
+                       "reports": [r.to_json() for r in reports]}, indent=2, sort_keys=True) + "\n"
+
+
+def _exit_for(reports) -> int:
+    if any(r.status == "error" for r in reports):
+        return EXIT_BAD_INPUT
+    if any(r.status == "fail" for r in reports):
+        return EXIT_MISMATCH
+    return EXIT_OK
+
+
+def cmd_footprint_verify(args) -> int:
+    from wattcad.footprints.spec import find_spec
+    from wattcad.footprints.verify import format_table, verify_paths
+
+    spec = find_spec(args.package) if args.package else None
+    reports = verify_paths(args.paths, spec)
+    print(format_table(reports))
+    problems = [r for r in reports if r.status in ("fail", "error", "warn")]
+    if problems:
+        print()
+        for r in problems:
+            print(("ERROR " if r.status == "error" else "") + r.summary())
+    if args.json:
+        write_atomic(args.json, _reports_json(reports))
+    code = _exit_for(reports)
+    # A file that could not be read is bad input, but a mismatch elsewhere still fails the check.
+    return code
+
+
+def cmd_footprint_sweep(args) -> int:
+    from wattcad.footprints.sweep import DEFAULT_LIBDIR, sweep
+    from wattcad.footprints.verify import format_table
+
+    libdir = Path(args.libdir) if args.libdir else DEFAULT_LIBDIR
+    if not libdir.is_dir():
+        print(f"wattcad: {libdir}: no such KiCad footprint library folder", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    reports = sweep(libdir, jobs=args.jobs)
+    bad = [r for r in reports if r.status in ("fail", "error")]
+    if args.verbose:
+        print(format_table(reports))
+    for r in bad:
+        print(r.summary())
+    print(f"\nswept {len(reports)} no-lead footprints in {libdir}: "
+          f"{sum(r.status == 'pass' for r in reports)} pass, {sum(r.status == 'warn' for r in reports)} warn, "
+          f"{len(bad)} inconsistent")
+    if args.json:
+        write_atomic(args.json, _reports_json(reports))
+    return EXIT_MISMATCH if bad and args.strict else EXIT_OK
+
+
+def cmd_footprint_generate(args) -> int:
+    from wattcad.footprints.generate import GenerateOptions, write_library
+    from wattcad.footprints.landpattern import Density
+    from wattcad.footprints.spec import builtin_specs, find_spec
+
+    specs = [find_spec(s) for s in args.specs] if args.specs else list(builtin_specs())
+    options = GenerateOptions(density=Density(args.density), thermal_vias=args.thermal_vias)
+    for path in write_library(specs, args.out, options):
+        print(path)
+    return EXIT_OK
+
+
+def cmd_footprint_print(args) -> int:
+    from wattcad.footprints.library import resolve
+    from wattcad.footprints.printout import PrintItem, render
+
+    items = [PrintItem(*resolve(ref)) for ref in args.footprints]
+    print(render(items, args.out, paper=args.paper))
+    return EXIT_OK
+
+
+def cmd_build(args) -> int:
+    from wattcad.build import build
+
+    return build(Path(args.out))
+
+
+def cmd_plugin_install(args) -> int:
+    from wattcad.kicad.install import install_plugins
+
+    for path in install_plugins(Path(args.dest) if args.dest else None):
+        print(path)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="wattcad", description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--version", action="version", version=f"wattcad {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the project into build/ (footprint library, checks, 1:1 print)")
+    b.add_argument("--out", default="build", help="output folder (default: build)")
+    b.set_defaults(func=cmd_build)
+
+    fp = sub.add_parser("footprint", help="generate, verify, sweep and print footprints")
+    fsub = fp.add_subparsers(dest="footprint_command", required=True)
+
+    v = fsub.add_parser("verify", help="check footprints against their package spec and their own name",
+                        description="PATH is a .kicad_mod, a .pretty folder or a .kicad_pcb (every footprint on "
+                                    "the board, each matched to its part's spec). Exit 0: all match; 1: a mismatch; "
+                                    "2: bad input.")
+    v.add_argument("paths", nargs="+", metavar="PATH")
+    v.add_argument("--package", metavar="SPEC", help="spec file or known spec name (e.g. ade7816)")
+    v.add_argument("--json", metavar="FILE", help="write the report as JSON")
+    v.set_defaults(func=cmd_footprint_verify)
+
+    s = fsub.add_parser("sweep", help="check every QFN/DFN/LFCSP/SON footprint of a KiCad library against its name")
+    s.add_argument("libdir", nargs="?", help="footprint library folder (default: KiCad 9's installed library)")
+    s.add_argument("--json", metavar="FILE")
+    s.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    s.add_argument("--strict", action="store_true", help="exit 1 when any footprint is inconsistent")
+    s.add_argument("-v", "--verbose", action="store_true", help="print the whole table")
+    s.set_defaults(func=cmd_footprint_sweep)
+
+    g = fsub.add_parser("generate", help="generate IPC-7351B land patterns into a KiCad library")
+    g.add_argument("specs", nargs="*", metavar="SPEC", help="spec names or files (default: all that can be generated)")
+    g.add_argument("--out", default="build/footprints", help="folder for wattcad.pretty and fp-lib-table")
+    g.add_argument("--density", choices=["least", "nominal", "most"], default="nominal")
+    g.add_argument("--thermal-vias", action="store_true", help="add thermal vias to exposed pads")
+    g.set_defaults(func=cmd_footprint_generate)
+
+    pr = fsub.add_parser("print", help="print footprints at exactly 1:1 (PDF or SVG) with a 50 mm ruler")
+    pr.add_argument("footprints", nargs="+", metavar="NAME|PATH",
+                    help="a spec name (ade7816), a Library:Footprint of the KiCad library, or a .kicad_mod")
+    pr.add_argument("--out", required=True, metavar="FILE.pdf|FILE.svg")
+    pr.add_argument("--paper", choices=["A4", "Letter"], default="A4")
+    pr.set_defaults(func=cmd_footprint_print)
+
+    pl = sub.add_parser("plugin", help="KiCad action plugins")
+    plsub = pl.add_subparsers(dest="plugin_command", required=True)
+    pi = plsub.add_parser("install", help="install the pcbnew action plugins into KiCad 9's plugin folder")
+    pi.add_argument("--dest", help="plugin folder (default: ~/.local/share/kicad/9.0/scripting/plugins)")
+    pi.set_defaults(func=cmd_plugin_install)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except WattcadError as exc:
+        print(f"wattcad: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

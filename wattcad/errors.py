@@ -1,0 +1,30 @@
+"""Errors every front end maps to the same exit codes."""
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_MISMATCH = 1  # a check ran and found a problem
+EXIT_BAD_INPUT = 2  # the input itself is wrong: file, field, value
+EXIT_MISSING_TOOL = 3  # a host application or system tool is missing
+
+
+class WattcadError(Exception):
+    exit_code = EXIT_BAD_INPUT
+
+
+class InputError(WattcadError):
+    """Bad input, named precisely: file, field and value."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, path, field: str | None, message: str, value=None):
+        self.path = str(path) if path is not None else None
+        self.field = field
+        self.value = value
+        parts = [p for p in (self.path, field) if p]
+        where = ": ".join(parts)
+        shown = f" (value: {value!r})" if value is not None else ""
+        super().__init__(f"{where}: {message}{shown}" if where else f"{message}{shown}")
+
+
+class MissingToolError(WattcadError):
+    exit_code = EXIT_MISSING_TOOL
