@@ -257,9 +257,12 @@ def read_kicad_mod(path: str | Path) -> Footprint:
     if not node or node[0] not in ("footprint", "module"):
         raise InputError(path, None, "not a KiCad footprint (no top-level 'footprint')", node[0] if node else "")
     try:
-        return footprint_from_node(node, str(path))
+        fp = footprint_from_node(node, str(path))
     except (IndexError, TypeError, ValueError) as exc:
         raise InputError(path, None, f"malformed footprint: {exc}") from None
+    # In a library KiCad names a footprint by its file, whatever the file says inside.
+    fp.name = path.stem
+    return fp
 
 
 # ----------------------------------------------------------------------------------- writing

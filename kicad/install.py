@@ -14,6 +14,7 @@ LOADER_NAME = "wattcad_plugins.py"
 def loader_source() -> str:
     purelib = sysconfig.get_paths()["purelib"]
     return f'''"""wattcad action plugins for KiCad 9 (written by `wattcad plugin install`)."""
+import site
 
 # The environment wattcad is installed in: addsitedir also reads its .pth files (editable installs).
 site.addsitedir({purelib!r})

@@ -125,7 +125,8 @@ def test_overlapping_pads_and_ep_clearance_are_always_checked(tmp_path):
     write_library([find_spec("ade7816")], tmp_path)
     src = next((tmp_path / "wattcad.pretty").glob("LFCSP-40*.kicad_mod"))
     # Grow the exposed pad to 5.2 mm: 0.07 mm from the leads, below the 0.2 mm rule.
-    bad = tmp_path / "bad.kicad_mod"
+    (tmp_path / "bad").mkdir()
+    bad = tmp_path / "bad" / src.name
     bad.write_text(src.read_text().replace("(size 4.65 4.65)", "(size 5.2 5.2)"))
     (report,) = verify_paths([bad])
     assert report.status == "fail"
