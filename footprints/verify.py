@@ -82,6 +82,14 @@ class Report:
                 "checks": self.checks, "read_error": self.read_error,
                 "findings": [f.__dict__ for f in self.findings], "summary": self.summary()}
 
+    @property
+    def name_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.check.startswith("name") and f.severity == "error"]
+
+    @property
+    def rule_findings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.check.startswith("name") and f.severity == "error"]
+
     def add(self, severity: str, check: str, message: str) -> None:
         self.findings.append(Finding(severity, check, message))
 
@@ -158,6 +166,17 @@ class NoLeadGeometry:
                 + sorted(self.sides.get("right", []), key=lambda p: -p.y_mm)
                 + sorted(self.sides.get("top", []), key=lambda p: -p.x_mm))
 
+    def ep_size(self) -> tuple[float, float]:
+        """Exposed-pad size: a single pad's own size (a pad turned 45 degrees keeps its size), else
+        the extent of all its copper."""
+        front = [p for p in self.ep_pads if p.kind == "smd" and "F" in p.copper_sides]
+        if len(front) == 1:
+            p = front[0]
+            quarter = round(p.rotation_deg / 90) % 2 == 1 and abs(p.rotation_deg % 90) < 1e-6
+            return (p.h_mm, p.w_mm) if quarter else (p.w_mm, p.h_mm)
+        box = self.ep_bbox()
+        return box[2] - box[0], box[3] - box[1]
+
     def ep_bbox(self) -> tuple | None:
         smd = [p for p in self.ep_pads if p.kind == "smd" and "F" in p.copper_sides] or self.ep_pads
         if not smd:
@@ -193,20 +212,38 @@ def no_lead_geometry(fp: Footprint, lead_count: int | None = None) -> NoLeadGeom
     boxes = [p.bbox() for p in leads]
     cx = (min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2
     cy = (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2
+    sides = _assign_sides(leads, cx, cy)
+    return NoLeadGeometry(leads, ep_pads, (cx, cy), sides)
+
+
+def _assign_sides(leads: list[Pad], cx: float, cy: float, tol: float = 0.02) -> dict[str, list[Pad]]:
+    """Lead pads on the outermost column/row belong to that side; a corner pad on two of them goes
+    to the side with more pads of its own (two-sided DFN/SON corner pads belong to the columns);
+    pads on none (staggered rows) go by how far out they sit along each axis."""
+    min_x, max_x = min(p.x_mm for p in leads), max(p.x_mm for p in leads)
+    min_y, max_y = min(p.y_mm for p in leads), max(p.y_mm for p in leads)
+    edge = {
+        "left": {id(p) for p in leads if abs(p.x_mm - min_x) < tol and min_x < cx - tol},
+        "right": {id(p) for p in leads if abs(p.x_mm - max_x) < tol and max_x > cx + tol},
+        "top": {id(p) for p in leads if abs(p.y_mm - min_y) < tol and min_y < cy - tol},
+        "bottom": {id(p) for p in leads if abs(p.y_mm - max_y) < tol and max_y > cy + tol},
+    }
+    own = {side: ids - set().union(*(v for k, v in edge.items() if k != side)) for side, ids in edge.items()}
     half_x = max(abs(p.x_mm - cx) for p in leads) or 1.0
     half_y = max(abs(p.y_mm - cy) for p in leads) or 1.0
     sides: dict[str, list[Pad]] = {"left": [], "bottom": [], "right": [], "top": []}
     for p in leads:
-        dx, dy = p.x_mm - cx, p.y_mm - cy
-        if abs(p.size_x_mm - p.size_y_mm) > 1e-3:
-            horizontal = p.size_x_mm > p.size_y_mm
+        member = [side for side, ids in edge.items() if id(p) in ids]
+        if member:
+            side = max(member, key=lambda s: (len(own[s]), s in ("left", "right")))
         else:
-            horizontal = abs(dx) / half_x >= abs(dy) / half_y
-        if horizontal:
-            sides["right" if dx > 0 else "left"].append(p)
-        else:
-            sides["bottom" if dy > 0 else "top"].append(p)
-    return NoLeadGeometry(leads, ep_pads, (cx, cy), sides)
+            dx, dy = p.x_mm - cx, p.y_mm - cy
+            if abs(dx) / half_x >= abs(dy) / half_y:
+                side = "right" if dx > 0 else "left"
+            else:
+                side = "bottom" if dy > 0 else "top"
+        sides[side].append(p)
+    return sides
 
 
 # ------------------------------------------------------------------------------ universal rules
@@ -277,8 +314,14 @@ def check_name(fp: Footprint, report: Report, dims: NameDims, geo: NoLeadGeometr
         box = geo.ep_bbox()
         if box is None:
             report.add("error", "name: exposed pad", f"name says EP {dims.ep_x_mm}x{dims.ep_y_mm} mm, footprint has no exposed pad")
+        elif dims.exposed_pads > 1:
+            # Several exposed pads: the name gives one of them.
+            sizes = [(p.size_x_mm, p.size_y_mm) for p in geo.ep_pads if p.kind == "smd"]
+            if not any(abs(x - dims.ep_x_mm) <= NAME_TOL_MM and abs(y - dims.ep_y_mm) <= NAME_TOL_MM for x, y in sizes):
+                shown = ", ".join(f"{x:.3f}x{y:.3f}" for x, y in sorted(set(sizes)))
+                report.add("error", "name: exposed pad", f"name says EP {dims.ep_x_mm}x{dims.ep_y_mm} mm, exposed pads are {shown} mm")
         else:
-            ex, ey = box[2] - box[0], box[3] - box[1]
+            ex, ey = geo.ep_size()
             if abs(ex - dims.ep_x_mm) > NAME_TOL_MM or abs(ey - dims.ep_y_mm) > NAME_TOL_MM:
                 report.add("error", "name: exposed pad",
                            f"name says EP {dims.ep_x_mm}x{dims.ep_y_mm} mm, exposed pad copper is {ex:.3f}x{ey:.3f} mm")

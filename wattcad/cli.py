@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -56,11 +57,21 @@ def cmd_footprint_sweep(args) -> int:
     bad = [r for r in reports if r.status in ("fail", "error")]
     if args.verbose:
         print(format_table(reports))
-    for r in bad:
-        print(r.summary())
-    print(f"\nswept {len(reports)} no-lead footprints in {libdir}: "
+    named = [r for r in reports if r.name_findings]
+    ruled = [r for r in reports if r.rule_findings]
+    unreadable = [r for r in reports if r.status == "error"]
+    for title, group, pick in (("Geometry disagrees with the name", named, lambda r: r.name_findings),
+                               ("Rules broken whatever the name says", ruled, lambda r: r.rule_findings)):
+        if group:
+            print(f"{title} ({len(group)}):")
+            for r in group:
+                print(f"  {Path(r.subject).parent.name}/{r.footprint}: " + "; ".join(dict.fromkeys(f.message for f in pick(r))))
+            print()
+    for r in unreadable:
+        print("ERROR " + r.summary())
+    print(f"swept {len(reports)} no-lead footprints in {libdir}: "
           f"{sum(r.status == 'pass' for r in reports)} pass, {sum(r.status == 'warn' for r in reports)} warn, "
-          f"{len(bad)} inconsistent")
+          f"{len(named)} disagree with their name, {len(ruled)} break a rule, {len(unreadable)} unreadable")
     if args.json:
         write_atomic(args.json, _reports_json(reports))
     return EXIT_MISMATCH if bad and args.strict else EXIT_OK
@@ -153,6 +164,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `wattcad ... | head` ends quietly
     args = parser().parse_args(argv)
     try:
         return args.func(args)
