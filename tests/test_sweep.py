@@ -16,7 +16,13 @@ def test_sweep_of_the_installed_library(stock, tmp_path, capsys):
     by_name = {r["footprint"]: r for r in reports}
     assert by_name["LFCSP-40-1EP_6x6mm_P0.5mm_EP4.6x4.6mm"]["status"] == "pass"
     assert by_name["QFN-40-1EP_5x5mm_P0.4mm_EP3.6x3.6mm"]["status"] == "pass"  # right for its own name
-    assert "swept" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "swept" in out
+    # The findings the README reports, with their evidence.
+    assert "UDFN-9_1.0x3.8mm_P0.5mm: name says pitch 0.5 mm, pads are 0.800 mm apart" in out
+    assert "LFCSP-16-1EP_3x3mm_P0.5mm_EP1.854x1.854mm: pad 1 is 0.11 mm from the exposed pad" in out
+    named = {r["footprint"] for r in reports if any(f["check"].startswith("name") for f in r["findings"] if f["severity"] == "error")}
+    assert {"UDFN-9_1.0x3.8mm_P0.5mm", "USON-10_2.5x1.0mm_P0.5mm", "VSON-10-1EP_3x3mm_P0.5mm_EP1.65x2.4mm"} <= named
 
 
 @pytest.mark.kicad
