@@ -589,8 +589,9 @@ def check_pin_list(fp: Footprint, spec: PackageSpec, report: Report) -> None:
 
 
 def verify_footprint(fp: Footprint, spec: PackageSpec | None = None, subject: str = "") -> Report:
-    report = Report(subject=subject or fp.source, footprint=fp.name, reference=fp.reference if subject.endswith(".kicad_pcb") else "",
-                    value=fp.value if subject.endswith(".kicad_pcb") else "")
+    placed = bool(fp.reference) and "*" not in fp.reference  # a part on a board or schematic, not a library's REF**
+    report = Report(subject=subject or fp.source, footprint=fp.name, reference=fp.reference if placed else "",
+                    value=fp.value if placed else "")
     if spec is not None and spec.kind == "no_lead":
         lead_count = spec.pin_count
     else:

@@ -50,9 +50,17 @@ def build(out: Path) -> int:
     pdf = render(items, out / "prints" / "board-footprints-1to1.pdf")
     render(items, out / "prints" / "board-footprints-1to1.svg")
 
+    step("generating the schematic (SKiDL), ERC, BOM and PDF")
+    from wattcad.kicad.params import load_board_params
+    from wattcad.kicad.schematic import generate_project
+
+    project = generate_project(out / load_board_params().name)
+
     failed = [r for r in reports if r.status in ("fail", "error")]
     print(f"\n[wattcad] built in {time.perf_counter() - started:.1f} s into {out}/:")
     print(f"  footprints/wattcad.pretty  {len(generated)} generated footprints + fp-lib-table")
     print(f"  reports/footprints.txt     {len(reports)} packages verified, {len(failed)} failing")
     print(f"  prints/{pdf.name}")
+    print(f"  {project.out_dir.name}/  KiCad 9 project: {project.schematic.name} (ERC: {project.erc['violations']} violations), "
+          f"{project.netlist.name}, {project.bom.name}, {project.pdf.name}")
     return EXIT_MISMATCH if failed else EXIT_OK

@@ -98,6 +98,20 @@ def cmd_footprint_print(args) -> int:
     return EXIT_OK
 
 
+def cmd_schematic(args) -> int:
+    from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE, load_board_params
+    from wattcad.kicad.schematic import generate_project
+
+    params_path = Path(args.params) if args.params else BOARD_PARAMS
+    out = Path(args.out) if args.out else Path("build") / load_board_params(params_path).name
+    result = generate_project(out, params_path, Path(args.parts) if args.parts else PARTS_CATALOGUE)
+    erc = result.erc
+    print(f"ERC: {erc['violations']} violations, {len(erc['waived_warnings'])} waived; every library found")
+    for path in (result.schematic, result.netlist, result.project, result.bom, result.pdf):
+        print(path)
+    return EXIT_OK
+
+
 def cmd_build(args) -> int:
     from wattcad.build import build
 
@@ -120,6 +134,12 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the project into build/ (footprint library, checks, 1:1 print)")
     b.add_argument("--out", default="build", help="output folder (default: build)")
     b.set_defaults(func=cmd_build)
+
+    sc = sub.add_parser("schematic", help="generate the ADE7816 circuit: symbol, netlist, ERC-clean KiCad 9 schematic, BOM")
+    sc.add_argument("--params", metavar="FILE", help="board parameters (default: kicad/data/board.yaml)")
+    sc.add_argument("--parts", metavar="FILE", help="parts catalogue (default: kicad/data/parts.yaml)")
+    sc.add_argument("--out", metavar="DIR", help="project folder (default: build/<board name>)")
+    sc.set_defaults(func=cmd_schematic)
 
     fp = sub.add_parser("footprint", help="generate, verify, sweep and print footprints")
     fsub = fp.add_subparsers(dest="footprint_command", required=True)

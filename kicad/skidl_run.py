@@ -1,0 +1,38 @@
+"""Run the SKiDL circuit in a process of its own: SKiDL keeps a global default circuit, writes log
+files into the working folder and logs to stderr, none of which should leak into the caller.
+
+    python -m wattcad.kicad.skidl_run WORK_DIR BOARD_YAML PARTS_YAML
+
+writes WORK_DIR/NAME.net, WORK_DIR/NAME.kicad_sch (labels mode) and WORK_DIR/built.json."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    work, params_path, parts_path = Path(argv[0]), Path(argv[1]), Path(argv[2])
+    from wattcad.kicad.circuit import STOCK_SYMBOLS, build_circuit
+    from wattcad.kicad.params import PartsCatalogue, load_board_params
+    from wattcad.kicad.symbol import load_pin_table, write_symbol_library
+
+    os.environ.setdefault("KICAD9_SYMBOL_DIR", str(STOCK_SYMBOLS))
+    os.chdir(work)
+    import skidl
+
+    params = load_board_params(params_path)
+    table = load_pin_table()
+    write_symbol_library(work, table)
+    built = build_circuit(params, PartsCatalogue(parts_path), table, work)
+    skidl.ERC()
+    skidl.generate_netlist(file_=str(work / f"{params.name}.net"))
+    skidl.generate_schematic(filepath=str(work), top_name=params.name, title=params.title, mode="labels")
+    (work / "built.json").write_text(json.dumps({"mpn": built.mpn, "package": built.package, "block": built.block},
+                                                indent=1, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
