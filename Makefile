@@ -16,6 +16,7 @@ test: bootstrap
 
 bench: bootstrap
 	$(PY) benchmarks/footprint_sweep.py
+	$(PY) benchmarks/schematic.py
 
 # build/ holds only disposable products; boards kept in the repository are never under it.
 clean:

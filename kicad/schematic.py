@@ -40,12 +40,10 @@ BLOCK_ORDER = ("ADE7816", "Current channel A", "Current channel B", "Current cha
                "Clock", "Reset and interrupts", "Host: ESP32 Feather", "Mechanical")
 PAPERS = (("A3", 420.0, 297.0), ("A2", 594.0, 420.0), ("A1", 841.0, 594.0))
 
-
 class ErcFailed(WattcadError):
     """ERC or a design check found a problem in the generated project."""
 
     exit_code = EXIT_MISMATCH
-
 
 @dataclass
 class ProjectResult:
@@ -58,13 +56,11 @@ class ProjectResult:
     erc: dict = field(default_factory=dict)
     built: BuiltCircuit | None = None
 
-
 def _kicad_cli() -> str:
     path = shutil.which("kicad-cli")
     if path is None:
         raise MissingToolError("kicad-cli (KiCad 9) not found on PATH: run `make` to install it")
     return path
-
 
 # ------------------------------------------------------------------------------ SKiDL
 def _run_skidl(params: BoardParams, params_path: Path, parts_path: Path, work: Path, name: str) -> BuiltCircuit:
@@ -82,20 +78,17 @@ def _run_skidl(params: BoardParams, params_path: Path, parts_path: Path, work: P
     (work / "built.json").unlink()
     return BuiltCircuit(params, data["mpn"], data["package"], data["block"])
 
-
 def _fix_netlist_date(path: Path, date: str) -> None:
     text = path.read_text(encoding="utf-8")
     text = re.sub(r'\(date "[^"]*"\)', f'(date "{date}")', text, count=1)
     text = re.sub(r'\(source "[^"]*"\)', '(source "wattcad kicad/circuit.py")', text)
     path.write_text(text, encoding="utf-8")
 
-
 # ------------------------------------------------------------------------------ library symbols
 def _library_symbols(lib_name: str) -> dict[str, list]:
     path = (Path(os.environ.get("KICAD9_SYMBOL_DIR", str(STOCK_SYMBOLS))) / f"{lib_name}.kicad_sym")
     root = sexpr.parse(path.read_text(encoding="utf-8"))
     return {str(c[1]): c for c in root[1:] if isinstance(c, list) and c and c[0] == "symbol"}
-
 
 def _refresh_lib_symbols(tree: list, work: Path) -> None:
     """Replace SKiDL's embedded symbol copies with the libraries' own definitions."""
@@ -119,11 +112,9 @@ def _refresh_lib_symbols(tree: list, work: Path) -> None:
         copy[1] = sexpr.Quoted(lib_id)
         libs[i] = copy
 
-
 # ------------------------------------------------------------------------------ layout (kicad-skip)
 def _pt(v) -> tuple[float, float]:
     return round(float(v[0]), 4), round(float(v[1]), 4)
-
 
 def _label_extent(at, text: str) -> list[tuple[float, float]]:
     """The corners a label's text covers, roughly: 1 mm per character along its direction."""
@@ -131,7 +122,6 @@ def _label_extent(at, text: str) -> list[tuple[float, float]]:
     length = 1.0 * len(text) + 1.0
     dx, dy = {0: (length, 0), 180: (-length, 0), 90: (0, -length), 270: (0, length)}.get(angle, (length, 0))
     return [(x, y), (x + dx, y + dy)]
-
 
 def _pin_points(symbol) -> list[tuple[float, float]]:
     """Absolute pin positions; kicad-skip knows them for library symbols. Power symbols and flags
@@ -142,13 +132,10 @@ def _pin_points(symbol) -> list[tuple[float, float]]:
     at = symbol.at.value
     return [_pt(at)]
 
-
 def _visible(prop) -> bool:
     return "hide" not in str(prop.raw if hasattr(prop, "raw") else "")
 
-
 PREFIX_ORDER = ("U", "J", "Y", "R", "C", "NT", "JP", "H", "#FLG")
-
 
 def _layout(sch, built: BuiltCircuit) -> tuple[float, float, list[tuple[str, float, float]]]:
     """Move every symbol, with its wires, labels and no-connect flags, into its block's row.
@@ -214,7 +201,7 @@ def _layout(sch, built: BuiltCircuit) -> tuple[float, float, list[tuple[str, flo
         return rank, prefix, int(m.group(2)) if m and m.group(2).isdigit() else 0, ref
 
     boxes = {ref: extent(ref) for ref in symbols}
-    margin, gap, band_gap, title_h = 20.32, 5.08, 12.7, 7.62
+    margin, gap, band_gap, title_h = 15.24, 3.81, 7.62, 6.35
     for paper, paper_w, paper_h in PAPERS:
         plan, used_w, used_h = _plan(order, blocks, boxes, symbols, ref_key, paper_w - 2 * margin, margin, gap, band_gap, title_h)
         if os.environ.get("WATTCAD_DEBUG_LAYOUT"):
@@ -236,7 +223,6 @@ def _layout(sch, built: BuiltCircuit) -> tuple[float, float, list[tuple[str, flo
                 p = item.at.value
                 item.move(round(float(p[0]) + dx, 4), round(float(p[1]) + dy, 4))
     return paper, titles
-
 
 def _plan(order, blocks, boxes, symbols, ref_key, max_width, margin, gap, band_gap, title_h):
     """Blocks flow left to right in bands; in a block, symbols sit side by side with their origins
@@ -263,12 +249,11 @@ def _plan(order, blocks, boxes, symbols, ref_key, max_width, margin, gap, band_g
             moves.append((ref, dx, dy))
             x = bx0 + dx + (bx1 - bx0) + gap
         plan.append((name, cursor_x, cursor_y, moves))
+        used_w = max(used_w, x, cursor_x + width)
         cursor_x = max(x, cursor_x + width) + band_gap
-        used_w = max(used_w, cursor_x)
+
         band_h = max(band_h, origin_y - cursor_y + below)
     return plan, used_w, cursor_y + band_h
-
-
 
 def _postprocess(sch_path: Path, built: BuiltCircuit, work: Path, name: str) -> None:
     import skip
@@ -318,7 +303,6 @@ def _postprocess(sch_path: Path, built: BuiltCircuit, work: Path, name: str) -> 
                      ["uuid", str(uuid.uuid5(UUID_NAMESPACE, f"{name}/block/{text}"))]])
     sch_path.write_text(sexpr.dump(tree) + "\n", encoding="utf-8")
 
-
 # ------------------------------------------------------------------------------ project files
 def _used_libraries(sch_path: Path) -> tuple[list[str], list[str]]:
     tree = sexpr.parse(sch_path.read_text(encoding="utf-8"))
@@ -331,7 +315,6 @@ def _used_libraries(sch_path: Path) -> tuple[list[str], list[str]]:
             if prop[1] == "Footprint" and ":" in str(prop[2]):
                 fp_libs.add(str(prop[2]).split(":")[0])
     return sorted(sym_libs), sorted(fp_libs)
-
 
 def _write_project_files(work: Path, name: str) -> None:
     sym_libs, fp_libs = _used_libraries(work / f"{name}.kicad_sch")
@@ -350,7 +333,6 @@ def _write_project_files(work: Path, name: str) -> None:
                "sheets": [], "text_variables": {}}
     (work / f"{name}.kicad_pro").write_text(json.dumps(project, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
-
 def library_paths_exist(work: Path) -> list[str]:
     """Every library the project's tables name, resolved: the ones missing on disk."""
     env = {"KIPRJMOD": str(work), "KICAD9_SYMBOL_DIR": os.environ.get("KICAD9_SYMBOL_DIR", str(STOCK_SYMBOLS)),
@@ -365,7 +347,6 @@ def library_paths_exist(work: Path) -> list[str]:
                 missing.append(f"{table}: {sexpr.child(lib, 'name')[1]} -> {path}")
     return missing
 
-
 # ------------------------------------------------------------------------------ checks and exports
 def load_waivers(path: Path = ERC_WAIVERS) -> list[dict]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -375,7 +356,6 @@ def load_waivers(path: Path = ERC_WAIVERS) -> list[dict]:
             if not w.get(key):
                 raise InputError(path, f"waivers[{i}].{key}", "missing required key")
     return waivers
-
 
 def run_erc(work: Path, name: str, waivers: list[dict]) -> dict:
     """kicad-cli ERC with every severity; errors fail, warnings fail unless waived with a reason;
@@ -406,7 +386,6 @@ def run_erc(work: Path, name: str, waivers: list[dict]) -> dict:
     out.unlink()
     return summary
 
-
 def _export(work: Path, name: str) -> None:
     cli = _kicad_cli()
     sch = str(work / f"{name}.kicad_sch")
@@ -422,7 +401,6 @@ def _export(work: Path, name: str) -> None:
         if result.returncode != 0:
             raise ErcFailed(f"kicad-cli {' '.join(args[:3])} failed: {result.stderr.strip()}")
 
-
 def _normalise_timestamps(work: Path, date: str) -> None:
     """kicad-cli stamps PDFs and SVGs with the time of export; use the board's date instead so the
     outputs are reproducible (same length, so the PDF's cross-reference offsets stay valid)."""
@@ -434,7 +412,6 @@ def _normalise_timestamps(work: Path, date: str) -> None:
         text = svg.read_text(encoding="utf-8")
         svg.write_text(re.sub(r"date \d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}", "date " + date.replace("-", "/") + " 00:00:00", text),
                        encoding="utf-8")
-
 
 def verify_circuit_footprints(work: Path, built: BuiltCircuit, name: str) -> list:
     """Every footprint the schematic names, loaded from the project's own tables, against the
@@ -459,14 +436,14 @@ def verify_circuit_footprints(work: Path, built: BuiltCircuit, name: str) -> lis
         reports.append(verify_footprint(fp, spec, subject=f"{name}.kicad_sch"))
     return reports
 
-
 def generate_project(out_dir: str | Path, params_path: str | Path = BOARD_PARAMS,
                      parts_path: str | Path = PARTS_CATALOGUE) -> ProjectResult:
     """Build the KiCad project for the board into OUT_DIR, replacing it only when all is done."""
+    params_path, parts_path = Path(params_path).resolve(), Path(parts_path).resolve()
     params = load_board_params(params_path)
     catalogue = PartsCatalogue(parts_path)
     load_pin_table(PIN_TABLE)
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()  # SKiDL runs in the scratch folder: paths must not be relative
     name = params.name
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -498,7 +475,6 @@ def generate_project(out_dir: str | Path, params_path: str | Path = BOARD_PARAMS
     return ProjectResult(out_dir, out_dir / f"{name}.kicad_sch", out_dir / f"{name}.net", out_dir / f"{name}.kicad_pro",
                          out_dir / f"{name}-bom.csv", out_dir / f"{name}-schematic.pdf", erc, built)
 
-
 def _replace_dir(new: Path, target: Path) -> None:
     """Swap a finished folder into place; the old one goes only once the new one is there."""
     old = None
@@ -509,5 +485,4 @@ def _replace_dir(new: Path, target: Path) -> None:
     new.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
 

@@ -192,13 +192,16 @@ def test_rebuild_is_reproducible(project, tmp_path):
             assert path.read_bytes() == (again.out_dir / path.relative_to(project.out_dir)).read_bytes(), path.name
 
 
-def test_changed_parameters_rebuild(tmp_path):
+def test_changed_parameters_rebuild(tmp_path, monkeypatch):
     data = yaml.safe_load(BOARD_PARAMS.read_text())
     data["channels"]["F"]["populated"] = False
     data["interface"] = "i2c"
     params = tmp_path / "board.yaml"
     params.write_text(yaml.safe_dump(data))
-    result = generate_project(tmp_path / "out", params)
+    monkeypatch.chdir(tmp_path)  # a relative --out, as a user types it
+    assert main(["schematic", "--params", "board.yaml", "--out", "out"]) == 0
+    result = type("R", (), {"schematic": tmp_path / "out" / f"{NAME}.kicad_sch",
+                            "erc": json.loads((tmp_path / "out" / f"{NAME}-erc.json").read_text())})
     nets = read_schematic_nets(result.schematic)
     assert not nets.members("CT_F_TIP")
     assert nets.net("U1", "19") == "IFP" and {nets.values[r] for r, _ in nets.members("IFP")} >= {"1k", "22n"}
