@@ -1,6 +1,7 @@
 """The pcbnew action plugin, with the real pcbnew: it registers, and run on a loaded board it
 writes the same report the CLI gives."""
 import subprocess
+import sys
 
 import pytest
 
@@ -25,7 +26,7 @@ def test_plugin_registers_and_reports_on_a_loaded_board(tmp_path, stock, capsys)
     u1 = board.FindFootprintByReference("U1")
     u1.SetOrientationDegrees(90)
     plugin = VerifyFootprintsPlugin()
-    plugin.register()  # headless: KiCad prints an assert about PgmOrNull and carries on
+    plugin.defaults()
     assert plugin.name == "Verify footprints (wattcad)"
     plugin.get_board = lambda: board
     plugin.Run()
@@ -41,13 +42,29 @@ def test_plugin_registers_and_reports_on_a_loaded_board(tmp_path, stock, capsys)
     assert cli == statuses
 
 
+REGISTER = ("from wattcad.kicad.plugins.{module} import {cls}; p = {cls}(); p.register(); "
+            "print('registered', p.name)")
+
+
+@pytest.mark.parametrize("module, cls", [("verify_footprints", "VerifyFootprintsPlugin"), ("place_circle", "PlaceOnCirclePlugin")])
+def test_each_plugin_registers_with_the_real_pcbnew(module, cls):
+    # Headless pcbnew survives one registration per process (it asserts PgmOrNull and carries on;
+    # a second one aborts), so each plugin registers in a process of its own.
+    result = subprocess.run([sys.executable, "-c", REGISTER.format(module=module, cls=cls)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "registered" in result.stdout and "(wattcad)" in result.stdout
+
+
 def test_install_writes_a_loader_that_kicads_python_can_import(tmp_path):
     assert main(["plugin", "install", "--dest", str(tmp_path)]) == 0
     loader = tmp_path / "wattcad_plugins.py"
-    # KiCad runs plugins in the system Python 3.11 with pcbnew on its path: do the same.
-    code = ("import sys; sys.path.insert(0, %r); import wattcad_plugins; "
-            "print(wattcad_plugins.VerifyFootprintsPlugin().__class__.__name__)") % str(tmp_path)
+    # KiCad runs plugins in the system Python 3.11: import the loader there. Registration itself is
+    # tested above; here it is recorded, since headless pcbnew takes only one per process.
+    code = ("import sys, pcbnew; names = []; "
+            "pcbnew.ActionPlugin.register = lambda self: (self.defaults(), names.append(self.name)); "
+            "sys.path.insert(0, %r); import wattcad_plugins; print(sorted(names))") % str(tmp_path)
     result = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "VerifyFootprintsPlugin" in result.stdout
+    assert "['Place on circle (wattcad)', 'Verify footprints (wattcad)']" in result.stdout
     assert loader.read_text().count("site.addsitedir") == 1

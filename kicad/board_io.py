@@ -1,0 +1,53 @@
+"""Loading and saving boards through pcbnew: clear errors, a backup before any write, atomic writes."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pcbnew
+
+from wattcad.errors import InputError
+from wattcad.footprints import sexpr
+
+
+def load_board(path: str | Path) -> "pcbnew.BOARD":
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, None, "board file not found")
+    head = path.read_text(encoding="utf-8", errors="replace")[:200].lstrip()
+    if not head.startswith("(kicad_pcb"):
+        raise InputError(path, None, "not a KiCad board (no top-level 'kicad_pcb')")
+    try:
+        sexpr.parse(path.read_text(encoding="utf-8"))
+    except (sexpr.SexprError, UnicodeDecodeError) as exc:
+        raise InputError(path, None, f"corrupt or truncated board: {exc}") from None
+    try:
+        board = pcbnew.LoadBoard(str(path))
+    except Exception as exc:  # pcbnew raises its own IO_ERROR types
+        raise InputError(path, None, f"KiCad could not load the board: {exc}") from None
+    if board is None:
+        raise InputError(path, None, "KiCad could not load the board")
+    return board
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def save_board(board: "pcbnew.BOARD", path: str | Path, backup: bool = True) -> Path:
+    """Write the board to PATH atomically; an existing PATH is first copied to PATH.bak."""
+    path = Path(path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if backup and path.exists():
+        shutil.copy2(path, backup_path(path))
+    tmp_dir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
+    try:
+        tmp = tmp_dir / path.name
+        if not pcbnew.SaveBoard(str(tmp), board):
+            raise InputError(path, None, "KiCad could not save the board")
+        os.replace(tmp, path)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+    return path

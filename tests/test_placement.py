@@ -1,0 +1,54 @@
+import math
+
+import pytest
+
+from wattcad.errors import InputError
+from wattcad.placement import circle_poses, expand_refs, natural_key, parse_point
+
+
+def test_six_jacks_sixty_degrees_apart_facing_out():
+    poses = circle_poses(expand_refs("J1-J6"), (100.0, 80.0), 30.0)
+    assert [p.ref for p in poses] == ["J1", "J2", "J3", "J4", "J5", "J6"]
+    for i, p in enumerate(poses):
+        a = math.radians(60 * i)
+        assert p.x_mm == pytest.approx(100 + 30 * math.cos(a), abs=1e-9)
+        assert p.y_mm == pytest.approx(80 - 30 * math.sin(a), abs=1e-9)  # +angle is up on screen
+        assert math.hypot(p.x_mm - 100, p.y_mm - 80) == pytest.approx(30, abs=1e-9)
+    assert [p.angle_deg for p in poses] == pytest.approx([0, 60, 120, 180, -120, -60])
+
+
+def test_step_arc_orientation_and_order():
+    step = circle_poses(["R1", "R2", "R3"], (0, 0), 10, start_angle_deg=90, step_deg=-45, orient="tangent")
+    assert [p.angle_deg for p in step] == pytest.approx([180, 135, 90])
+    assert step[0].x_mm == pytest.approx(0, abs=1e-9) and step[0].y_mm == pytest.approx(-10)
+    arc = circle_poses(["A1", "A2", "A3"], (0, 0), 10, arc_deg=90, orient="keep")
+    assert [p.angle_deg for p in arc] == [None, None, None]
+    assert arc[-1].x_mm == pytest.approx(0, abs=1e-9) and arc[-1].y_mm == pytest.approx(-10)
+    full = circle_poses(["A1", "A2", "A3", "A4"], (0, 0), 10, arc_deg=360)
+    assert [p.angle_deg for p in full] == pytest.approx([0, 90, 180, -90])
+    given = circle_poses(["J10", "J2", "J1"], (0, 0), 5, order="given")
+    assert [p.ref for p in given] == ["J10", "J2", "J1"]
+    assert [p.ref for p in circle_poses(["J10", "J2", "J1"], (0, 0), 5)] == ["J1", "J2", "J10"]
+    single = circle_poses(["U1"], (5, 5), 2, start_angle_deg=30)
+    assert single[0].angle_deg == pytest.approx(30)
+
+
+def test_natural_order_and_ref_lists():
+    assert sorted(["J10", "J2", "J1", "H1"], key=natural_key) == ["H1", "J1", "J2", "J10"]
+    assert expand_refs("J1-J3, R5") == ["J1", "J2", "J3", "R5"]
+    assert expand_refs("J8-10") == ["J8", "J9", "J10"]
+
+
+@pytest.mark.parametrize("call, field", [
+    (lambda: circle_poses(["J1"], (0, 0), -3), "--radius"),
+    (lambda: circle_poses(["J1"], (0, 0), 3, step_deg=10, arc_deg=20), "--step/--arc"),
+    (lambda: circle_poses(["J1"], (0, 0), 3, orient="sideways"), "--orient"),
+    (lambda: circle_poses([], (0, 0), 3), "--refs"),
+    (lambda: expand_refs("J6-J1"), "--refs"),
+    (lambda: expand_refs("J1,J1"), "--refs"),
+    (lambda: parse_point("10;20", "--center"), "--center"),
+])
+def test_bad_arguments_name_the_option(call, field):
+    with pytest.raises(InputError) as info:
+        call()
+    assert field in str(info.value)
