@@ -47,6 +47,11 @@ def save_board(board: "pcbnew.BOARD", path: str | Path, backup: bool = True) -> 
         tmp = tmp_dir / path.name
         if not pcbnew.SaveBoard(str(tmp), board):
             raise InputError(path, None, "KiCad could not save the board")
+        # SaveBoard also writes the project file (design rules, net classes) beside the board.
+        for suffix in (".kicad_pro", ".kicad_prl"):
+            written = tmp.with_suffix(suffix)
+            if written.exists():
+                os.replace(written, path.with_suffix(suffix))
         os.replace(tmp, path)
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)

@@ -55,15 +55,20 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
     skidl.empty_footprint_handler = _virtual_parts_only
     skidl.lib_search_paths[KICAD9] = [str(symbol_dir), str(STOCK_SYMBOLS)]
     built = BuiltCircuit(params)
-    counters: dict[str, int] = {}
-    current_block = ["Supplies"]
+    counters: dict[tuple[str, int], int] = {}
+    current_block = ["Supplies", 0]
 
-    def block(name: str) -> None:
-        current_block[0] = name
+    def block(name: str, base: int = 0) -> None:
+        """Passives are numbered from the block's base (R101.. for channel A), so references stay
+        put when another block changes: a depopulated channel renumbers nothing on the board."""
+        current_block[0], current_block[1] = name, base
 
-    def part(lib: str, name: str, prefix: str, value: str, package: str | None, mpn: str = "", footprint: str = ""):
-        counters[prefix] = counters.get(prefix, 0) + 1
-        ref = f"{prefix}{counters[prefix]}"
+    def part(lib: str, name: str, prefix: str, value: str, package: str | None, mpn: str = "", footprint: str = "",
+             ref: str | None = None):
+        if ref is None:
+            base = current_block[1] if prefix in ("R", "C") else 0
+            counters[(prefix, base)] = counters.get((prefix, base), 0) + 1
+            ref = f"{prefix}{base + counters[(prefix, base)]}"
         fp = footprint or (_footprint_for(package) if package else "")
         p = Part(lib, name, ref=ref, value=value, footprint=fp, tag=ref)
         built.block[ref] = current_block[0]
@@ -81,9 +86,9 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
         entry = catalogue.capacitor(value, why)
         return part("Device", "C", "C", entry.value, entry.package, entry.mpn)
 
-    def other(lib: str, name: str, prefix: str, value: str, why: str):
+    def other(lib: str, name: str, prefix: str, value: str, why: str, ref: str | None = None):
         entry = catalogue.other(value, why)
-        return part(lib, name, prefix, value, entry.package, entry.mpn)
+        return part(lib, name, prefix, value, entry.package, entry.mpn, ref=ref)
 
     agnd, dgnd, vdd = Net("AGND"), Net("DGND"), Net("+3V3")
     for net in (agnd, dgnd, vdd):
@@ -112,7 +117,8 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
 
     # Current channels A-C: differential, burden split in two with its midpoint on AGND.
     for ch in params.channels:
-        block(f"Current channel {ch.name}")
+        index = "ABCDEF".index(ch.name) + 1
+        block(f"Current channel {ch.name}", 100 * index)
         p_pin = pin[f"I{ch.name}P"]
         if not ch.populated:
             # Unused: both inputs to AGND through their filters keeps the ADC input defined.
@@ -120,7 +126,7 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
             if ch.differential:
                 anti_alias(agnd, pin[f"I{ch.name}N"], f"I{ch.name}N")
             continue
-        jack = other("Connector_Audio", "AudioJack3", "J", "SJ1-3523N", f"channels.{ch.name}")
+        jack = other("Connector_Audio", "AudioJack3", "J", "SJ1-3533NG", f"channels.{ch.name}", ref=f"J{index}")
         tip = Net(f"CT_{ch.name}_TIP")
         sleeve = Net(f"CT_{ch.name}_SLEEVE") if ch.differential else agnd
         jack["T"] += tip
@@ -140,12 +146,12 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
             rb[2] += sleeve
             anti_alias(tip, p_pin, f"I{ch.name}P")
     # IN: the shared negative input of D-F, filtered from AGND like the others.
-    block("IN: common of D-F")
+    block("IN: common of D-F", 700)
     anti_alias(agnd, pin["IN"], "IN")
 
     # Voltage channel: AC-AC adapter on a barrel jack, divider, filter.
-    block("Voltage channel")
-    j_ac = other("Connector", "Barrel_Jack_Switch", "J", "PJ-102AH", "voltage")
+    block("Voltage channel", 800)
+    j_ac = other("Connector", "Barrel_Jack_Switch", "J", "PJ-102AH", "voltage", ref="J7")
     ac, ac_div = Net("AC_IN"), Net("AC_DIV")
     j_ac[1] += ac
     j_ac[2] += agnd
@@ -165,7 +171,7 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
             c[1] += net
             c[2] += ground
 
-    block("Supplies")
+    block("Supplies", 900)
     vdd += pin["VDD"]
     decouple(vdd, "10u", dgnd, "VDD decoupling")
     for name, ground in (("AVDD", agnd), ("DVDD", dgnd), ("REFIN/OUT", agnd)):
@@ -181,7 +187,7 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
     tie[2] += dgnd
 
     # Crystal with its load capacitors.
-    block("Clock")
+    block("Clock", 1000)
     y1 = other("Device", "Crystal_GND24", "Y", "16.384MHz", "crystal_mhz")
     clkin, clkout = Net("CLKIN"), Net("CLKOUT")
     clkin += pin["CLKIN"], y1[1]
@@ -194,7 +200,7 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
         c[2] += dgnd
 
     # RESET: RC, and driven by the host.
-    block("Reset and interrupts")
+    block("Reset and interrupts", 1100)
     reset = Net("~{RESET}")
     reset += pin["~{RESET}"]
     r = resistor(10000, "RESET pull-up")
@@ -212,8 +218,8 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
 
     # Feather headers: SPI by default; I2C through the solder jumpers.
     block("Host: ESP32 Feather")
-    h16 = other("Connector_Generic", "Conn_01x16", "J", "Feather_16", "feather")
-    h12 = other("Connector_Generic", "Conn_01x12", "J", "Feather_12", "feather")
+    h16 = other("Connector_Generic", "Conn_01x16", "J", "Feather_16", "feather", ref="J8")
+    h12 = other("Connector_Generic", "Conn_01x12", "J", "Feather_12", "feather", ref="J9")
     feather = {name: h16[i + 1] for i, name in enumerate(FEATHER_16)}
     feather.update({name: h12[i + 1] for i, name in enumerate(FEATHER_12)})
     vdd += feather["3V3"]

@@ -78,6 +78,8 @@ class BoardParams:
     filter_shunt_farad: float
     crystal_mhz: float
     interface: str
+    pcb: dict  # board outline, rules and net classes, as in board.yaml
+
 
     def channel(self, name: str) -> Channel:
         return next(c for c in self.channels if c.name == name)
@@ -146,7 +148,27 @@ def load_board_params(path: str | Path = BOARD_PARAMS) -> BoardParams:
         divider_bottom_ohm=bottom, divider_top_ohm=top,
         filter_series_ohm=_positive(path, "filter.series_ohm", _get(data, path, "filter.series_ohm")),
         filter_shunt_farad=_positive(path, "filter.shunt_farad", _get(data, path, "filter.shunt_farad")),
-        crystal_mhz=_positive(path, "crystal_mhz", _get(data, path, "crystal_mhz")), interface=interface)
+        crystal_mhz=_positive(path, "crystal_mhz", _get(data, path, "crystal_mhz")), interface=interface,
+        pcb=_pcb(data, path))
+
+
+def _pcb(data, path) -> dict:
+    pcb = _get(data, path, "pcb")
+    for dotted in ("thickness_mm", "rect.width_mm", "rect.height_mm", "rect.corner_radius_mm", "round.diameter_mm",
+                   "mounting_hole_inset_mm", "rules.min_track_mm", "rules.min_clearance_mm", "rules.min_drill_mm",
+                   "rules.min_via_diameter_mm", "rules.min_annular_ring_mm", "rules.min_hole_to_hole_mm",
+                   "rules.min_copper_edge_clearance_mm"):
+        node = pcb
+        for key in dotted.split("."):
+            if not isinstance(node, dict) or key not in node:
+                raise InputError(path, f"pcb.{dotted}", "missing required key")
+            node = node[key]
+        if dotted != "rect.corner_radius_mm":
+            _positive(path, f"pcb.{dotted}", node)
+    for name, nc in _get(data, path, "pcb.netclasses").items():
+        for key in ("track_mm", "clearance_mm", "via_diameter_mm", "via_drill_mm"):
+            _positive(path, f"pcb.netclasses.{name}.{key}", nc.get(key) if isinstance(nc, dict) else None)
+    return pcb
 
 
 @dataclass(frozen=True)

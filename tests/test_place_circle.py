@@ -12,7 +12,7 @@ pytestmark = pytest.mark.kicad
 
 @pytest.fixture
 def board(tmp_path, stock):
-    jacks = [(f"J{i}", "SJ1-3523N", stock / "Connector_Audio.pretty", "Jack_3.5mm_CUI_SJ1-3523N_Horizontal") for i in (1, 2, 10, 3, 4, 5)]
+    jacks = [(f"J{i}", "SJ1-3533NG", stock / "Connector_Audio.pretty", "Jack_3.5mm_CUI_SJ1-3533NG_Horizontal") for i in (1, 2, 10, 3, 4, 5)]
     return board_with_footprints(tmp_path / "b.kicad_pcb", jacks + [
         ("U1", "ADE7816", stock / "Package_CSP.pretty", "LFCSP-40-1EP_6x6mm_P0.5mm_EP4.6x4.6mm"),
         ("R1", "1k", stock / "Resistor_SMD.pretty", "R_0603_1608Metric"),

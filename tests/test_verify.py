@@ -62,7 +62,7 @@ def test_board_with_a_5x5_ade7816_fails_with_a_readable_message(tmp_path, stock,
     board = board_with_footprints(tmp_path / "bad.kicad_pcb", [
         ("U1", "ADE7816", stock / "Package_DFN_QFN.pretty", "QFN-40-1EP_5x5mm_P0.4mm_EP3.6x3.6mm"),
         ("R1", "1k", stock / "Resistor_SMD.pretty", "R_0603_1608Metric"),
-        ("J1", "SJ1-3523N", stock / "Connector_Audio.pretty", "Jack_3.5mm_CUI_SJ1-3523N_Horizontal"),
+        ("J1", "SJ1-3533NG", stock / "Connector_Audio.pretty", "Jack_3.5mm_CUI_SJ1-3533NG_Horizontal"),
     ])
     out_json = tmp_path / "report.json"
     assert main(["footprint", "verify", str(board), "--json", str(out_json)]) == 1
@@ -73,7 +73,7 @@ def test_board_with_a_5x5_ade7816_fails_with_a_readable_message(tmp_path, stock,
     by_ref = {r["reference"]: r for r in data["reports"]}
     assert by_ref["U1"]["status"] == "fail"
     assert by_ref["R1"]["status"] == "pass" and by_ref["R1"]["spec"] == "chip-0603"
-    assert by_ref["J1"]["status"] == "pass" and by_ref["J1"]["spec"] == "jack-3.5mm-sj1-3523n"
+    assert by_ref["J1"]["status"] == "pass" and by_ref["J1"]["spec"] == "jack-3.5mm-sj1-3533ng"
 
 
 @pytest.mark.kicad

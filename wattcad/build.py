@@ -54,13 +54,22 @@ def build(out: Path) -> int:
     from wattcad.kicad.params import load_board_params
     from wattcad.kicad.schematic import generate_project
 
-    project = generate_project(out / load_board_params().name)
+    params = load_board_params()
+    project = generate_project(out / params.name)
+
+    step("building or updating the boards (rect and round) from the schematic: placement, zones, rules, DRC, renders")
+    from wattcad.kicad.pcb_project import build_boards
+
+    boards = build_boards(params, project.out_dir, out.resolve())
 
     failed = [r for r in reports if r.status in ("fail", "error")]
+    failed += [b for b in boards if not b.drc.clean]
     print(f"\n[wattcad] built in {time.perf_counter() - started:.1f} s into {out}/:")
     print(f"  footprints/wattcad.pretty  {len(generated)} generated footprints + fp-lib-table")
     print(f"  reports/footprints.txt     {len(reports)} packages verified, {len(failed)} failing")
     print(f"  prints/{pdf.name}")
     print(f"  {project.out_dir.name}/  KiCad 9 project: {project.schematic.name} (ERC: {project.erc['violations']} violations), "
           f"{project.netlist.name}, {project.bom.name}, {project.pdf.name}")
+    for b in boards:
+        print(f"  {b.project_dir.name}/  {b.variant} board (source: {b.source}): {b.drc.summary()}")
     return EXIT_MISMATCH if failed else EXIT_OK

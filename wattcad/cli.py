@@ -112,6 +112,30 @@ def cmd_schematic(args) -> int:
     return EXIT_OK
 
 
+def cmd_board(args) -> int:
+    from wattcad.kicad.params import BOARD_PARAMS, load_board_params
+    from wattcad.kicad.pcb_project import BOARDS_DIR, build_boards
+    from wattcad.kicad.schematic import generate_project
+
+    params_path = Path(args.params) if args.params else BOARD_PARAMS
+    params = load_board_params(params_path)
+    build_root = Path(args.build_dir)
+    schematic_dir = build_root / params.name
+    if not (schematic_dir / f"{params.name}.kicad_sch").exists() or args.params:
+        generate_project(schematic_dir, params_path)
+    variants = ("rect", "round") if args.variant == "both" else (args.variant,)
+    results = build_boards(params, schematic_dir.resolve(), build_root.resolve(),
+                           Path(args.boards_dir) if args.boards_dir else BOARDS_DIR, variants, render=not args.no_render)
+    for r in results:
+        print(f"{r.source}: {r.change.summary()}")
+        print(f"  {r.drc.summary()}")
+        for problem in r.drc.errors[:10] + r.drc.parity[:10] + r.drc.setup_problems:
+            print(f"  ! {problem}")
+        for png in r.renders:
+            print(f"  {png}")
+    return EXIT_OK if all(r.drc.clean for r in results) else EXIT_MISMATCH
+
+
 def cmd_build(args) -> int:
     from wattcad.build import build
 
@@ -160,6 +184,17 @@ def parser() -> argparse.ArgumentParser:
     sc.add_argument("--parts", metavar="FILE", help="parts catalogue (default: kicad/data/parts.yaml)")
     sc.add_argument("--out", metavar="DIR", help="project folder (default: build/<board name>)")
     sc.set_defaults(func=cmd_schematic)
+
+    bd = sub.add_parser("board", help="build or update the boards from the schematic: placement, zones, rules, DRC, renders",
+                        description="The source boards live in kicad/boards/ and keep a person's edits: parts they "
+                                    "moved, tracks, zones. The build adds new parts, removes dropped ones, updates "
+                                    "values and footprints, backs the board up (.bak) and writes it atomically.")
+    bd.add_argument("--variant", choices=["rect", "round", "both"], default="both")
+    bd.add_argument("--params", metavar="FILE", help="board parameters (default: kicad/data/board.yaml)")
+    bd.add_argument("--boards-dir", metavar="DIR", help="folder of the source boards (default: kicad/boards)")
+    bd.add_argument("--build-dir", metavar="DIR", default="build", help="build folder (default: build)")
+    bd.add_argument("--no-render", action="store_true", help="skip the PNG renders")
+    bd.set_defaults(func=cmd_board)
 
     fp = sub.add_parser("footprint", help="generate, verify, sweep and print footprints")
     fsub = fp.add_subparsers(dest="footprint_command", required=True)

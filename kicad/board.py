@@ -1,0 +1,329 @@
+"""The board in pcbnew: from KiCad's netlist to a placed .kicad_pcb, or an update of a board a person
+has already worked on, behaving like KiCad's "Update PCB from Schematic": new parts are added and
+placed, removed parts are removed, changed values and footprints are updated; positions, tracks,
+vias, zones and the outline a person made are kept."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pcbnew
+
+from wattcad.board_layout import PartGeom, Placed, layout
+from wattcad.board_plan import plan_board
+from wattcad.errors import InputError
+from wattcad.footprints.generate import LIBRARY_NAME
+from wattcad.footprints.library import stock_footprint_dir
+from wattcad.footprints.model import read_kicad_mod
+from wattcad.footprints.spec import spec_for_part
+
+from .board_io import load_board, save_board
+from .netlist import Netlist
+
+RULES_FILE_TEXT = """(version 1)
+# wattcad design rules beyond the net classes; kicad-cli ignores a broken rules file silently, so the
+# tests check that this one is really applied.
+(rule "wattcad: analog clearance"
+  (condition "A.NetClass == 'Analog' && B.NetClass != 'Analog' && !(A.Type == 'Pad' && B.Type == 'Pad')")
+  (constraint clearance (min 0.25mm)))
+(rule "wattcad: AGND/DGND plane separation"
+  (layer B.Cu)
+  (condition "A.Type == 'Zone' && B.Type == 'Zone' && A.NetName != B.NetName")
+  (constraint clearance (min 0.5mm)))
+"""
+
+
+@dataclass
+class BoardChange:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    created: bool = False
+
+    def summary(self) -> str:
+        if self.created:
+            return f"new board: {len(self.added)} footprints placed"
+        return (f"updated: {len(self.added)} added {self.added}, {len(self.removed)} removed {self.removed}, "
+                f"{len(self.updated)} changed {self.updated}, {len(self.kept)} kept as they were")
+
+
+def _mm(v: float) -> int:
+    return pcbnew.FromMM(v)
+
+
+def _library_dir(lib: str, project_dir: Path) -> Path:
+    return project_dir / f"{lib}.pretty" if lib == LIBRARY_NAME else stock_footprint_dir() / f"{lib}.pretty"
+
+
+def part_geometry(ref: str, footprint: str, project_dir: Path) -> PartGeom:
+    lib, _, name = footprint.partition(":")
+    fp = read_kicad_mod(_library_dir(lib, project_dir) / f"{name}.kicad_mod")
+    box = fp.layer_bbox(".CrtYd")
+    pads = {}
+    for p in fp.pads:
+        if p.number and p.number not in pads:
+            pads[p.number] = (p.x_mm, p.y_mm)
+    if box is None:
+        boxes = [p.bbox() for p in fp.pads] or [(-0.5, -0.5, 0.5, 0.5)]
+        box = (min(b[0] for b in boxes) - 0.25, min(b[1] for b in boxes) - 0.25,
+               max(b[2] for b in boxes) + 0.25, max(b[3] for b in boxes) + 0.25)
+    return PartGeom(ref, box, pads)
+
+
+def _load_footprint(footprint: str, project_dir: Path, field_where: str) -> "pcbnew.FOOTPRINT":
+    lib, _, name = footprint.partition(":")
+    lib_dir = _library_dir(lib, project_dir)
+    fp = pcbnew.FootprintLoad(str(lib_dir), name) if (lib_dir / f"{name}.kicad_mod").exists() else None
+    if fp is None:
+        raise InputError(None, field_where, f"footprint not found in {lib_dir}", footprint)
+    fp.SetFPID(pcbnew.LIB_ID(lib, name))
+    return fp
+
+
+def _apply_rules(board, pcb: dict) -> None:
+    ds = board.GetDesignSettings()
+    r = pcb["rules"]
+    ds.m_TrackMinWidth = _mm(r["min_track_mm"])
+    ds.m_MinClearance = _mm(r["min_clearance_mm"])
+    ds.m_MinThroughDrill = _mm(r["min_drill_mm"])
+    ds.m_ViasMinSize = _mm(r["min_via_diameter_mm"])
+    ds.m_ViasMinAnnularWidth = _mm(r["min_annular_ring_mm"])
+    ds.m_HoleToHoleMin = _mm(r["min_hole_to_hole_mm"])
+    ds.m_CopperEdgeClearance = _mm(r["min_copper_edge_clearance_mm"])
+    ds.SetBoardThickness(_mm(pcb["thickness_mm"]))
+    ns = ds.m_NetSettings
+    ns.ClearNetclassPatternAssignments()
+    for name, spec in sorted(pcb["netclasses"].items()):
+        nc = ns.GetDefaultNetclass() if name == "Default" else pcbnew.NETCLASS(name)
+        nc.SetTrackWidth(_mm(spec["track_mm"]))
+        nc.SetClearance(_mm(spec["clearance_mm"]))
+        nc.SetViaDiameter(_mm(spec["via_diameter_mm"]))
+        nc.SetViaDrill(_mm(spec["via_drill_mm"]))
+        if name != "Default":
+            ns.SetNetclass(name, nc)
+            for pattern in spec.get("nets", []):
+                ns.SetNetclassPatternAssignment(pattern, name)
+
+
+def _add_outline(board, plan) -> None:
+    o = plan.outline
+    width = _mm(0.1)
+    if o.kind == "circle":
+        s = pcbnew.PCB_SHAPE(board, pcbnew.SHAPE_T_CIRCLE)
+        s.SetCenter(pcbnew.VECTOR2I(_mm(o.cx_mm), _mm(o.cy_mm)))
+        s.SetEnd(pcbnew.VECTOR2I(_mm(o.cx_mm + o.radius_mm), _mm(o.cy_mm)))
+        shapes = [s]
+    else:
+        x0, y0, x1, y1, r = o.x_mm, o.y_mm, o.x_mm + o.width_mm, o.y_mm + o.height_mm, o.corner_radius_mm
+        shapes = []
+        for (ax, ay), (bx, by) in (((x0 + r, y0), (x1 - r, y0)), ((x1, y0 + r), (x1, y1 - r)),
+                                   ((x1 - r, y1), (x0 + r, y1)), ((x0, y1 - r), (x0, y0 + r))):
+            s = pcbnew.PCB_SHAPE(board, pcbnew.SHAPE_T_SEGMENT)
+            s.SetStart(pcbnew.VECTOR2I(_mm(ax), _mm(ay)))
+            s.SetEnd(pcbnew.VECTOR2I(_mm(bx), _mm(by)))
+            shapes.append(s)
+        if r > 0:
+            k = 1 - 1 / math.sqrt(2)
+            for (sx, sy), (mx, my), (ex, ey) in (
+                    ((x0, y0 + r), (x0 + r * k, y0 + r * k), (x0 + r, y0)),
+                    ((x1 - r, y0), (x1 - r * k, y0 + r * k), (x1, y0 + r)),
+                    ((x1, y1 - r), (x1 - r * k, y1 - r * k), (x1 - r, y1)),
+                    ((x0 + r, y1), (x0 + r * k, y1 - r * k), (x0, y1 - r))):
+                s = pcbnew.PCB_SHAPE(board, pcbnew.SHAPE_T_ARC)
+                s.SetArcGeometry(pcbnew.VECTOR2I(_mm(sx), _mm(sy)), pcbnew.VECTOR2I(_mm(mx), _mm(my)),
+                                 pcbnew.VECTOR2I(_mm(ex), _mm(ey)))
+                shapes.append(s)
+    for s in shapes:
+        s.SetLayer(pcbnew.Edge_Cuts)
+        s.SetWidth(width)
+        board.Add(s)
+
+
+def _add_ground_zones(board, plan, nets: dict) -> None:
+    """AGND under the analog side, DGND under the digital side, both on the bottom layer; they meet
+    only at the net tie."""
+    o = plan.outline
+    if o.kind == "rect":
+        split = o.x_mm + o.width_mm * 0.58
+        areas = {"/AGND": [(o.x_mm, o.y_mm), (split, o.y_mm), (split, o.y_mm + o.height_mm), (o.x_mm, o.y_mm + o.height_mm)],
+                 "/DGND": [(split + 1.0, o.y_mm), (o.x_mm + o.width_mm, o.y_mm), (o.x_mm + o.width_mm, o.y_mm + o.height_mm),
+                           (split + 1.0, o.y_mm + o.height_mm)]}
+    else:
+        cx, cy, r = o.cx_mm, o.cy_mm, o.radius_mm
+        split = cy + 9.0
+        areas = {"/AGND": [(cx - r, cy - r), (cx + r, cy - r), (cx + r, split), (cx - r, split)],
+                 "/DGND": [(cx - r, split + 1.0), (cx + r, split + 1.0), (cx + r, cy + r), (cx - r, cy + r)]}
+    for net_name, pts in areas.items():
+        if net_name not in nets:
+            continue
+        zone = pcbnew.ZONE(board)
+        zone.SetLayer(pcbnew.B_Cu)
+        zone.SetNet(nets[net_name])
+        zone.SetZoneName(net_name.strip("/"))
+        zone.SetLocalClearance(_mm(0.3))
+        zone.SetMinThickness(_mm(0.25))
+        zone.SetThermalReliefGap(_mm(0.5))
+        zone.SetThermalReliefSpokeWidth(_mm(0.5))
+        outline = zone.Outline()
+        outline.NewOutline()
+        for x, y in pts:
+            outline.Append(_mm(x), _mm(y))
+        board.Add(zone)
+
+
+def _footprint_pose(fp) -> Placed:
+    pos = fp.GetPosition()
+    return Placed(pcbnew.ToMM(pos.x), pcbnew.ToMM(pos.y), fp.GetOrientation().AsDegrees() % 360.0)
+
+
+def _set_pose(fp, pose: Placed) -> None:
+    fp.SetPosition(pcbnew.VECTOR2I(_mm(pose.x_mm), _mm(pose.y_mm)))
+    fp.SetOrientation(pcbnew.EDA_ANGLE(pose.angle_deg, pcbnew.DEGREES_T))
+
+
+def _set_fields(fp, comp) -> None:
+    fp.SetReference(comp.ref)
+    fp.SetValue(comp.value)
+    fp.SetPath(pcbnew.KIID_PATH(comp.path))
+    # Attributes the symbol sets, so schematic parity finds nothing to report.
+    fp.SetExcludedFromBOM("exclude_from_bom" in comp.properties)
+    fp.SetDNP("dnp" in comp.properties)
+    fp.SetBoardOnly(False)
+    mpn = comp.fields.get("MPN")
+    if mpn:
+        fp.SetField("MPN", mpn)
+        field_ = fp.GetFieldByName("MPN")
+        if field_ is not None:
+            field_.SetVisible(False)
+            field_.SetLayer(pcbnew.F_Fab)
+
+
+def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dict, project_dir: Path) -> BoardChange:
+    """Create SOURCE from the netlist, or bring an existing SOURCE up to date with it; SOURCE is
+    backed up before it is overwritten, and written atomically."""
+    change = BoardChange()
+    existing = source.exists()
+    board = load_board(source) if existing else pcbnew.NewBoard(str(source.with_name(f".new-{source.name}")))
+    change.created = not existing
+    board.SetCopperLayerCount(2)
+    _apply_rules(board, pcb)
+
+    nets = {n.GetNetname(): n for n in board.GetNetsByName().values()} if existing else {}
+    for name in sorted(netlist.nets):
+        if name not in nets:
+            net = pcbnew.NETINFO_ITEM(board, name)
+            board.Add(net)
+            nets[name] = net
+
+    on_board = {fp.GetReference(): fp for fp in board.GetFootprints()}
+    for ref, fp in sorted(on_board.items()):
+        # Parts that came from the schematic (they carry a symbol path) and left it go; a person's
+        # own additions (logos, test points without a symbol) stay.
+        if ref not in netlist.components and str(fp.GetPath().AsString()).strip("/"):
+            board.Remove(fp)
+            change.removed.append(ref)
+            del on_board[ref]
+
+    geoms = {ref: part_geometry(ref, comp.footprint, project_dir) for ref, comp in netlist.components.items()}
+    values = {ref: comp.value for ref, comp in netlist.components.items()}
+    openings = {}
+    for ref, comp in netlist.components.items():
+        spec = spec_for_part(comp.value, comp.footprint)
+        if spec is not None and "opening" in spec.options:
+            openings[ref] = spec.options["opening"]
+    plan = plan_board(variant, pcb, values, geoms, openings)
+
+    to_place = []
+    for ref in sorted(netlist.components, key=_natural):
+        comp = netlist.components[ref]
+        fp = on_board.get(ref)
+        if fp is None:
+            fp = _load_footprint(comp.footprint, project_dir, f"{ref} footprint")
+            board.Add(fp)
+            to_place.append(ref)
+            change.added.append(ref)
+        else:
+            current = f"{fp.GetFPID().GetLibNickname()}:{fp.GetFPID().GetLibItemName()}"
+            if current != comp.footprint:
+                new = _load_footprint(comp.footprint, project_dir, f"{ref} footprint")
+                new.SetPosition(fp.GetPosition())
+                new.SetOrientation(fp.GetOrientation())
+                if fp.IsFlipped():
+                    new.Flip(new.GetPosition(), pcbnew.FLIP_DIRECTION_TOP_BOTTOM)
+                new.SetLocked(fp.IsLocked())
+                board.Remove(fp)
+                board.Add(new)
+                fp = new
+                change.updated.append(f"{ref}: footprint {current} -> {comp.footprint}")
+            elif fp.GetValue() != comp.value:
+                change.updated.append(f"{ref}: value {fp.GetValue()} -> {comp.value}")
+            else:
+                change.kept.append(ref)
+        _set_fields(fp, comp)
+        on_board[ref] = fp
+
+    pin_net = netlist.pin_net()
+    for ref, fp in on_board.items():
+        for pad in fp.Pads():
+            net = pin_net.get((ref, pad.GetNumber()))
+            pad.SetNet(nets[net] if net else nets.get("", board.FindNet(0)))
+
+    if to_place:
+        fixed = {r: _footprint_pose(on_board[r]) for r in on_board if r not in to_place}
+        for ref in to_place:
+            if ref in plan.fixed and (change.created or not _collides_with(plan.fixed[ref], ref, fixed, geoms)):
+                fixed[ref] = plan.fixed[ref]
+        result = layout(geoms, pin_net, plan.outline, fixed, plan.root)
+        change.unplaced = result.unplaced
+        for ref in to_place:
+            if ref in result.poses:
+                _set_pose(on_board[ref], result.poses[ref])
+
+    if not _has_outline(board):
+        _add_outline(board, plan)
+    if not list(board.Zones()):
+        _add_ground_zones(board, plan, nets)
+    save_board(board, source, backup=existing)
+    # Fill the zones on the board as KiCad loads it: filled in the process that built it, the
+    # fill misses the knock-outs around unplated holes.
+    board = load_board(source)
+    pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+    save_board(board, source, backup=False)
+    rules = source.with_suffix(".kicad_dru")
+    if not rules.exists() or rules.read_text() != RULES_FILE_TEXT:
+        rules.write_text(RULES_FILE_TEXT)
+    for stray in source.parent.glob(f".new-{source.stem}.*"):
+        stray.unlink()
+    if change.created:
+        # One update pass on the new board: it settles the zone fill in the state every later
+        # update reproduces, so rebuilding an unchanged design leaves the file byte for byte alike.
+        build_or_update_board(source, netlist, variant, pcb, project_dir)
+        backup = source.with_name(source.name + ".bak")
+        if backup.exists():
+            backup.unlink()
+    return change
+
+
+def _collides_with(pose, ref, fixed, geoms) -> bool:
+    from wattcad.board_layout import placed_box
+
+    box = placed_box(geoms[ref], pose)
+    for other, p in fixed.items():
+        if other in geoms:
+            b = placed_box(geoms[other], p)
+            if box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]:
+                return True
+    return False
+
+
+def _has_outline(board) -> bool:
+    return any(d.GetLayer() == pcbnew.Edge_Cuts for d in board.GetDrawings())
+
+
+def _natural(ref: str):
+    import re
+
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", ref)]

@@ -1,0 +1,88 @@
+"""DRC with schematic parity through kicad-cli, with the checks that what is checked was loaded."""
+from __future__ import annotations
+
+import json
+import subprocess
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wattcad.errors import MissingToolError
+from wattcad.footprints import sexpr
+
+
+@dataclass
+class DrcResult:
+    board: Path
+    errors: list[str] = field(default_factory=list)
+    warnings: Counter = field(default_factory=Counter)
+    unconnected: int = 0
+    parity: list[str] = field(default_factory=list)
+    setup_problems: list[str] = field(default_factory=list)
+    courtyard_overlaps: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.errors or self.parity or self.setup_problems or self.courtyard_overlaps)
+
+    def to_json(self) -> dict:
+        return {"board": self.board.name, "clean": self.clean, "errors": self.errors, "warnings": dict(sorted(self.warnings.items())),
+                "unconnected_items": self.unconnected, "schematic_parity": self.parity,
+                "setup_problems": self.setup_problems, "courtyard_overlaps": self.courtyard_overlaps}
+
+    def summary(self) -> str:
+        warn = ", ".join(f"{n} {k}" for k, n in sorted(self.warnings.items())) or "none"
+        return (f"{self.board.name}: {len(self.errors)} DRC errors, {len(self.parity)} parity issues, "
+                f"{self.unconnected} unrouted connections (left to route); warnings: {warn}"
+                + (f"; SETUP: {'; '.join(self.setup_problems)}" if self.setup_problems else ""))
+
+
+def check_setup(board: Path, rules: dict) -> list[str]:
+    """kicad-cli runs DRC with default rules when the project file is missing and ignores a broken
+    rules file: check both are there and say what we meant."""
+    problems = []
+    pro = board.with_suffix(".kicad_pro")
+    if not pro.exists():
+        return [f"{pro.name} missing: DRC would use KiCad's default rules"]
+    settings = json.loads(pro.read_text(encoding="utf-8")).get("board", {}).get("design_settings", {}).get("rules", {})
+    for key, want in (("min_track_width", rules["min_track_mm"]), ("min_clearance", rules["min_clearance_mm"]),
+                      ("min_through_hole_diameter", rules["min_drill_mm"])):
+        if abs(float(settings.get(key, -1)) - want) > 1e-6:
+            problems.append(f"{pro.name}: {key} is {settings.get(key)}, the fab needs {want}")
+    dru = board.with_suffix(".kicad_dru")
+    if not dru.exists():
+        problems.append(f"{dru.name} missing")
+    else:
+        try:
+            text = dru.read_text(encoding="utf-8")
+            sexpr.parse("(rules " + text + ")")
+        except (sexpr.SexprError, OSError) as exc:
+            problems.append(f"{dru.name} is broken ({exc}); kicad-cli would ignore it silently")
+    return problems
+
+
+def run_drc(board: Path, rules: dict) -> DrcResult:
+    out = board.with_name(board.stem + "-drc-raw.json")
+    try:
+        proc = subprocess.run(["kicad-cli", "pcb", "drc", "--schematic-parity", "--severity-all", "--format", "json",
+                               "--units", "mm", "-o", str(out), str(board)], capture_output=True, text=True, timeout=600)
+    except FileNotFoundError:
+        raise MissingToolError("kicad-cli (KiCad 9) not found on PATH: run `make` to install it") from None
+    result = DrcResult(board, setup_problems=check_setup(board, rules))
+    if proc.returncode != 0 or not out.exists():
+        result.setup_problems.append(f"kicad-cli pcb drc failed: {proc.stderr.strip() or proc.stdout.strip()}")
+        return result
+    data = json.loads(out.read_text(encoding="utf-8"))
+    out.unlink()
+    for v in data.get("violations", []):
+        text = f"[{v['type']}] {v['description']}: " + ", ".join(i["description"] for i in v.get("items", []))
+        if v["type"] in ("courtyards_overlap", "malformed_courtyard"):
+            result.courtyard_overlaps.append(text)
+        if v["severity"] == "error":
+            result.errors.append(text)
+        else:
+            result.warnings[v["type"]] += 1
+    result.unconnected = len(data.get("unconnected_items", []))
+    result.parity = [f"[{v['type']}] {v['description']}: " + ", ".join(i["description"] for i in v.get("items", []))
+                     for v in data.get("schematic_parity", [])]
+    return result

@@ -1,0 +1,235 @@
+"""The boards in pcbnew: DRC and parity clean, placement as designed, a person's edits kept."""
+import math
+import shutil
+
+import pytest
+import yaml
+
+from wattcad.kicad.drc import check_setup, run_drc
+from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE, load_board_params
+from wattcad.kicad.pcb_project import board_file_name, build_boards
+from wattcad.kicad.schematic import generate_project
+
+pytestmark = pytest.mark.kicad
+NAME = "wattcad-ade7816"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("build")
+    params = load_board_params()
+    generate_project(root / NAME)
+    results = build_boards(params, root / NAME, root, boards_dir=root / "boards", render=False)
+    return {r.variant: r for r in results}
+
+
+def _board(path):
+    import pcbnew
+
+    return pcbnew.LoadBoard(str(path))
+
+
+def _fp(board, ref):
+    return board.FindFootprintByReference(ref)
+
+
+def _mm(p):
+    import pcbnew
+
+    return pcbnew.ToMM(p.x), pcbnew.ToMM(p.y)
+
+
+def _pad(board, ref, number):
+    return next(p for p in _fp(board, ref).Pads() if p.GetNumber() == number)
+
+
+@pytest.mark.parametrize("variant", ["rect", "round"])
+def test_drc_and_parity_are_clean(built, variant):
+    drc = built[variant].drc
+    assert drc.errors == [] and drc.parity == [] and drc.setup_problems == []
+    assert drc.courtyard_overlaps == []
+    assert drc.unconnected > 50  # routing is left to the person: counted, reported, not hidden
+    assert drc.clean
+
+
+def test_design_rules_and_custom_rules_are_really_applied(built, tmp_path):
+    import pcbnew
+
+    src = built["rect"].project_dir
+    work = tmp_path / "p"
+    shutil.copytree(src, work)
+    board_path = work / f"{NAME}.kicad_pcb"
+    board = _board(board_path)
+    # A 0.10 mm track: the fab rule (0.15 mm, from the project file) must flag it.
+    a = _pad(board, "R1101", "1")
+    track = pcbnew.PCB_TRACK(board)
+    track.SetStart(a.GetPosition())
+    track.SetEnd(a.GetPosition() + pcbnew.VECTOR2I(pcbnew.FromMM(0), pcbnew.FromMM(-2)))
+    track.SetWidth(pcbnew.FromMM(0.10))
+    track.SetLayer(pcbnew.F_Cu)
+    track.SetNet(a.GetNet())
+    board.Add(track)
+    # An analog track 0.22 mm from a DGND track: only the custom rule (0.25 mm) objects.
+    ana = [n for name, n in board.GetNetsByName().items() if str(name) == "/CT_A_TIP"][0]
+    dgnd = [n for name, n in board.GetNetsByName().items() if str(name) == "/DGND"][0]
+    for net, y in ((ana, 0.0), (dgnd, 0.42)):
+        t = pcbnew.PCB_TRACK(board)
+        t.SetStart(pcbnew.VECTOR2I(pcbnew.FromMM(60), pcbnew.FromMM(70 + y)))
+        t.SetEnd(pcbnew.VECTOR2I(pcbnew.FromMM(70), pcbnew.FromMM(70 + y)))
+        t.SetWidth(pcbnew.FromMM(0.2))
+        t.SetLayer(pcbnew.F_Cu)
+        t.SetNet(net)
+        board.Add(t)
+    pcbnew.SaveBoard(str(board_path), board, True)  # keep our project file as it is
+    rules = load_board_params().pcb["rules"]
+    drc = run_drc(board_path, rules)
+    text = "\n".join(drc.errors)
+    assert "[track_width]" in text and "0.1500 mm" in text
+    assert "wattcad: analog clearance" in text
+    # And the check notices a missing project file or a broken rules file.
+    broken = board_path.with_suffix(".kicad_dru")
+    broken.write_text(broken.read_text() + "\n(rule \"oops\" (constraint clearance (min 0.3mm))")
+    assert any("broken" in p for p in check_setup(board_path, rules))
+    board_path.with_suffix(".kicad_pro").unlink()
+    assert any("default rules" in p for p in check_setup(board_path, rules))
+
+
+def test_rect_jacks_on_the_bottom_edge_facing_out_and_feather_spacing(built):
+    board = _board(built["rect"].board)
+    pcb = load_board_params().pcb
+    bottom = 20.0 + pcb["rect"]["height_mm"]
+    xs = []
+    for i in range(1, 7):
+        fp = _fp(board, f"J{i}")
+        x, y = _mm(fp.GetPosition())
+        xs.append(x)
+        # SJ1-3533NG opens at its local -y; turned 180 degrees it opens downwards, nose at the edge.
+        assert fp.GetOrientation().AsDegrees() % 360 == pytest.approx(180, abs=0.01)
+        nose = y + 5.2
+        assert nose == pytest.approx(bottom, abs=0.01)
+    assert xs == sorted(xs)
+    j8, j9 = _fp(board, "J8"), _fp(board, "J9")
+    assert _mm(j9.GetPosition())[1] - _mm(j8.GetPosition())[1] == pytest.approx(20.32, abs=1e-3)
+
+
+def test_round_board_has_the_jacks_on_a_circle_sixty_degrees_apart(built):
+    board = _board(built["round"].board)
+    u1 = _fp(board, "U1")
+    r = load_board_params().pcb["round"]["diameter_mm"] / 2
+    cx, cy = 20 + r, 20 + r
+    angles, radii = [], []
+    for i in range(1, 7):
+        fp = _fp(board, f"J{i}")
+        x, y = _mm(fp.GetPosition())
+        a = math.degrees(math.atan2(-(y - cy), x - cx))
+        angles.append(a % 360)
+        radii.append(math.hypot(x - cx, y - cy))
+        # opening (local -y, at 90 degrees) turned to point away from the centre
+        assert (fp.GetOrientation().AsDegrees() - (a - 90)) % 360 == pytest.approx(0, abs=0.01) or \
+            (fp.GetOrientation().AsDegrees() - (a - 90)) % 360 == pytest.approx(360, abs=0.01)
+    assert max(radii) - min(radii) < 1e-3
+    steps = sorted((b - a) % 360 for a, b in zip(angles, angles[1:] + angles[:1]))
+    assert steps == pytest.approx([60] * 6, abs=0.01)
+    ux, uy = _mm(u1.GetPosition())
+    assert math.hypot(ux - cx, uy - cy) < 10.0
+
+
+@pytest.mark.parametrize("variant", ["rect", "round"])
+def test_crystal_and_filter_parts_sit_by_their_pins(built, variant):
+    board = _board(built[variant].board)
+    for y_pin, u_pin in (("1", "27"), ("3", "28")):
+        ypos, upos = _mm(_pad(board, "Y1", y_pin).GetPosition()), _mm(_pad(board, "U1", u_pin).GetPosition())
+        assert math.dist(ypos, upos) <= 5.0, (y_pin, u_pin)
+    # Every capacitor on a U1 signal or supply net sits within 8 mm of that pin.
+    u1 = _fp(board, "U1")
+    pins = {}
+    for p in u1.Pads():
+        if p.GetNetname() not in ("/AGND", "/DGND", ""):
+            pins.setdefault(p.GetNetname(), []).append(_mm(p.GetPosition()))
+    checked = 0
+    for fp in board.GetFootprints():
+        if not fp.GetReference().startswith("C"):
+            continue
+        for pad in fp.Pads():
+            if pad.GetNetname() in pins:
+                nearest = min(math.dist(_mm(pad.GetPosition()), pin) for pin in pins[pad.GetNetname()])
+                assert nearest <= 8.0, fp.GetReference()
+                checked += 1
+    assert checked >= 20
+
+
+def test_hand_edits_survive_a_rebuild(built, tmp_path):
+    """A person moves a part, routes a track, draws a zone; then the schematic changes (channel F
+    depopulated, resistors moved to 0805). The rebuild keeps the edits and follows the changes."""
+    import pcbnew
+
+    boards = tmp_path / "boards"
+    shutil.copytree(built["rect"].source.parent, boards)
+    source = boards / board_file_name(NAME, "rect")
+    board = _board(source)
+    r3 = _fp(board, "R103")
+    r3.SetPosition(pcbnew.VECTOR2I(pcbnew.FromMM(35.0), pcbnew.FromMM(60.0)))
+    r3.SetLocked(True)
+    a, b = _pad(board, "R1101", "1"), _pad(board, "R1102", "1")
+    track = pcbnew.PCB_TRACK(board)
+    track.SetStart(a.GetPosition())
+    track.SetEnd(b.GetPosition())
+    track.SetWidth(pcbnew.FromMM(0.3))
+    track.SetLayer(pcbnew.F_Cu)
+    track.SetNet(a.GetNet())
+    board.Add(track)
+    zone = pcbnew.ZONE(board)
+    zone.SetLayer(pcbnew.F_Cu)
+    zone.SetNet(a.GetNet())
+    zone.SetZoneName("my zone")
+    outline = zone.Outline()
+    outline.NewOutline()
+    for x, y in ((25, 25), (32, 25), (32, 32), (25, 32)):
+        outline.Append(pcbnew.FromMM(x), pcbnew.FromMM(y))
+    board.Add(zone)
+    pcbnew.SaveBoard(str(source), board, True)
+    edited = source.read_bytes()
+
+    data = yaml.safe_load(BOARD_PARAMS.read_text())
+    data["channels"]["F"]["populated"] = False
+    params_path = tmp_path / "board.yaml"
+    params_path.write_text(yaml.safe_dump(data))
+    parts = yaml.safe_load(PARTS_CATALOGUE.read_text())
+    parts["resistors"]["package"] = "chip-0805"
+    parts_path = tmp_path / "parts.yaml"
+    parts_path.write_text(yaml.safe_dump(parts))
+    root = tmp_path / "build"
+    generate_project(root / NAME, params_path, parts_path)
+    (result,) = build_boards(load_board_params(params_path), root / NAME, root, boards_dir=boards,
+                             variants=("rect",), render=False)
+
+    assert source.with_name(source.name + ".bak").read_bytes() == edited  # backed up before the write
+    after = _board(source)
+    r3 = _fp(after, "R103")
+    assert _mm(r3.GetPosition()) == pytest.approx((35.0, 60.0), abs=1e-6) and r3.IsLocked()
+    assert str(r3.GetFPID().GetLibItemName()) == "Chip_0805_2012Metric"
+    assert "R103: footprint wattcad:Chip_0603_1608Metric -> wattcad:Chip_0805_2012Metric" in result.change.updated
+    assert _fp(after, "J6") is None and "J6" in result.change.removed
+    widths = sorted(round(pcbnew.ToMM(t.GetWidth()), 3) for t in after.GetTracks())
+    assert 0.3 in widths
+    assert "my zone" in [z.GetZoneName() for z in after.Zones()]
+    assert result.drc.parity == []
+
+
+def test_renders_show_the_board(built, tmp_path):
+    from PIL import Image
+
+    from wattcad.kicad.pcb_project import _render
+
+    top, iso = _render(built["round"].board, tmp_path, "round")
+    image = Image.open(top).convert("RGB")
+    w, h = image.size
+    # Solder-mask green fills the middle of a top view of the round board; the corners are background.
+    def green(px):
+        r, g, b = px
+        return g > r + 10 and g > b
+    centre = [image.getpixel((w // 2 + dx, h // 2 + dy)) for dx in range(-200, 201, 40) for dy in range(-200, 201, 40)]
+    assert sum(green(p) for p in centre) / len(centre) > 0.6
+    corners = [image.getpixel((x, y)) for x in (5, w - 6) for y in (5, h - 6)]
+    assert not any(green(p) for p in corners)
+    assert Image.open(iso).size[0] > 1000  # kicad-cli trims a few pixels off the 1200 x 900 asked for

@@ -1,0 +1,211 @@
+"""Deterministic board placement (pure: no pcbnew). Millimetres, KiCad board axes (+y down),
+orientations in degrees counter-clockwise as seen on screen.
+
+Fixed parts (connectors, holes, the IC) come from the board's plan; every other part is placed
+next to what it connects to: each part in turn, nearest to the pads it shares a small net with,
+pushed out from the part it hangs on, oriented so its connecting pad faces that pad, then moved to
+the nearest spot (spiral search) where its courtyard touches no other courtyard and stays inside
+the outline."""
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class PartGeom:
+    ref: str
+    courtyard: Box  # local, unrotated
+    pads: dict[str, tuple[float, float]]  # pin -> local centre
+
+
+@dataclass(frozen=True)
+class Placed:
+    x_mm: float
+    y_mm: float
+    angle_deg: float
+
+
+@dataclass
+class Outline:
+    kind: str  # rect | circle
+    x_mm: float = 0.0
+    y_mm: float = 0.0
+    width_mm: float = 0.0
+    height_mm: float = 0.0
+    corner_radius_mm: float = 0.0
+    cx_mm: float = 0.0
+    cy_mm: float = 0.0
+    radius_mm: float = 0.0
+
+    def contains(self, box: Box, margin_mm: float) -> bool:
+        x0, y0, x1, y1 = box
+        if self.kind == "rect":
+            return (x0 >= self.x_mm + margin_mm and y0 >= self.y_mm + margin_mm and
+                    x1 <= self.x_mm + self.width_mm - margin_mm and y1 <= self.y_mm + self.height_mm - margin_mm)
+        r = self.radius_mm - margin_mm
+        return all(math.hypot(x - self.cx_mm, y - self.cy_mm) <= r for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        if self.kind == "rect":
+            return self.x_mm + self.width_mm / 2, self.y_mm + self.height_mm / 2
+        return self.cx_mm, self.cy_mm
+
+
+def rotate(x: float, y: float, angle_deg: float) -> tuple[float, float]:
+    """KiCad's rotation: counter-clockwise on screen with +y down."""
+    a = math.radians(angle_deg)
+    c, s = math.cos(a), math.sin(a)
+    return x * c + y * s, -x * s + y * c
+
+
+def placed_box(geom: PartGeom, pose: Placed, inflate_mm: float = 0.0) -> Box:
+    x0, y0, x1, y1 = geom.courtyard
+    pts = [rotate(x, y, pose.angle_deg) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+    xs, ys = [pose.x_mm + p[0] for p in pts], [pose.y_mm + p[1] for p in pts]
+    return min(xs) - inflate_mm, min(ys) - inflate_mm, max(xs) + inflate_mm, max(ys) + inflate_mm
+
+
+def pad_position(geom: PartGeom, pose: Placed, pin: str) -> tuple[float, float]:
+    px, py = rotate(*geom.pads[pin], pose.angle_deg)
+    return pose.x_mm + px, pose.y_mm + py
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@dataclass
+class LayoutResult:
+    poses: dict[str, Placed] = field(default_factory=dict)
+    unplaced: list[str] = field(default_factory=list)
+
+
+def layout(parts: dict[str, PartGeom], pin_net: dict[tuple[str, str], str], outline: Outline,
+           fixed: dict[str, Placed], root: str, big_net_size: int = 8, clearance_mm: float = 0.25,
+           edge_margin_mm: float = 1.0, grid_mm: float = 0.25, search_radius_mm: float = 45.0,
+           priority: tuple[str, ...] = ("Y", "C")) -> LayoutResult:
+    """Place every part of PARTS that FIXED does not; ROOT (the IC) anchors the order."""
+    result = LayoutResult(poses=dict(fixed))
+    net_members: dict[str, list[tuple[str, str]]] = {}
+    for (ref, pin), net in pin_net.items():
+        if ref in parts:
+            net_members.setdefault(net, []).append((ref, pin))
+    small = {n for n, m in net_members.items() if len(m) <= big_net_size}
+    neighbours: dict[str, set[str]] = {ref: set() for ref in parts}
+    for net in sorted(small):
+        refs = {r for r, _ in net_members[net]}
+        for r in refs:
+            neighbours[r] |= refs - {r}
+    # Breadth-first from the root over small nets; parts tied only to big nets (ground, supply) last.
+    order: list[str] = []
+    seen = set(fixed) | {root}
+    queue = deque(sorted(fixed, key=lambda r: (r != root, r)))
+    def rank(r: str):
+        # Within a layer: crystals first (they must hug their pins), then capacitors (decoupling and
+        # filters beside their pins), then the rest.
+        prefix = "".join(ch for ch in r if ch.isalpha())
+        return (priority.index(prefix) if prefix in priority else len(priority), _natural(r))
+
+    while queue:
+        ref = queue.popleft()
+        for n in sorted(neighbours.get(ref, ()), key=rank):
+            if n not in seen:
+                seen.add(n)
+                order.append(n)
+                queue.append(n)
+    order += sorted((r for r in parts if r not in seen), key=_natural)
+
+    boxes = {ref: placed_box(parts[ref], pose, clearance_mm / 2) for ref, pose in result.poses.items() if ref in parts}
+    for ref in order:
+        geom = parts[ref]
+        desired, angle = _desired(ref, geom, parts, result.poses, pin_net, net_members, small, outline, root)
+        pose = _find_free(geom, desired, angle, boxes, outline, clearance_mm, edge_margin_mm, grid_mm, search_radius_mm)
+        if pose is None:
+            result.unplaced.append(ref)
+            continue
+        result.poses[ref] = pose
+        boxes[ref] = placed_box(geom, pose, clearance_mm / 2)
+    return result
+
+
+def _natural(ref: str):
+    import re
+
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", ref)]
+
+
+def _desired(ref, geom, parts, poses, pin_net, net_members, small, outline, root) -> tuple[tuple[float, float], float]:
+    """Where a part wants to be: beside the placed pads it shares a small net with (a big net's
+    pads on the root count when there is nothing else), its own connecting pad facing them."""
+    anchors = []  # (own pin, anchor point, anchor part)
+    for pin in sorted(geom.pads, key=_natural):
+        net = pin_net.get((ref, pin))
+        if net is None:
+            continue
+        for other, other_pin in net_members.get(net, ()):
+            if other != ref and other in poses and other_pin in parts[other].pads and net in small:
+                anchors.append((pin, pad_position(parts[other], poses[other], other_pin), other))
+    if not anchors:
+        # Only big nets (supply, ground): hang on the root IC's pin of that net when it has one
+        # (decoupling next to its supply pin), else on any placed pad of it.
+        for pin in sorted(geom.pads, key=_natural):
+            net = pin_net.get((ref, pin))
+            members = [(o, op) for o, op in net_members.get(net, ()) if o != ref and o in poses and op in parts[o].pads]
+            members.sort(key=lambda m: (m[0] != root, _natural(m[0]), _natural(m[1])))
+            if members:
+                other, other_pin = members[0]
+                anchors.append((pin, pad_position(parts[other], poses[other], other_pin), other))
+                break
+    if not anchors:
+        return outline.centre, 0.0
+    # The root IC's pads first: a part that touches the IC belongs beside that pin.
+    anchors.sort(key=lambda a: a[2] != root)
+    pin, (ax, ay), parent = anchors[0]
+    parent_pose = poses[parent]
+    dx, dy = ax - parent_pose.x_mm, ay - parent_pose.y_mm
+    # Push outward from the parent's centre, along the dominant axis of the anchor's offset.
+    if abs(dx) >= abs(dy):
+        direction = (1.0 if dx >= 0 else -1.0, 0.0)
+    else:
+        direction = (0.0, 1.0 if dy >= 0 else -1.0)
+    own = geom.pads.get(pin, (0.0, 0.0))
+    # Orientation that points the connecting pad back at the anchor.
+    angle = 0.0
+    if abs(own[0]) > 1e-6 or abs(own[1]) > 1e-6:
+        own_dir = math.degrees(math.atan2(-own[1], own[0]))  # local pad direction, CCW from +x
+        want = math.degrees(math.atan2(-(-direction[1]), -direction[0]))  # towards the anchor
+        angle = round(((want - own_dir) / 90.0)) * 90.0 % 360.0
+    half = max(abs(geom.courtyard[2] - geom.courtyard[0]), abs(geom.courtyard[3] - geom.courtyard[1])) / 2
+    gap = half + 0.8
+    return (ax + direction[0] * gap, ay + direction[1] * gap), angle
+
+
+def _find_free(geom, desired, angle, boxes, outline, clearance_mm, edge_margin_mm, grid_mm, radius_mm) -> Placed | None:
+    dx0 = round(desired[0] / grid_mm) * grid_mm
+    dy0 = round(desired[1] / grid_mm) * grid_mm
+    for ring in range(0, int(radius_mm / grid_mm) + 1):
+        candidates = _ring(ring)
+        for i, j in candidates:
+            for a in (angle, (angle + 180.0) % 360.0, (angle + 90.0) % 360.0, (angle + 270.0) % 360.0):
+                pose = Placed(round(dx0 + i * grid_mm, 6), round(dy0 + j * grid_mm, 6), a)
+                box = placed_box(geom, pose, clearance_mm / 2)
+                if not outline.contains(box, edge_margin_mm):
+                    continue
+                if any(_overlap(box, other) for other in boxes.values()):
+                    continue
+                return pose
+            # only try other orientations when the preferred one fails at this spot
+    return None
+
+
+def _ring(n: int) -> list[tuple[int, int]]:
+    """Grid points at Chebyshev distance n, nearest (Euclidean) first, ties in a fixed order."""
+    if n == 0:
+        return [(0, 0)]
+    pts = [(i, j) for i in range(-n, n + 1) for j in (-n, n)] + [(i, j) for i in (-n, n) for j in range(-n + 1, n)]
+    return sorted(set(pts), key=lambda p: (p[0] * p[0] + p[1] * p[1], p[1], p[0]))
