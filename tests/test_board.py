@@ -74,8 +74,9 @@ def test_design_rules_and_custom_rules_are_really_applied(built, tmp_path):
     dgnd = [n for name, n in board.GetNetsByName().items() if str(name) == "/DGND"][0]
     for net, y in ((ana, 0.0), (dgnd, 0.42)):
         t = pcbnew.PCB_TRACK(board)
-        t.SetStart(pcbnew.VECTOR2I(pcbnew.FromMM(60), pcbnew.FromMM(70 + y)))
-        t.SetEnd(pcbnew.VECTOR2I(pcbnew.FromMM(70), pcbnew.FromMM(70 + y)))
+        # in the empty right half, below the Feather headers
+        t.SetStart(pcbnew.VECTOR2I(pcbnew.FromMM(100), pcbnew.FromMM(70 + y)))
+        t.SetEnd(pcbnew.VECTOR2I(pcbnew.FromMM(110), pcbnew.FromMM(70 + y)))
         t.SetWidth(pcbnew.FromMM(0.2))
         t.SetLayer(pcbnew.F_Cu)
         t.SetNet(net)

@@ -28,7 +28,9 @@ def test_help_works_without_kicad_on_the_path(tmp_path):
 @pytest.mark.kicad
 def test_build_is_the_main_job(tmp_path, capsys):
     out = tmp_path / "build"
-    assert main(["build", "--out", str(out)]) == 0
+    boards = tmp_path / "boards"  # never the repository's own boards
+    assert main(["build", "--out", str(out), "--boards-dir", str(boards)]) == 0
+    assert sorted(p.name for p in boards.glob("*.kicad_pcb")) == ["wattcad-ade7816-round.kicad_pcb", "wattcad-ade7816.kicad_pcb"]
     assert (out / "footprints/fp-lib-table").read_text().count("wattcad.pretty") == 1
     assert len(list((out / "footprints/wattcad.pretty").glob("*.kicad_mod"))) == 4
     report = json.loads((out / "reports/footprints.json").read_text())
@@ -36,7 +38,7 @@ def test_build_is_the_main_job(tmp_path, capsys):
     assert (out / "prints/board-footprints-1to1.pdf").read_bytes().startswith(b"%PDF")
     assert "13 pass" in capsys.readouterr().out
     first = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert main(["build", "--out", str(out)]) == 0
+    assert main(["build", "--out", str(out), "--boards-dir", str(boards)]) == 0
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == first  # reproducible
 
 

@@ -11,7 +11,7 @@ from wattcad.errors import EXIT_MISMATCH, EXIT_OK
 from wattcad.fileio import write_atomic
 
 
-def build(out: Path) -> int:
+def build(out: Path, boards_dir: Path | None = None) -> int:
     from wattcad.footprints.generate import write_library
     from wattcad.footprints.library import board_part_specs, stock_footprint_path
     from wattcad.footprints.model import read_kicad_mod
@@ -58,9 +58,9 @@ def build(out: Path) -> int:
     project = generate_project(out / params.name)
 
     step("building or updating the boards (rect and round) from the schematic: placement, zones, rules, DRC, renders")
-    from wattcad.kicad.pcb_project import build_boards
+    from wattcad.kicad.pcb_project import BOARDS_DIR, build_boards
 
-    boards = build_boards(params, project.out_dir, out.resolve())
+    boards = build_boards(params, project.out_dir, out.resolve(), boards_dir or BOARDS_DIR)
 
     failed = [r for r in reports if r.status in ("fail", "error")]
     failed += [b for b in boards if not b.drc.clean]

@@ -139,7 +139,7 @@ def cmd_board(args) -> int:
 def cmd_build(args) -> int:
     from wattcad.build import build
 
-    return build(Path(args.out))
+    return build(Path(args.out), Path(args.boards_dir) if args.boards_dir else None)
 
 
 def cmd_place_circle(args) -> int:
@@ -177,6 +177,7 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build the project into build/ (footprint library, checks, 1:1 print)")
     b.add_argument("--out", default="build", help="output folder (default: build)")
+    b.add_argument("--boards-dir", metavar="DIR", help="folder of the source boards, updated in place (default: kicad/boards)")
     b.set_defaults(func=cmd_build)
 
     sc = sub.add_parser("schematic", help="generate the ADE7816 circuit: symbol, netlist, ERC-clean KiCad 9 schematic, BOM")
