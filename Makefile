@@ -17,6 +17,7 @@ test: bootstrap
 bench: bootstrap
 	$(PY) benchmarks/footprint_sweep.py
 	$(PY) benchmarks/schematic.py
+	$(PY) benchmarks/board.py
 
 # build/ holds only disposable products; boards kept in the repository are never under it.
 clean:

@@ -236,7 +236,7 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
             openings[ref] = spec.options["opening"]
     plan = plan_board(variant, pcb, values, geoms, openings)
 
-    to_place = []
+    to_place, swapped = [], []
     for ref in sorted(netlist.components, key=_natural):
         comp = netlist.components[ref]
         fp = on_board.get(ref)
@@ -246,6 +246,7 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
             to_place.append(ref)
             change.added.append(ref)
         else:
+            changes = []
             current = f"{fp.GetFPID().GetLibNickname()}:{fp.GetFPID().GetLibItemName()}"
             if current != comp.footprint:
                 new = _load_footprint(comp.footprint, project_dir, f"{ref} footprint")
@@ -256,10 +257,16 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
                 new.SetLocked(fp.IsLocked())
                 board.Remove(fp)
                 board.Add(new)
-                fp = new
-                change.updated.append(f"{ref}: footprint {current} -> {comp.footprint}")
-            elif fp.GetValue() != comp.value:
-                change.updated.append(f"{ref}: value {fp.GetValue()} -> {comp.value}")
+                changes.append(f"{ref}: footprint {current} -> {comp.footprint}")
+                if not new.IsLocked():
+                    swapped.append(ref)
+                old_value, fp = fp.GetValue(), new
+            else:
+                old_value = fp.GetValue()
+            if old_value != comp.value:
+                changes.append(f"{ref}: value {old_value} -> {comp.value}")
+            if changes:
+                change.updated += changes
             else:
                 change.kept.append(ref)
         _set_fields(fp, comp)
@@ -271,6 +278,15 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
             net = pin_net.get((ref, pad.GetNumber()))
             pad.SetNet(nets[net] if net else nets.get("", board.FindNet(0)))
 
+    # A larger footprint in an old spot may now overlap its neighbours: unless a person locked it
+    # there, it moves to the nearest free spot beside what it connects to.
+    poses_now = {r: _footprint_pose(on_board[r]) for r in on_board if r in geoms and r not in to_place}
+    for ref in swapped:
+        others = {r: p for r, p in poses_now.items() if r != ref}
+        if _collides_with(poses_now[ref], ref, others, geoms):
+            to_place.append(ref)
+            del poses_now[ref]
+            change.updated.append(f"{ref}: moved, its new footprint did not fit where the old one was")
     if to_place:
         fixed = {r: _footprint_pose(on_board[r]) for r in on_board if r not in to_place}
         for ref in to_place:

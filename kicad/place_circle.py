@@ -23,7 +23,8 @@ class PlaceResult:
 
 def place_on_circle(board: "pcbnew.BOARD", refs: list[str], centre_mm: tuple[float, float], radius_mm: float,
                     start_angle_deg: float = 0.0, step_deg: float | None = None, arc_deg: float | None = None,
-                    orient: str = "radial", order: str = "ref", force: bool = False) -> PlaceResult:
+                    orient: str = "radial", order: str = "ref", force: bool = False,
+                    rotation_offset_deg: float = 0.0) -> PlaceResult:
     """Move the footprints REFS onto a circle. Every ref is checked before anything moves, so a
     missing one leaves the board untouched."""
     footprints = {fp.GetReference(): fp for fp in board.GetFootprints()}
@@ -39,7 +40,8 @@ def place_on_circle(board: "pcbnew.BOARD", refs: list[str], centre_mm: tuple[flo
             movable.append(ref)
     if not movable:
         return result
-    for pose in circle_poses(movable, centre_mm, radius_mm, start_angle_deg, step_deg, arc_deg, orient, order):
+    for pose in circle_poses(movable, centre_mm, radius_mm, start_angle_deg, step_deg, arc_deg, orient, order,
+                             rotation_offset_deg):
         fp = footprints[pose.ref]
         fp.SetPosition(pcbnew.VECTOR2I(pcbnew.FromMM(pose.x_mm), pcbnew.FromMM(pose.y_mm)))
         if pose.angle_deg is not None:

@@ -193,6 +193,7 @@ def test_hand_edits_survive_a_rebuild(built, tmp_path):
 
     data = yaml.safe_load(BOARD_PARAMS.read_text())
     data["channels"]["F"]["populated"] = False
+    data["channels"]["D"]["burden_ohm"] = 1000  # a changed value
     params_path = tmp_path / "board.yaml"
     params_path.write_text(yaml.safe_dump(data))
     parts = yaml.safe_load(PARTS_CATALOGUE.read_text())
@@ -210,11 +211,24 @@ def test_hand_edits_survive_a_rebuild(built, tmp_path):
     assert _mm(r3.GetPosition()) == pytest.approx((35.0, 60.0), abs=1e-6) and r3.IsLocked()
     assert str(r3.GetFPID().GetLibItemName()) == "Chip_0805_2012Metric"
     assert "R103: footprint wattcad:Chip_0603_1608Metric -> wattcad:Chip_0805_2012Metric" in result.change.updated
-    assert _fp(after, "J6") is None and "J6" in result.change.removed
+    assert _fp(after, "J6") is None and sorted(result.change.removed) == ["J6", "R601"]  # jack and burden
     widths = sorted(round(pcbnew.ToMM(t.GetWidth()), 3) for t in after.GetTracks())
     assert 0.3 in widths
     assert "my zone" in [z.GetZoneName() for z in after.Zones()]
-    assert result.drc.parity == []
+    assert "R401: value 6.98 -> 1k" in result.change.updated and _fp(after, "R401").GetValue() == "1k"
+    assert result.drc.parity == [] and result.drc.courtyard_overlaps == []
+
+    # Channel F back: its jack and burden come back as new parts, placed clear of everything.
+    data["channels"]["F"]["populated"] = True
+    params_path.write_text(yaml.safe_dump(data))
+    generate_project(root / NAME, params_path, parts_path)
+    (again,) = build_boards(load_board_params(params_path), root / NAME, root, boards_dir=boards,
+                            variants=("rect",), render=False)
+    assert set(again.change.added) == {"J6", "R601"} and again.change.removed == []
+    assert _mm(_fp(_board(source), "R103").GetPosition()) == pytest.approx((35.0, 60.0), abs=1e-6)
+    assert again.drc.parity == [] and again.drc.courtyard_overlaps == []
+    # The only errors left are the person's own track, now crossing the larger 0805 pads: theirs to fix.
+    assert all("Track [+3V3]" in e for e in again.drc.errors)
 
 
 def test_renders_show_the_board(built, tmp_path):
@@ -234,3 +248,19 @@ def test_renders_show_the_board(built, tmp_path):
     corners = [image.getpixel((x, y)) for x in (5, w - 6) for y in (5, h - 6)]
     assert not any(green(p) for p in corners)
     assert Image.open(iso).size[0] > 1000  # kicad-cli trims a few pixels off the 1200 x 900 asked for
+
+
+def test_the_readme_place_circle_example_reproduces_the_round_board(built, tmp_path):
+    from wattcad.cli import main
+
+    src = built["round"].source
+    out = tmp_path / "moved.kicad_pcb"
+    assert main(["place", "circle", str(src), "--refs", "J1-J6", "--center", "85,85", "--radius", "59.8",
+                 "--start-angle", "90", "--orient", "radial", "--rotation-offset", "-90", "--order", "given",
+                 "--out", str(out)]) == 0
+    before, after = _board(src), _board(out)
+    for i in range(1, 7):
+        a, b = _fp(before, f"J{i}"), _fp(after, f"J{i}")
+        assert _mm(a.GetPosition()) == pytest.approx(_mm(b.GetPosition()), abs=1e-3)
+        assert (a.GetOrientation().AsDegrees() - b.GetOrientation().AsDegrees()) % 360 == pytest.approx(0, abs=0.01) or \
+            (a.GetOrientation().AsDegrees() - b.GetOrientation().AsDegrees()) % 360 == pytest.approx(360, abs=0.01)

@@ -151,7 +151,7 @@ def cmd_place_circle(args) -> int:
     centre = parse_point(args.center, "--center")
     board = load_board(args.board)
     result = place_on_circle(board, refs, centre, args.radius, args.start_angle, args.step, args.arc,
-                             args.orient, args.order, force=args.force)
+                             args.orient, args.order, force=args.force, rotation_offset_deg=args.rotation_offset)
     out = Path(args.out) if args.out else Path(args.board)
     if result.moved:
         save_board(board, out, backup=True)
@@ -246,6 +246,8 @@ def parser() -> argparse.ArgumentParser:
     steps.add_argument("--arc", type=float, metavar="A", help="spread the parts over this arc")
     pc.add_argument("--orient", choices=["radial", "tangent", "keep"], default="radial")
     pc.add_argument("--order", choices=["ref", "given"], default="ref")
+    pc.add_argument("--rotation-offset", type=float, default=0.0, metavar="A",
+                    help="degrees added to radial/tangent orientations (a part that opens at its -y side: radial, -90)")
     pc.add_argument("--force", action="store_true", help="move locked footprints too")
     pc.add_argument("--out", metavar="FILE", help="write here instead of BOARD")
     pc.set_defaults(func=cmd_place_circle)

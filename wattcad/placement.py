@@ -48,9 +48,11 @@ def expand_refs(spec: str) -> list[str]:
 
 def circle_poses(refs: list[str], centre_mm: tuple[float, float], radius_mm: float, start_angle_deg: float = 0.0,
                  step_deg: float | None = None, arc_deg: float | None = None, orient: str = "radial",
-                 order: str = "ref") -> list[Pose]:
+                 order: str = "ref", rotation_offset_deg: float = 0.0) -> list[Pose]:
     """Poses for REFS on a circle. With neither step nor arc the parts share the full circle; with
-    an arc they span it end to end (or share it evenly when it is a full turn)."""
+    an arc they span it end to end (or share it evenly when it is a full turn). ROTATION_OFFSET
+    is added to radial or tangent orientations: a part whose front is its -y side faces out with
+    radial and -90."""
     if not refs:
         raise InputError(None, "--refs", "no parts to place")
     if not (isinstance(radius_mm, (int, float)) and math.isfinite(radius_mm) and radius_mm > 0):
@@ -75,7 +77,7 @@ def circle_poses(refs: list[str], centre_mm: tuple[float, float], radius_mm: flo
         rad = math.radians(a)
         x = cx + radius_mm * math.cos(rad)
         y = cy - radius_mm * math.sin(rad)  # board y points down
-        angle = {"radial": a, "tangent": a + 90.0, "keep": None}[orient]
+        angle = {"radial": a + rotation_offset_deg, "tangent": a + 90.0 + rotation_offset_deg, "keep": None}[orient]
         if angle is not None:
             angle = _normalise(angle)
         poses.append(Pose(ref, round(x, 9), round(y, 9), angle))
