@@ -10,6 +10,9 @@ from wattcad.board_layout import Outline, PartGeom, Placed
 from wattcad.placement import circle_poses, natural_key
 
 FEATHER_ROW_PITCH_MM = 20.32  # 0.8 in between the Feather's two header rows
+# The Feather overhangs its 16-pin header by (50.8 - 38.1) / 2 mm at each end and its USB connector
+# by 1 mm more: pin 1 this far from the edge puts the USB connector's face on the board edge.
+FEATHER_PIN1_FROM_EDGE_MM = (50.8 - 15 * 2.54) / 2 + 1.0
 OPENING_ANGLE_DEG = {"+y": -90.0, "-y": 90.0, "+x": 0.0, "-x": 180.0}  # math angle of a local side
 
 
@@ -59,12 +62,14 @@ def plan_board(variant: str, pcb: dict, values: dict[str, str], geoms: dict[str,
         for ref, (x, y) in zip(holes, ((ox + inset, oy + inset), (ox + w - inset, oy + inset),
                                        (ox + inset, oy + h - inset), (ox + w - inset, oy + h - inset))):
             fixed[ref] = Placed(x, y, 0.0)
-        # Feather headers top right, pins along +x (header footprints run along +y: turn 90 degrees).
-        fx, fy = ox + w - 12.0 - 15 * 2.54, oy + 10.0
+        # Feather headers top right, pin 1 towards the right edge so the Feather's USB end (at
+        # its pin-1 end) meets the board edge; pins run along -x (header footprints run along
+        # +y: turned 270 degrees).
+        fx, fy = ox + w - FEATHER_PIN1_FROM_EDGE_MM, oy + 10.0
         for ref in h16:
-            fixed[ref] = Placed(round(fx, 3), round(fy, 3), 90.0)
+            fixed[ref] = Placed(round(fx, 3), round(fy, 3), 270.0)
         for ref in h12:
-            fixed[ref] = Placed(round(fx, 3), round(fy + FEATHER_ROW_PITCH_MM, 3), 90.0)
+            fixed[ref] = Placed(round(fx, 3), round(fy + FEATHER_ROW_PITCH_MM, 3), 270.0)
         fixed[root] = Placed(round(ox + 48.0, 3), round(oy + 48.0, 3), 0.0)
     elif variant == "round":
         r = pcb["round"]["diameter_mm"] / 2
@@ -84,12 +89,14 @@ def plan_board(variant: str, pcb: dict, values: dict[str, str], geoms: dict[str,
         for ref, a in zip(holes, (60.0, 120.0, 240.0, 300.0)):  # in four of the other gaps
             hr = r - inset - 1.5
             fixed[ref] = Placed(round(cx + hr * math.cos(math.radians(a)), 4), round(cy - hr * math.sin(math.radians(a)), 4), 0.0)
-        fx = cx - 7.5 * 2.54
+        # The Feather runs from the left edge (180 degrees, the gap between J2 and J3) towards the
+        # centre, stacked above the board: USB end at the edge, pins along +x.
+        fx = cx - r + FEATHER_PIN1_FROM_EDGE_MM
         for ref in h16:
-            fixed[ref] = Placed(round(fx, 3), round(cy + 14.0, 3), 90.0)
+            fixed[ref] = Placed(round(fx, 3), round(cy - FEATHER_ROW_PITCH_MM / 2, 3), 90.0)
         for ref in h12:
-            fixed[ref] = Placed(round(fx + 2 * 2.54, 3), round(cy + 14.0 + FEATHER_ROW_PITCH_MM, 3), 90.0)
-        fixed[root] = Placed(round(cx, 3), round(cy - 6.0, 3), 0.0)
+            fixed[ref] = Placed(round(fx, 3), round(cy + FEATHER_ROW_PITCH_MM / 2, 3), 90.0)
+        fixed[root] = Placed(round(cx + 6.0, 3), round(cy, 3), 0.0)
     else:
         raise ValueError(f"unknown board variant {variant!r}")
     return BoardPlan(outline, fixed, root)
