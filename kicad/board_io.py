@@ -9,7 +9,6 @@ from pathlib import Path
 import pcbnew
 
 from wattcad.errors import InputError
-from wattcad.footprints import sexpr
 
 
 def load_board(path: str | Path) -> "pcbnew.BOARD":
@@ -19,16 +18,14 @@ def load_board(path: str | Path) -> "pcbnew.BOARD":
     head = path.read_text(encoding="utf-8", errors="replace")[:200].lstrip()
     if not head.startswith("(kicad_pcb"):
         raise InputError(path, None, "not a KiCad board (no top-level 'kicad_pcb')")
-    try:
-        sexpr.parse(path.read_text(encoding="utf-8"))
-    except (sexpr.SexprError, UnicodeDecodeError) as exc:
-        raise InputError(path, None, f"corrupt or truncated board: {exc}") from None
+    # KiCad's own parser decides what it accepts (some boards KiCad ships carry stray trailing
+    # expressions); a file it cannot read, truncated say, comes back as an error or as None.
     try:
         board = pcbnew.LoadBoard(str(path))
     except Exception as exc:  # pcbnew raises its own IO_ERROR types
         raise InputError(path, None, f"KiCad could not load the board: {exc}") from None
     if board is None:
-        raise InputError(path, None, "KiCad could not load the board")
+        raise InputError(path, None, "KiCad could not load the board (corrupt or truncated?)")
     return board
 
 

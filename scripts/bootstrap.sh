@@ -8,11 +8,16 @@ set -euo pipefail
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv_dir="${WATTCAD_VENV:-$repo_dir/.venv}"
 system_python=/usr/bin/python3
-apt_packages_backports=(kicad kicad-footprints kicad-symbols)
+# kicad-demos: boards this project did not make, to test the enclosure on; freecad-python3: FreeCAD
+# 0.20 as a Python module (needs backports too: KiCad pulls libhwloc15 from there).
+apt_packages_backports=(kicad kicad-footprints kicad-symbols kicad-demos freecad-python3)
 apt_packages_main=(poppler-utils)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
+freecad_ok() {
+    [ -f /usr/lib/freecad-python3/lib/FreeCAD.so ] && [ -d /usr/share/kicad/demos ]
+}
 kicad_ok() {
     command -v kicad-cli >/dev/null 2>&1 || return 1
     case "$(kicad-cli version 2>/dev/null)" in 9.*) ;; *) return 1 ;; esac
@@ -20,7 +25,7 @@ kicad_ok() {
     [ -d /usr/share/kicad/footprints ] || return 1
 }
 system_ok() {
-    kicad_ok && command -v pdftoppm >/dev/null 2>&1 && [ -x "$system_python" ] \
+    kicad_ok && freecad_ok && command -v pdftoppm >/dev/null 2>&1 && [ -x "$system_python" ] \
         && "$system_python" -c 'import venv, ensurepip' >/dev/null 2>&1
 }
 
@@ -38,7 +43,7 @@ write_backports_source() {
 install_system() {
     if [ "$(id -u)" -ne 0 ]; then
         cat >&2 <<MSG
-bootstrap: KiCad 9, poppler-utils or python3-venv is missing and this is not root.
+bootstrap: KiCad 9, FreeCAD, poppler-utils or python3-venv is missing and this is not root.
 Run these as root (Debian 12), then run make again:
 
   printf 'Types: deb\\nURIs: http://deb.debian.org/debian\\nSuites: bookworm-backports\\nComponents: main\\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\\n' > $backports_source
@@ -49,7 +54,7 @@ MSG
         exit 3
     fi
     [ -f "$backports_source" ] || write_backports_source
-    say "installing system packages (KiCad 9 from bookworm-backports, poppler-utils)"
+    say "installing system packages (KiCad 9 and FreeCAD from bookworm-backports, poppler-utils)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends -t bookworm-backports "${apt_packages_backports[@]}" >/dev/null

@@ -136,6 +136,23 @@ def cmd_board(args) -> int:
     return EXIT_OK if all(r.drc.clean for r in results) else EXIT_MISMATCH
 
 
+def cmd_enclosure(args) -> int:
+    from wattcad.enclosure_job import build_enclosure
+
+    result = build_enclosure(Path(args.board), Path(args.out), Path(args.params) if args.params else None,
+                             freecad=args.freecad, views=not args.no_views)
+    fit = result.fit
+    print(f"fit: {'fits' if fit['fits'] else 'DOES NOT FIT'}; interference {fit['interference_mm3']} mm3; "
+          f"smallest clearance {fit['min_clearance_mm']} mm ({' / '.join(fit['min_clearance_between'])})")
+    for c in fit["collisions"]:
+        print(f"  ! {c['part']} collides with the {c['with']}: {c['volume_mm3']} mm3")
+    for c in fit["cutouts"]:
+        print(f"  cut-out {c['ref']}: axis {c['axis_offset_mm']} mm from the connector's")
+    for path in result.files:
+        print(path)
+    return result.exit_code
+
+
 def cmd_build(args) -> int:
     from wattcad.build import build
 
@@ -196,6 +213,17 @@ def parser() -> argparse.ArgumentParser:
     bd.add_argument("--build-dir", metavar="DIR", default="build", help="build folder (default: build)")
     bd.add_argument("--no-render", action="store_true", help="skip the PNG renders")
     bd.set_defaults(func=cmd_board)
+
+    en = sub.add_parser("enclosure", help="a CadQuery enclosure around a KiCad board, with a fit check",
+                        description="Writes base and lid (STEP, STL), the board assembly (STEP), boardmodel.json, "
+                                    "fit.json and pictures; the FreeCAD document with --freecad. Exit 1 when the "
+                                    "board does not fit, 2 on bad input.")
+    en.add_argument("board", metavar="BOARD.kicad_pcb")
+    en.add_argument("--params", metavar="FILE", help="enclosure parameters overriding enclosure/params.yaml")
+    en.add_argument("--freecad", action="store_true", help="also build the parametric FreeCAD document")
+    en.add_argument("--out", required=True, metavar="DIR")
+    en.add_argument("--no-views", action="store_true", help="skip the pictures")
+    en.set_defaults(func=cmd_enclosure)
 
     fp = sub.add_parser("footprint", help="generate, verify, sweep and print footprints")
     fsub = fp.add_subparsers(dest="footprint_command", required=True)

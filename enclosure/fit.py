@@ -1,0 +1,76 @@
+"""Fit check: the assembled board inside the enclosure, measured on the real solids (OCCT):
+interference volume per part, the smallest clearance, and how far each cut-out's axis is from its
+connector's axis."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cadquery as cq
+from OCP.BRepExtrema import BRepExtrema_DistShapeShape
+
+from wattcad.boardmodel import to_3d
+
+INTERFERENCE_TOL_MM3 = 1e-3
+COAXIAL_TOL_MM = 0.1
+
+
+@dataclass
+class FitResult:
+    interference_mm3: float = 0.0
+    collisions: list[dict] = field(default_factory=list)  # {"part", "with", "volume_mm3"}
+    min_clearance_mm: float = math.inf
+    min_clearance_between: tuple[str, str] = ("", "")
+    cutouts: list[dict] = field(default_factory=list)  # {"ref", "axis_offset_mm"}
+
+    @property
+    def fits(self) -> bool:
+        return self.interference_mm3 <= INTERFERENCE_TOL_MM3 and all(c["axis_offset_mm"] <= COAXIAL_TOL_MM for c in self.cutouts)
+
+    def to_json(self) -> dict:
+        return {"fits": self.fits, "interference_mm3": round(self.interference_mm3, 4), "collisions": self.collisions,
+                "min_clearance_mm": round(self.min_clearance_mm, 4), "min_clearance_between": list(self.min_clearance_between),
+                "cutouts": self.cutouts, "tolerances": {"interference_mm3": INTERFERENCE_TOL_MM3, "coaxial_mm": COAXIAL_TOL_MM}}
+
+
+def _distance(a: cq.Shape, b: cq.Shape) -> float:
+    d = BRepExtrema_DistShapeShape(a.wrapped, b.wrapped)
+    d.Perform()
+    return d.Value() if d.IsDone() else math.inf
+
+
+def fit_check(parts: dict[str, cq.Shape], enclosure: dict[str, cq.Shape], plan, cutout_solids: dict[str, cq.Shape],
+              base_without_cutouts: cq.Shape | None = None) -> FitResult:
+    result = FitResult()
+    for name, solid in sorted(parts.items()):
+        for shell_name, shell in sorted(enclosure.items()):
+            bb_a, bb_b = solid.BoundingBox(), shell.BoundingBox()
+            if (bb_a.xmax < bb_b.xmin or bb_b.xmax < bb_a.xmin or bb_a.ymax < bb_b.ymin or bb_b.ymax < bb_a.ymin
+                    or bb_a.zmax < bb_b.zmin or bb_b.zmax < bb_a.zmin):
+                continue
+            common = solid.intersect(shell)
+            volume = common.Volume() if common is not None else 0.0
+            if volume > INTERFERENCE_TOL_MM3:
+                result.collisions.append({"part": name, "with": shell_name, "volume_mm3": round(volume, 4)})
+                result.interference_mm3 += volume
+            else:
+                gap = _distance(solid, shell)
+                if gap < result.min_clearance_mm:
+                    result.min_clearance_mm, result.min_clearance_between = gap, (name, shell_name)
+    # Coaxiality: the material the cut-out removed from the wall is centred on the cut-out's own
+    # axis; measure that centre against the connector's axis line.
+    if base_without_cutouts is not None:
+        for c in plan.cutouts:
+            removed = base_without_cutouts.intersect(cutout_solids[c.ref])
+            if removed is None or removed.Volume() < 1e-6:
+                result.cutouts.append({"ref": c.ref, "axis_offset_mm": math.inf, "note": "the cut-out misses the wall"})
+                continue
+            centre = cq.Shape.centerOfMass(removed)
+            px, py = to_3d(c.point)
+            dx, dy = c.direction[0], -c.direction[1]
+            vx, vy, vz = centre.x - px, centre.y - py, centre.z - c.z_mm
+            along = vx * dx + vy * dy
+            offset = math.sqrt(max(vx * vx + vy * vy + vz * vz - along * along, 0.0))
+            result.cutouts.append({"ref": c.ref, "axis_offset_mm": round(offset, 4), "width_mm": round(c.width_mm, 3),
+                                   "height_mm": round(c.height_mm, 3), "shape": "round" if c.round else "rect"})
+    return result

@@ -1,0 +1,138 @@
+"""The enclosure's layout, derived from a BoardModel and the parameters (pure): heights, the shape
+of the outline, standoffs, connector cut-outs with their axes, screw ears."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from wattcad.boardmodel import Body, BoardModel
+from wattcad.errors import InputError
+
+from .params import EnclosureParams
+
+
+@dataclass(frozen=True)
+class Cutout:
+    ref: str
+    point: tuple[float, float]  # board axes: where the connector's face is
+    direction: tuple[float, float]  # outward, unit
+    z_mm: float  # axis height
+    width_mm: float
+    height_mm: float
+    round: bool
+
+
+@dataclass(frozen=True)
+class Standoff:
+    ref: str
+    x_mm: float
+    y_mm: float
+
+
+@dataclass
+class EnclosurePlan:
+    kind: str  # circle | polygon
+    centre: tuple[float, float]
+    radius_mm: float  # circle boards
+    floor_top_mm: float
+    board_bottom_mm: float
+    board_top_mm: float
+    inner_top_mm: float  # underside of the lid
+    standoffs: list[Standoff] = field(default_factory=list)
+    cutouts: list[Cutout] = field(default_factory=list)
+    ears: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def lid_top_mm(self) -> float:
+        return self.inner_top_mm
+
+
+def _circle_fit(points) -> tuple[tuple[float, float], float, float]:
+    """Centre, mean radius and radius spread, over the vertices and the edges' midpoints (a
+    rounded rectangle's vertices crowd in its corners and alone could pass for a circle)."""
+    points = list(points) + [((a[0] + b[0]) / 2, (a[1] + b[1]) / 2) for a, b in zip(points, points[1:] + points[:1])]
+    cx = sum(p[0] for p in points) / len(points)
+    cy = sum(p[1] for p in points) / len(points)
+    radii = [math.hypot(p[0] - cx, p[1] - cy) for p in points]
+    return (cx, cy), sum(radii) / len(radii), max(radii) - min(radii)
+
+
+def point_in_polygon(pt, poly) -> bool:
+    x, y = pt
+    inside = False
+    for (x0, y0), (x1, y1) in zip(poly, poly[1:] + poly[:1]):
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            inside = not inside
+    return inside
+
+
+def distance_to_polygon(pt, poly) -> float:
+    best = math.inf
+    for (x0, y0), (x1, y1) in zip(poly, poly[1:] + poly[:1]):
+        dx, dy = x1 - x0, y1 - y0
+        t = max(0.0, min(1.0, ((pt[0] - x0) * dx + (pt[1] - y0) * dy) / (dx * dx + dy * dy or 1)))
+        best = min(best, math.hypot(pt[0] - (x0 + t * dx), pt[1] - (y0 + t * dy)))
+    return best
+
+
+def body_top(body: Body, board_top: float) -> float:
+    return board_top + body.stands_off_mm + body.height_mm
+
+
+def make_plan(model: BoardModel, p: EnclosureParams) -> EnclosurePlan:
+    centre, radius, spread = _circle_fit(model.outline)
+    kind = "circle" if spread < 0.05 * max(radius, 1) and len(model.outline) > 16 else "polygon"
+    floor_top = p.floor_mm
+    board_bottom = floor_top + p.standoff_height_mm
+    board_top = board_bottom + model.thickness_mm
+    tallest = max([body_top(b, board_top) for b in model.bodies if b.side == "top"], default=board_top)
+    inner_top = floor_top + p.inner_height_mm if p.inner_height_mm is not None else tallest + p.headroom_mm
+    below = [b for b in model.bodies if b.side == "bottom"]
+    if below and max(b.height_mm for b in below) >= p.standoff_height_mm:
+        raise InputError(p.source, "standoff_height_mm", "parts under the board are taller than the standoffs",
+                         p.standoff_height_mm)
+    plan = EnclosurePlan(kind, centre, radius, floor_top, board_bottom, board_top, inner_top)
+    for hole in model.holes:
+        if not point_in_polygon((hole.x_mm, hole.y_mm), model.outline):
+            raise InputError(model.source, f"hole {hole.ref}", "a mounting hole off the board", (hole.x_mm, hole.y_mm))
+        if distance_to_polygon((hole.x_mm, hole.y_mm), model.outline) < p.standoff_diameter_mm / 2:
+            raise InputError(p.source, "standoff_diameter_mm", f"a {p.standoff_diameter_mm} mm standoff at {hole.ref} "
+                             "reaches off the board", p.standoff_diameter_mm)
+        plan.standoffs.append(Standoff(hole.ref, hole.x_mm, hole.y_mm))
+    for body in sorted(model.bodies, key=lambda b: b.ref):
+        axis = body.opening_axis()
+        if axis is None:
+            continue
+        point, direction = axis
+        # Only connectors whose face reaches the edge get a hole in the wall.
+        if distance_to_polygon(point, model.outline) > 3.0:
+            continue
+        (x0, y0), (x1, y1) = body.box_min_mm, body.box_max_mm
+        across = (y1 - y0) if body.opening in ("+x", "-x") else (x1 - x0)
+        w = across + 2 * p.cutout_margin_mm
+        h = body.height_mm + 2 * p.cutout_margin_mm
+        z = board_top + body.stands_off_mm + body.height_mm / 2
+        plan.cutouts.append(Cutout(body.ref, point, direction, z, w, h, abs(w - h) < 2.5))
+    # Screw ears outside the wall: the corners of a polygon's bounding box, or at 45 degrees on a circle.
+    out = p.clearance_mm + p.wall_mm + p.ear_diameter_mm / 2 - p.wall_mm / 2
+    if kind == "circle":
+        r = radius + out
+        plan.ears = [(centre[0] + r * math.cos(math.radians(a)), centre[1] - r * math.sin(math.radians(a)))
+                     for a in (45, 135, 225, 315)]
+    else:
+        xs, ys = [q[0] for q in model.outline], [q[1] for q in model.outline]
+        d = out / math.sqrt(2)
+        plan.ears = [(min(xs) - d, min(ys) - d), (max(xs) + d, min(ys) - d), (max(xs) + d, max(ys) + d), (min(xs) - d, max(ys) + d)]
+    return plan
+
+
+def edge_bodies(model: BoardModel, p: EnclosureParams) -> list[str]:
+    """Parts that reach into the gap between the board's edge and the wall (connectors, an
+    overhanging Feather): the lid's lip stops short of them."""
+    refs = []
+    for body in model.bodies:
+        for corner in body.corners():
+            if not point_in_polygon(corner, model.outline) or distance_to_polygon(corner, model.outline) < p.clearance_mm + 0.5:
+                refs.append(body.ref)
+                break
+    return refs

@@ -1,0 +1,141 @@
+"""The enclosure: parameters and plan in plain Python, solids in real CadQuery/OCCT, boards read
+with the real pcbnew."""
+import json
+import math
+
+import cadquery as cq
+import pytest
+import yaml
+
+from wattcad.boardmodel import Body, BoardModel, Hole
+from wattcad.cli import main
+from wattcad.enclosure.cad import board_solid, body_solids, enclosure_solids
+from wattcad.enclosure.params import DEFAULTS, load_params
+from wattcad.enclosure.plan import make_plan
+from wattcad.errors import InputError
+
+DEMO = "/usr/share/kicad/demos/stickhub/StickHub.kicad_pcb"
+
+
+def small_board(**changes) -> BoardModel:
+    outline = [(0.0, 0.0), (60.0, 0.0), (60.0, 40.0), (0.0, 40.0)]
+    jack = Body(ref="J1", value="SJ1-3533NG", footprint="x", x_mm=30.0, y_mm=40.0 - 5.2, rotation_deg=180.0, side="top",
+                box_min_mm=(-4.0, -5.2), box_max_mm=(4.2, 12.8), height_mm=6.1, opening="-y")
+    chip = Body(ref="U1", value="ADE7816", footprint="x", x_mm=20.0, y_mm=15.0, rotation_deg=0.0, side="top",
+                box_min_mm=(-3.0, -3.0), box_max_mm=(3.0, 3.0), height_mm=0.8)
+    model = BoardModel(name="small", thickness_mm=1.6, outline=outline,
+                       holes=[Hole(4.0, 4.0, 3.2, ref="H1"), Hole(56.0, 4.0, 3.2, ref="H2")], bodies=[jack, chip])
+    for key, value in changes.items():
+        setattr(model, key, value)
+    return model
+
+
+def test_board_model_round_trips_and_refuses_other_versions(tmp_path):
+    model = small_board()
+    again = BoardModel.from_json(model.to_json())
+    assert again == model
+    data = json.loads(model.to_json())
+    data["version"] = 99
+    with pytest.raises(InputError, match="version"):
+        BoardModel.from_json(json.dumps(data), "m.json")
+    jack = model.body("J1")
+    point, direction = jack.opening_axis()
+    assert point == pytest.approx((30.0 - 0.1, 40.0), abs=1e-9) and direction == pytest.approx((0.0, 1.0), abs=1e-9)
+
+
+@pytest.mark.parametrize("value, field", [({"wall_mm": -1}, "wall_mm"), ({"vents": "yes"}, "vents"),
+                                          ({"screw_pilot_mm": 7}, "screw_pilot_mm"), ({"wall_mm": 40}, "wall_mm"),
+                                          ({"lid_colour": "red"}, "lid_colour")])
+def test_bad_parameters_name_the_parameter(tmp_path, value, field):
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(value))
+    with pytest.raises(InputError) as info:
+        load_params(path)
+    assert field in str(info.value) and str(path) in str(info.value)
+
+
+def test_plan_heights_cutouts_and_impossible_standoffs(tmp_path):
+    p = load_params()
+    plan = make_plan(small_board(), p)
+    assert plan.kind == "polygon"
+    assert plan.board_bottom_mm == pytest.approx(p.floor_mm + p.standoff_height_mm)
+    assert plan.inner_top_mm == pytest.approx(plan.board_top_mm + 6.1 + p.headroom_mm)
+    (cut,) = plan.cutouts
+    assert cut.ref == "J1" and cut.round and cut.z_mm == pytest.approx(plan.board_top_mm + 6.1 / 2)
+    too_big = tmp_path / "p.yaml"
+    too_big.write_text(yaml.safe_dump({"standoff_diameter_mm": 9.0}))
+    with pytest.raises(InputError, match="standoff_diameter_mm"):
+        make_plan(small_board(), load_params(too_big))
+    with pytest.raises(InputError, match="off the board"):
+        make_plan(small_board(holes=[Hole(80.0, 4.0, 3.2, ref="H9")]), p)
+
+
+def test_solids_are_valid_and_the_board_fits():
+    from wattcad.enclosure.cad import cutout_solid
+    from wattcad.enclosure.fit import fit_check
+
+    model, p = small_board(), load_params()
+    plan = make_plan(model, p)
+    parts = {"board": board_solid(model, plan), **body_solids(model, plan)}
+    shells = enclosure_solids(model, plan, p)
+    uncut = shells.pop("base_uncut")
+    for solid in list(parts.values()) + list(shells.values()):
+        assert solid.isValid() and solid.Volume() > 0
+    assert parts["board"].Volume() == pytest.approx(60 * 40 * 1.6 - 2 * math.pi * 1.6 ** 2 * 1.6, rel=1e-3)
+    assert shells["base"].intersect(shells["lid"]).Volume() < 1e-6
+    fit = fit_check(parts, shells, plan, {c.ref: cutout_solid(c, p) for c in plan.cutouts}, uncut)
+    assert fit.fits and fit.interference_mm3 == 0
+    assert 0 < fit.min_clearance_mm < 10
+    assert fit.cutouts[0]["axis_offset_mm"] <= 0.1
+    # A part taller than the lid allows is found, and named.
+    low = load_params()
+    object.__setattr__(low, "inner_height_mm", 8.0)
+    plan = make_plan(model, low)
+    shells = enclosure_solids(model, plan, low)
+    uncut = shells.pop("base_uncut")
+    fit = fit_check({"board": board_solid(model, plan), **body_solids(model, plan)}, shells, plan,
+                    {c.ref: cutout_solid(c, low) for c in plan.cutouts}, uncut)
+    assert not fit.fits and any(c["part"] == "J1" and c["with"] == "lid" for c in fit.collisions)
+
+
+@pytest.mark.kicad
+@pytest.mark.parametrize("board, round_", [("kicad/boards/wattcad-ade7816.kicad_pcb", False),
+                                           ("kicad/boards/wattcad-ade7816-round.kicad_pcb", True)])
+def test_the_ade7816_boards_fit_their_enclosures(tmp_path, board, round_):
+    out = tmp_path / "enc"
+    assert main(["enclosure", board, "--out", str(out)]) == 0
+    fit = json.loads((out / "fit.json").read_text())
+    assert fit["fits"] and fit["interference_mm3"] == 0 and fit["min_clearance_mm"] > 0.2
+    refs = {c["ref"] for c in fit["cutouts"]}
+    assert {"J1", "J2", "J3", "J4", "J5", "J6", "J7", "FEATHER_USB"} <= refs
+    assert all(c["axis_offset_mm"] <= 0.1 for c in fit["cutouts"])
+    base = cq.importers.importStep(str(out / "base.step")).val()
+    lid = cq.importers.importStep(str(out / "lid.step")).val()
+    assert base.isValid() and lid.isValid()
+    bb = base.BoundingBox()
+    if round_:
+        assert bb.xlen == pytest.approx(bb.ylen, abs=1.0)  # a round board gets a round enclosure (ears aside)
+    model = json.loads((out / "boardmodel.json").read_text())
+    assert model["schema"] == "wattcad.boardmodel" and len(model["holes"]) == 4
+    from PIL import Image
+
+    image = Image.open(out / "enclosure-iso.png").convert("L")
+    dark = sum(1 for v in image.getdata() if v < 200) / (image.width * image.height)
+    assert 0.05 < dark < 0.9
+
+
+@pytest.mark.kicad
+def test_a_board_this_project_did_not_make(tmp_path):
+    out = tmp_path / "enc"
+    code = main(["enclosure", DEMO, "--out", str(out), "--no-views"])
+    fit = json.loads((out / "fit.json").read_text())
+    assert code == (0 if fit["fits"] else 1)
+    model = json.loads((out / "boardmodel.json").read_text())
+    assert len(model["bodies"]) > 20 and model["thickness_mm"] > 0
+    for name in ("base", "lid"):
+        assert cq.importers.importStep(str(out / f"{name}.step")).val().isValid()
+
+
+def test_defaults_file_is_complete():
+    data = yaml.safe_load(DEFAULTS.read_text())
+    assert load_params().wall_mm == data["wall_mm"]

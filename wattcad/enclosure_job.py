@@ -1,0 +1,98 @@
+"""`wattcad enclosure`: a board file in, the enclosure (STEP, STL), the board model, the fit report
+and pictures out. Joins the pcbnew reader (kicad/) to the CadQuery enclosure (enclosure/)."""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from wattcad.errors import EXIT_MISMATCH, EXIT_OK
+from wattcad.fileio import write_atomic
+
+
+@dataclass
+class EnclosureResult:
+    out_dir: Path
+    fit: dict
+    files: list[Path]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_OK if self.fit["fits"] else EXIT_MISMATCH
+
+
+def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None, freecad: bool = False,
+                    views: bool = True) -> EnclosureResult:
+    import cadquery as cq
+
+    from wattcad.enclosure.cad import board_solid, body_solids, cutout_solid, enclosure_solids
+    from wattcad.enclosure.fit import fit_check
+    from wattcad.enclosure.params import load_params
+    from wattcad.enclosure.plan import make_plan
+    from wattcad.kicad.boardmodel_reader import read_board_model
+
+    model = read_board_model(board)
+    params = load_params(params_path)
+    plan = make_plan(model, params)
+    parts = {"board": board_solid(model, plan), **body_solids(model, plan)}
+    shells = enclosure_solids(model, plan, params)
+    uncut = shells.pop("base_uncut")
+    cutouts = {c.ref: cutout_solid(c, params) for c in plan.cutouts}
+    fit = fit_check(parts, shells, plan, cutouts, uncut)
+    report = {"board": board.name, "enclosure_params": params.source, **fit.to_json(),
+              "inner_height_mm": round(plan.inner_top_mm - plan.floor_top_mm, 3), "kind": plan.kind,
+              "standoffs": [s.ref for s in plan.standoffs]}
+
+    out_dir = Path(out_dir).resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        files = []
+        for name, solid in shells.items():
+            for ext in ("step", "stl"):
+                path = work / f"{name}.{ext}"
+                cq.exporters.export(cq.Workplane().add(solid), str(path), tolerance=0.05, angularTolerance=0.2)
+                files.append(path)
+        assembly = cq.Compound.makeCompound(list(parts.values()))
+        cq.exporters.export(cq.Workplane().add(assembly), str(work / "board-assembly.step"))
+        files.append(work / "board-assembly.step")
+        write_atomic(work / "boardmodel.json", model.to_json())
+        write_atomic(work / "fit.json", json.dumps(report, indent=2, sort_keys=True) + "\n")
+        files += [work / "boardmodel.json", work / "fit.json"]
+        if views:
+            files += _views(parts, shells, plan, work, model)
+        if freecad:
+            from wattcad.enclosure.freecad_job import build_freecad
+
+            files += build_freecad(work, model, params, report)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        work.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return EnclosureResult(out_dir, report, [out_dir / f.relative_to(work) for f in files])
+
+
+def _views(parts, shells, plan, work: Path, model) -> list[Path]:
+    import cadquery as cq
+
+    from wattcad.enclosure.views import render
+
+    def colour(name: str) -> str:
+        if name == "board":
+            return "board"
+        if name.startswith("FEATHER"):
+            return "feather"
+        body = next((b for b in model.bodies if b.ref == name), None)
+        return "connector" if body is not None and body.opening else "part"
+
+    lift = 25.0
+    lid_up = shells["lid"].translate(cq.Vector(0, 0, lift))
+    items = [(shells["base"], "base", 0.55)] + [(s, colour(n), 1.0) for n, s in parts.items()] + [(lid_up, "lid", 0.35)]
+    iso = render(items, work / "enclosure-iso.png", 28, -60, f"{model.name}: base, board and lid lifted {lift:.0f} mm")
+    top = render([(shells["base"], "base", 1.0)] + [(s, colour(n), 1.0) for n, s in parts.items()],
+                 work / "enclosure-top.png", 89, -90, f"{model.name}: in its base, from above")
+    return [iso, top]
