@@ -87,6 +87,13 @@ def enclosure_solids(model: BoardModel, plan: EnclosurePlan, p: EnclosureParams)
     keep_clear = [bodies[r] for r in edge_bodies(model, p)]
     top = plan.inner_top_mm
     base = _prism(model, plan, p, 0.0, top, "outer").cut(_prism(model, plan, p, plan.floor_top_mm, top, "inner"))
+    # Screw ears at the top of the wall (and matching ones on the lid).
+    ear_h = min(6.0, top)
+    for ex, ey in plan.ears:
+        x, y = to_3d((ex, ey))
+        ear = cq.Solid.makeCylinder(p.ear_diameter_mm / 2, ear_h, cq.Vector(x, y, top - ear_h))
+        base = base.fuse(ear).cut(cq.Solid.makeCylinder(p.screw_pilot_mm / 2, ear_h + 1, cq.Vector(x, y, top - ear_h)))
+    base = base.cut(_prism(model, plan, p, plan.floor_top_mm, top, "inner"))  # the ears stay outside the wall
     # Standoffs with screw pilots, from the floor up to the board.
     for s in plan.standoffs:
         x, y = to_3d((s.x_mm, s.y_mm))
@@ -94,13 +101,6 @@ def enclosure_solids(model: BoardModel, plan: EnclosurePlan, p: EnclosureParams)
                                      cq.Vector(x, y, plan.floor_top_mm - 0.01))
         base = base.fuse(post)
         base = base.cut(cq.Solid.makeCylinder(p.screw_pilot_mm / 2, plan.board_bottom_mm, cq.Vector(x, y, 0.8)))
-    # Screw ears at the top of the wall (and matching ones on the lid).
-    ear_h = min(6.0, top)
-    for ex, ey in plan.ears:
-        x, y = to_3d((ex, ey))
-        ear = cq.Solid.makeCylinder(p.ear_diameter_mm / 2, ear_h, cq.Vector(x, y, top - ear_h))
-        base = base.fuse(ear).cut(cq.Solid.makeCylinder(p.screw_pilot_mm / 2, ear_h + 1, cq.Vector(x, y, top - ear_h)))
-        base = base.cut(_prism(model, plan, p, plan.floor_top_mm, top, "inner"))  # keep the inside clear
     uncut = base
     for c in plan.cutouts:
         base = base.cut(cutout_solid(c, p))

@@ -19,9 +19,10 @@ COAXIAL_TOL_MM = 0.1
 class FitResult:
     interference_mm3: float = 0.0
     collisions: list[dict] = field(default_factory=list)  # {"part", "with", "volume_mm3"}
-    min_clearance_mm: float = math.inf
+    min_clearance_mm: float = math.inf  # between a part and the enclosure (the board sits on its standoffs)
     min_clearance_between: tuple[str, str] = ("", "")
     cutouts: list[dict] = field(default_factory=list)  # {"ref", "axis_offset_mm"}
+    clearance_by_shell: dict[str, float] = field(default_factory=dict)
 
     @property
     def fits(self) -> bool:
@@ -30,6 +31,7 @@ class FitResult:
     def to_json(self) -> dict:
         return {"fits": self.fits, "interference_mm3": round(self.interference_mm3, 4), "collisions": self.collisions,
                 "min_clearance_mm": round(self.min_clearance_mm, 4), "min_clearance_between": list(self.min_clearance_between),
+                "clearance_by_shell_mm": {k: round(v, 4) for k, v in sorted(self.clearance_by_shell.items())},
                 "cutouts": self.cutouts, "tolerances": {"interference_mm3": INTERFERENCE_TOL_MM3, "coaxial_mm": COAXIAL_TOL_MM}}
 
 
@@ -53,8 +55,9 @@ def fit_check(parts: dict[str, cq.Shape], enclosure: dict[str, cq.Shape], plan, 
             if volume > INTERFERENCE_TOL_MM3:
                 result.collisions.append({"part": name, "with": shell_name, "volume_mm3": round(volume, 4)})
                 result.interference_mm3 += volume
-            else:
+            elif name != "board":  # the board rests on its standoffs: contact by design
                 gap = _distance(solid, shell)
+                result.clearance_by_shell[shell_name] = min(result.clearance_by_shell.get(shell_name, math.inf), gap)
                 if gap < result.min_clearance_mm:
                     result.min_clearance_mm, result.min_clearance_between = gap, (name, shell_name)
     # Coaxiality: the material the cut-out removed from the wall is centred on the cut-out's own

@@ -24,15 +24,24 @@ def _kicad_missing() -> str | None:
     return None
 
 
+def _freecad_missing() -> str | None:
+    lib = Path("/usr/lib/freecad-python3/lib/FreeCAD.so")
+    return None if lib.exists() else f"FreeCAD 0.20 not found at {lib}"
+
+
+HOSTS = {"kicad": ("KiCad 9", _kicad_missing), "freecad": ("FreeCAD", _freecad_missing)}
+
+
 def pytest_runtest_setup(item):
-    if "kicad" not in item.keywords:
-        return
-    missing = _kicad_missing()
-    if missing is None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true and the KiCad 9 host is missing: {missing}", pytrace=False)
-    pytest.skip(f"KiCad 9 host missing: {missing}")
+    for marker, (host, check) in HOSTS.items():
+        if marker not in item.keywords:
+            continue
+        missing = check()
+        if missing is None:
+            continue
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and the {host} host is missing: {missing}", pytrace=False)
+        pytest.skip(f"{host} host missing: {missing}")
 
 
 @pytest.fixture

@@ -139,3 +139,27 @@ def test_a_board_this_project_did_not_make(tmp_path):
 def test_defaults_file_is_complete():
     data = yaml.safe_load(DEFAULTS.read_text())
     assert load_params().wall_mm == data["wall_mm"]
+
+
+@pytest.mark.kicad
+@pytest.mark.freecad
+def test_freecad_document_is_parametric_and_agrees_with_cadquery(tmp_path):
+    from wattcad.enclosure.freecad_job import run_freecad
+
+    out = tmp_path / "enc"
+    assert main(["enclosure", "kicad/boards/wattcad-ade7816.kicad_pcb", "--out", str(out), "--freecad", "--no-views"]) == 0
+    agree = json.loads((out / "fit-freecad.json").read_text())
+    assert agree["agree"] and agree["freecad"]["interference_mm3"] == 0
+    before = agree["freecad"]["base_bbox_mm"]
+    edited = tmp_path / "edited.FCStd"
+    # A person edits the wall cell from 2 to 3 mm and recomputes: the base grows 1 mm on each side.
+    after = run_freecad(["--edit", str(out / "enclosure.FCStd"), "wall", "3.0", str(edited)])
+    assert after["base_bbox_mm"][0] == pytest.approx(before[0] + 2.0, abs=1e-3)
+    assert after["base_bbox_mm"][1] == pytest.approx(before[1] + 2.0, abs=1e-3)
+    assert after["base_volume_mm3"] > agree["freecad"]["base_volume_mm3"]
+    # Saved and reopened, the change is still there; taller standoffs lift the board with them.
+    reopened = run_freecad(["--fit", str(edited)])
+    assert reopened["base_bbox_mm"] == pytest.approx(after["base_bbox_mm"], abs=1e-3)
+    lifted = run_freecad(["--edit", str(edited), "standoff_h", "8.0", str(tmp_path / "lifted.FCStd")])
+    assert lifted["base_bbox_mm"][2] == pytest.approx(after["base_bbox_mm"][2] + 3.0, abs=1e-3)
+    assert lifted["interference_mm3"] == 0

@@ -66,7 +66,7 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
         if freecad:
             from wattcad.enclosure.freecad_job import build_freecad
 
-            files += build_freecad(work, model, params, report)
+            files += build_freecad(work, model, params, report, plan)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         work.rename(out_dir)

@@ -1,0 +1,65 @@
+"""Hand the enclosure to FreeCAD: write the job file and run wattcad's FreeCAD script with the
+system Python (FreeCAD 0.20's own interpreter), as a person would run the macro."""
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import asdict
+from pathlib import Path
+
+from wattcad.errors import MissingToolError, WattcadError
+
+SCRIPT = Path(__file__).resolve().parents[1] / "freecad" / "build_fcstd.py"
+FREECAD_PYTHON = "/usr/bin/python3"
+FREECAD_LIB = Path("/usr/lib/freecad-python3/lib")
+
+
+class FreeCadFailed(WattcadError):
+    exit_code = 1
+
+
+def freecad_available() -> str | None:
+    if not FREECAD_LIB.joinpath("FreeCAD.so").exists():
+        return f"FreeCAD not found in {FREECAD_LIB} (Debian freecad-python3: run make)"
+    return None
+
+
+def run_freecad(args: list[str], timeout: int = 600) -> dict:
+    missing = freecad_available()
+    if missing:
+        raise MissingToolError(missing)
+    proc = subprocess.run([FREECAD_PYTHON, str(SCRIPT), *args], capture_output=True, text=True, timeout=timeout)
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise FreeCadFailed(f"FreeCAD failed: {(proc.stderr or proc.stdout).strip()[-800:]}")
+    return json.loads(lines[-1])
+
+
+def build_freecad(work: Path, model, params, report: dict, plan) -> list[Path]:
+    from wattcad.enclosure.plan import body_top
+
+    tallest = max([body_top(b, plan.board_top_mm) for b in model.bodies if b.side == "top"], default=plan.board_top_mm)
+    job = {
+        "boardmodel": json.loads(model.to_json()),
+        "params": {k: v for k, v in asdict(params).items() if k != "source"},
+        "plan": {"kind": plan.kind, "centre": list(plan.centre), "radius_mm": plan.radius_mm,
+                 "board_bottom_mm": plan.board_bottom_mm, "board_top_mm": plan.board_top_mm,
+                 "tallest_above_board_mm": tallest - plan.board_top_mm,
+                 "cutouts": [{"ref": c.ref, "point": list(c.point), "direction": list(c.direction), "z_mm": c.z_mm,
+                              "width_mm": c.width_mm, "height_mm": c.height_mm, "round": c.round} for c in plan.cutouts]},
+        "assembly_step": str(work / "board-assembly.step"),
+        "out": str(work / "enclosure.FCStd"),
+    }
+    job_path = work / "freecad-job.json"
+    job_path.write_text(json.dumps(job, indent=1, sort_keys=True), encoding="utf-8")
+    fc_fit = run_freecad([str(job_path)])
+    # The FreeCAD lid is a plain plate (no lip, ears or vents): the base is where both model the
+    # same solid, and where their fit checks must agree.
+    cq_base = report["clearance_by_shell_mm"].get("base")
+    fc_base = fc_fit["clearance_by_shell_mm"].get("base")
+    agree = {"freecad": fc_fit, "cadquery": {"interference_mm3": report["interference_mm3"],
+                                             "clearance_by_shell_mm": report["clearance_by_shell_mm"]},
+             "agree": (report["interference_mm3"] <= 1e-3) == (fc_fit["interference_mm3"] <= 1e-3)
+             and cq_base is not None and fc_base is not None and abs(cq_base - fc_base) <= 0.05}
+    (work / "fit-freecad.json").write_text(json.dumps(agree, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return [work / "enclosure.FCStd", job_path, work / "fit-freecad.json"]

@@ -1,0 +1,199 @@
+"""Build the enclosure as a parametric FreeCAD document, driven by a Spreadsheet.
+
+Runs in FreeCAD's own Python: as a macro inside FreeCAD, or headless with the system Python 3.11
+(`python3 build_fcstd.py JOB.json`), exactly as wattcad does. Only the standard library and
+FreeCAD are imported here; the job file (written by `wattcad enclosure --freecad`) carries the
+board model, the parameters and the derived plan.
+
+Editing a cell of the `Params` sheet (wall, floor, lid, clearance, standoff_h, standoff_d, pilot,
+headroom) and recomputing changes the model, the board assembly riding on the standoffs."""
+from __future__ import annotations
+
+import json
+import math
+import sys
+
+FREECAD_LIB = "/usr/lib/freecad-python3/lib"
+if FREECAD_LIB not in sys.path:
+    sys.path.append(FREECAD_LIB)
+
+import FreeCAD  # noqa: E402
+import Part  # noqa: E402
+
+PARAMS = ("wall", "floor", "lid", "clearance", "standoff_h", "standoff_d", "pilot", "headroom")
+
+
+def to_3d(p):
+    return p[0], -p[1]
+
+
+def _polygon_face(points, z=0.0):
+    pts = [FreeCAD.Vector(*to_3d(p), z) for p in points]
+    return Part.Face(Part.makePolygon(pts + [pts[0]]))
+
+
+def build(job: dict) -> dict:
+    doc = FreeCAD.newDocument("wattcad_enclosure")
+    model, params, plan = job["boardmodel"], job["params"], job["plan"]
+
+    sheet = doc.addObject("Spreadsheet::Sheet", "Params")
+    sheet.set("A1", "parameter")
+    sheet.set("B1", "mm")
+    values = {"wall": params["wall_mm"], "floor": params["floor_mm"], "lid": params["lid_mm"],
+              "clearance": params["clearance_mm"], "standoff_h": params["standoff_height_mm"],
+              "standoff_d": params["standoff_diameter_mm"], "pilot": params["screw_pilot_mm"],
+              "headroom": params["headroom_mm"], "board_t": model["thickness_mm"],
+              "above": plan["tallest_above_board_mm"]}
+    for row, (name, value) in enumerate(values.items(), start=2):
+        sheet.set(f"A{row}", name)
+        sheet.set(f"B{row}", str(value))
+        sheet.setAlias(f"B{row}", name)
+    doc.recompute()
+    inner_top = "Params.floor + Params.standoff_h + Params.board_t + Params.above + Params.headroom"
+
+    outline = doc.addObject("Part::Feature", "BoardOutline")
+    if plan["kind"] == "circle":
+        cx, cy = to_3d(plan["centre"])
+        outline.Shape = Part.Face(Part.Wire(Part.makeCircle(plan["radius_mm"], FreeCAD.Vector(cx, cy, 0))))
+    else:
+        outline.Shape = _polygon_face(model["outline"])
+    outline.Visibility = False
+
+    def offset(name, expr):
+        o = doc.addObject("Part::Offset2D", name)
+        o.Source = outline
+        o.Join = "Arc"
+        o.setExpression("Value", expr)
+        o.Visibility = False
+        return o
+
+    def extrude(name, base, length_expr, z_expr=None):
+        e = doc.addObject("Part::Extrusion", name)
+        e.Base = base
+        e.DirMode = "Custom"
+        e.Dir = FreeCAD.Vector(0, 0, 1)
+        e.Solid = True
+        e.setExpression("LengthFwd", length_expr)
+        if z_expr:
+            e.setExpression(".Placement.Base.z", z_expr)
+        e.Visibility = False
+        return e
+
+    outer_face = offset("OuterProfile", "Params.clearance + Params.wall")
+    inner_face = offset("InnerProfile", "Params.clearance")
+    shell = extrude("Shell", outer_face, inner_top)
+    pocket = extrude("Pocket", inner_face, inner_top, "Params.floor")
+    base = doc.addObject("Part::Cut", "BaseBody")
+    base.Base, base.Tool = shell, pocket
+    base.Visibility = False
+
+    tools = []
+    for i, h in enumerate(model["holes"]):
+        x, y = to_3d((h["x_mm"], h["y_mm"]))
+        post = doc.addObject("Part::Cylinder", f"Standoff{i + 1}")
+        post.setExpression("Radius", "Params.standoff_d / 2")
+        post.setExpression("Height", "Params.standoff_h")
+        post.Placement.Base = FreeCAD.Vector(x, y, 0)
+        post.setExpression(".Placement.Base.z", "Params.floor")
+        post.Visibility = False
+        tools.append(post)
+    fused = doc.addObject("Part::MultiFuse", "BaseWithStandoffs")
+    fused.Shapes = [base] + tools
+    fused.Visibility = False
+
+    holes = []
+    for i, h in enumerate(model["holes"]):
+        x, y = to_3d((h["x_mm"], h["y_mm"]))
+        pilot = doc.addObject("Part::Cylinder", f"Pilot{i + 1}")
+        pilot.setExpression("Radius", "Params.pilot / 2")
+        pilot.setExpression("Height", "Params.standoff_h + Params.floor")
+        pilot.Placement.Base = FreeCAD.Vector(x, y, 0.8)
+        pilot.Visibility = False
+        holes.append(pilot)
+    for c in plan["cutouts"]:
+        px, py = to_3d(c["point"])
+        dx, dy = c["direction"][0], -c["direction"][1]
+        start = FreeCAD.Vector(px - 2 * dx, py - 2 * dy, 0)
+        rot = FreeCAD.Rotation(FreeCAD.Vector(0, 0, 1), FreeCAD.Vector(dx, dy, 0))
+        if c["round"]:
+            cut = doc.addObject("Part::Cylinder", f"Cutout_{c['ref']}")
+            cut.Radius = max(c["width_mm"], c["height_mm"]) / 2
+            cut.setExpression("Height", "2 + Params.clearance + Params.wall + 8")
+        else:
+            cut = doc.addObject("Part::Box", f"Cutout_{c['ref']}")
+            cut.Width, cut.Height = c["width_mm"], c["height_mm"]  # across, up (in the rotated frame)
+            cut.setExpression("Length", "2 + Params.clearance + Params.wall + 8")
+            rot = FreeCAD.Rotation(FreeCAD.Vector(1, 0, 0), FreeCAD.Vector(dx, dy, 0))
+            start = start - rot.multVec(FreeCAD.Vector(0, c["width_mm"] / 2, c["height_mm"] / 2))
+        cut.Placement = FreeCAD.Placement(start, rot)
+        # The axis rides with the board: floor + standoff + board + the connector's own height above it.
+        rise = c["z_mm"] - plan["board_top_mm"]
+        if c["round"]:
+            cut.setExpression(".Placement.Base.z", f"Params.floor + Params.standoff_h + Params.board_t + {rise}")
+        else:
+            cut.setExpression(".Placement.Base.z", f"Params.floor + Params.standoff_h + Params.board_t + {rise} - {c['height_mm'] / 2}")
+        cut.Visibility = False
+        holes.append(cut)
+    cutters = doc.addObject("Part::MultiFuse", "Cutters")
+    cutters.Shapes = holes
+    cutters.Visibility = False
+    final = doc.addObject("Part::Cut", "Base")
+    final.Base, final.Tool = fused, cutters
+
+    lid = extrude("Lid", outer_face, "Params.lid", inner_top)
+    lid.Visibility = True
+
+    assembly = doc.addObject("Part::Feature", "BoardAssembly")
+    shape = Part.Shape()
+    shape.read(job["assembly_step"])
+    assembly.Shape = shape
+    # The assembly was made with the board at the plan's height; it follows the standoffs.
+    assembly.setExpression(".Placement.Base.z", f"Params.floor + Params.standoff_h - {plan['board_bottom_mm']}")
+    doc.recompute()
+    doc.saveAs(job["out"])
+    return fit(doc)
+
+
+def fit(doc) -> dict:
+    """FreeCAD's own fit check: interference volume and smallest distance, board assembly against
+    base and lid."""
+    assembly = doc.getObject("BoardAssembly").Shape
+    shells = {"base": doc.getObject("Base").Shape, "lid": doc.getObject("Lid").Shape}
+    interference, by_shell = 0.0, {}
+    # The assembly's first solid is the board, which rests on the standoffs by design: the
+    # clearance is measured from the parts.
+    parts = Part.makeCompound(assembly.Solids[1:])
+    for name, shell in shells.items():
+        common = assembly.common(shell)
+        if common.Volume > 1e-3:
+            interference += common.Volume
+        by_shell[name] = round(parts.distToShape(shell)[0], 4)
+    return {"interference_mm3": round(interference, 4), "clearance_by_shell_mm": by_shell,
+            "base_volume_mm3": round(shells["base"].Volume, 3), "lid_volume_mm3": round(shells["lid"].Volume, 3),
+            "base_bbox_mm": [round(v, 3) for v in (shells["base"].BoundBox.XLength, shells["base"].BoundBox.YLength,
+                                                   shells["base"].BoundBox.ZLength)]}
+
+
+def edit(path: str, cell: str, value: float, out: str) -> dict:
+    """Open a saved document, change one parameter, recompute, save: what a person does in FreeCAD."""
+    doc = FreeCAD.openDocument(path)
+    sheet = doc.getObject("Params")
+    sheet.set(sheet.getCellFromAlias(cell) or cell, str(value))
+    doc.recompute()
+    doc.saveAs(out)
+    return fit(doc)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--fit":
+        document = FreeCAD.openDocument(sys.argv[2])
+        document.recompute()
+        print(json.dumps(fit(document)))
+    elif len(sys.argv) >= 2 and sys.argv[1] == "--edit":
+        print(json.dumps(edit(sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5])))
+    elif len(sys.argv) == 2:
+        with open(sys.argv[1], encoding="utf-8") as fh:
+            print(json.dumps(build(json.load(fh))))
+    else:
+        print(__doc__)
+        sys.exit(2)
