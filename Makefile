@@ -18,6 +18,7 @@ bench: bootstrap
 	$(PY) benchmarks/footprint_sweep.py
 	$(PY) benchmarks/schematic.py
 	$(PY) benchmarks/board.py
+	$(PY) benchmarks/enclosure.py
 
 # build/ holds only disposable products; boards kept in the repository are never under it.
 clean:

@@ -47,8 +47,9 @@ def build_freecad(work: Path, model, params, report: dict, plan) -> list[Path]:
                  "tallest_above_board_mm": tallest - plan.board_top_mm,
                  "cutouts": [{"ref": c.ref, "point": list(c.point), "direction": list(c.direction), "z_mm": c.z_mm,
                               "width_mm": c.width_mm, "height_mm": c.height_mm, "round": c.round} for c in plan.cutouts]},
-        "assembly_step": str(work / "board-assembly.step"),
-        "out": str(work / "enclosure.FCStd"),
+        # Relative to the job file, so the job file is the same wherever the build runs.
+        "assembly_step": "board-assembly.step",
+        "out": "enclosure.FCStd",
     }
     job_path = work / "freecad-job.json"
     job_path.write_text(json.dumps(job, indent=1, sort_keys=True), encoding="utf-8")

@@ -192,8 +192,14 @@ if __name__ == "__main__":
     elif len(sys.argv) >= 2 and sys.argv[1] == "--edit":
         print(json.dumps(edit(sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5])))
     elif len(sys.argv) == 2:
+        import os
+
         with open(sys.argv[1], encoding="utf-8") as fh:
-            print(json.dumps(build(json.load(fh))))
+            job_data = json.load(fh)
+        here = os.path.dirname(os.path.abspath(sys.argv[1]))
+        for key in ("assembly_step", "out"):
+            job_data[key] = os.path.join(here, job_data[key])
+        print(json.dumps(build(job_data)))
     else:
         print(__doc__)
         sys.exit(2)

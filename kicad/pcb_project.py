@@ -12,6 +12,7 @@ from pathlib import Path
 
 from wattcad.errors import WattcadError
 from wattcad.fileio import write_atomic
+from wattcad.reproducible import normalise_glb, normalise_step
 
 from .board import BoardChange, build_or_update_board
 from .drc import DrcResult, run_drc
@@ -41,14 +42,64 @@ def board_file_name(name: str, variant: str) -> str:
     return f"{name}.kicad_pcb" if variant == "rect" else f"{name}-round.kicad_pcb"
 
 
+MODELS_DIR = "3dmodels"  # beside the project: stands in for KICAD9_3DMODEL_DIR
+
+
+def write_3d_models(board: Path, project_dir: Path) -> list[Path]:
+    """A STEP body for every footprint on the board (stock ones under 3dmodels/<Lib>.3dshapes,
+    wattcad's own under wattcad.3dshapes), where the footprints' model paths look for them."""
+    from wattcad.enclosure.bodies import write_body_step
+    from wattcad.footprints.spec import spec_for_part
+    from wattcad.footprints.verify import board_footprints
+
+    from .boardmodel_reader import DEFAULT_HEIGHT_MM
+
+    written, seen = [], set()
+    for fp in board_footprints(board):
+        key = f"{fp.library}:{fp.name}"
+        if key in seen or not fp.model_path:
+            continue
+        seen.add(key)
+        spec = spec_for_part(fp.value, fp.name)
+        tht = any(p.kind == "thru_hole" for p in fp.pads)
+        height = spec.dim("height").max if spec is not None and spec.has("height") else DEFAULT_HEIGHT_MM["through_hole" if tht else "smd"]
+        if fp.value == "MountingHole" or fp.layer_bbox(".Fab") is None:
+            continue
+        path = (fp.model_path.replace("${KICAD9_3DMODEL_DIR}", str(project_dir / MODELS_DIR))
+                .replace("${KIPRJMOD}", str(project_dir)))
+        made = write_body_step(fp, height, Path(path))
+        if made is not None:
+            normalise_step(made)
+            written.append(made)
+    return written
+
+
+def _kicad_vars(project_dir: Path) -> list[str]:
+    return ["--define-var", f"KICAD9_3DMODEL_DIR={project_dir / MODELS_DIR}"]
+
+
+def export_3d(board: Path, project_dir: Path, stem: str) -> list[Path]:
+    """The board with its bodies as STEP and GLB, for the enclosure and for Blender."""
+    made = []
+    for kind, extra in (("step", ["--subst-models", "--force"]), ("glb", ["--subst-models", "--force"])):
+        out = project_dir / f"{stem}.{kind}"
+        proc = subprocess.run(["kicad-cli", "pcb", "export", kind, *_kicad_vars(project_dir), *extra, "-o", str(out), str(board)],
+                              capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0 or not out.exists():
+            raise DrcFailed(f"kicad-cli pcb export {kind} failed for {board.name}: {proc.stderr.strip()[-400:]}")
+        (normalise_step if kind == "step" else normalise_glb)(out)
+        made.append(out)
+    return made
+
+
 def _render(board: Path, out_dir: Path, stem: str) -> list[Path]:
     # "basic" quality: the raytraced "high" one differs from run to run, and outputs must not.
     views = {"top": ["--side", "top"], "iso": ["--rotate", "-50,0,35", "--zoom", "0.9"]}
     made = []
     for view, args in views.items():
         png = out_dir / f"{stem}-{view}.png"
-        proc = subprocess.run(["kicad-cli", "pcb", "render", "-o", str(png), "--width", "1200", "--height", "900",
-                               "--background", "opaque", "--quality", "basic", *args, str(board)],
+        proc = subprocess.run(["kicad-cli", "pcb", "render", *_kicad_vars(out_dir), "-o", str(png), "--width", "1200",
+                               "--height", "900", "--background", "opaque", "--quality", "basic", *args, str(board)],
                               capture_output=True, text=True, timeout=600)
         if proc.returncode != 0 or not png.exists():
             raise DrcFailed(f"kicad-cli pcb render failed for {board.name}: {proc.stderr.strip()}")
@@ -77,6 +128,7 @@ def build_boards(params: BoardParams, schematic_dir: Path, build_root: Path, boa
             shutil.copy2(source.with_suffix(suffix), board.with_suffix(suffix))
         drc = run_drc(board, params.pcb["rules"])
         write_atomic(project_dir / f"{name}-drc.json", json.dumps(drc.to_json(), indent=2, sort_keys=True) + "\n")
-        renders = _render(board, project_dir, f"{name}-board") if render else []
+        write_3d_models(board, project_dir)
+        renders = (_render(board, project_dir, f"{name}-board") + export_3d(board, project_dir, f"{name}-board")) if render else []
         results.append(BoardResult(variant, source, project_dir, board, change, drc, renders))
     return results

@@ -264,3 +264,21 @@ def test_the_readme_place_circle_example_reproduces_the_round_board(built, tmp_p
         assert _mm(a.GetPosition()) == pytest.approx(_mm(b.GetPosition()), abs=1e-3)
         assert (a.GetOrientation().AsDegrees() - b.GetOrientation().AsDegrees()) % 360 == pytest.approx(0, abs=0.01) or \
             (a.GetOrientation().AsDegrees() - b.GetOrientation().AsDegrees()) % 360 == pytest.approx(360, abs=0.01)
+
+
+def test_board_exports_carry_the_3d_bodies(built, tmp_path):
+    import cadquery as cq
+
+    from wattcad.kicad.pcb_project import export_3d, write_3d_models
+
+    project = built["rect"].project_dir
+    models = write_3d_models(built["rect"].board, project)
+    assert any(p.name == "LFCSP-40-1EP_6x6mm_P0.5mm_EP4.65x4.65mm.step" for p in models)
+    assert any(p.parent.name == "Connector_Audio.3dshapes" for p in models)
+    step, glb = export_3d(built["rect"].board, project, "check")
+    shape = cq.importers.importStep(str(step)).val()
+    solids = shape.Solids()
+    assert len(solids) > 60  # the board and a body for each part
+    bb = shape.BoundingBox()
+    assert bb.zlen > 6.0  # the jacks (6.1 mm) stand on it
+    assert glb.read_bytes()[:4] == b"glTF"

@@ -62,8 +62,14 @@ def build(out: Path, boards_dir: Path | None = None) -> int:
 
     boards = build_boards(params, project.out_dir, out.resolve(), boards_dir or BOARDS_DIR)
 
+    step("building the enclosures around both boards (CadQuery, and FreeCAD for the rectangular one), fit checks")
+    from wattcad.enclosure_job import build_enclosure
+
+    enclosures = [build_enclosure(b.source, b.project_dir / "enclosure", freecad=(b.variant == "rect")) for b in boards]
+
     failed = [r for r in reports if r.status in ("fail", "error")]
     failed += [b for b in boards if not b.drc.clean]
+    failed += [e for e in enclosures if not e.fit["fits"]]
     print(f"\n[wattcad] built in {time.perf_counter() - started:.1f} s into {out}/:")
     print(f"  footprints/wattcad.pretty  {len(generated)} generated footprints + fp-lib-table")
     print(f"  reports/footprints.txt     {len(reports)} packages verified, {len(failed)} failing")
@@ -72,4 +78,7 @@ def build(out: Path, boards_dir: Path | None = None) -> int:
           f"{project.netlist.name}, {project.bom.name}, {project.pdf.name}")
     for b in boards:
         print(f"  {b.project_dir.name}/  {b.variant} board (source: {b.source}): {b.drc.summary()}")
+    for e in enclosures:
+        print(f"  {e.out_dir.parent.name}/enclosure/  base and lid STEP/STL: "
+              f"{'fits' if e.fit['fits'] else 'DOES NOT FIT'}, clearance {e.fit['min_clearance_mm']} mm")
     return EXIT_MISMATCH if failed else EXIT_OK

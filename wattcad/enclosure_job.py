@@ -67,6 +67,12 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
             from wattcad.enclosure.freecad_job import build_freecad
 
             files += build_freecad(work, model, params, report, plan)
+        from wattcad.reproducible import normalise_fcstd, normalise_step
+
+        for step in work.glob("*.step"):
+            normalise_step(step)
+        for fcstd in work.glob("*.FCStd"):
+            normalise_fcstd(fcstd)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         work.rename(out_dir)
