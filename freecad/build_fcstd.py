@@ -184,22 +184,41 @@ def edit(path: str, cell: str, value: float, out: str) -> dict:
     return fit(doc)
 
 
+def _as_macro() -> None:
+    """Run from FreeCAD's Macro menu: ask for the job file `wattcad enclosure --freecad` wrote."""
+    import os
+
+    from PySide import QtGui
+
+    path, _ = QtGui.QFileDialog.getOpenFileName(None, "wattcad: enclosure job", os.getcwd(), "freecad-job.json (*.json)")
+    if not path:
+        return
+    _run_job(path)
+    FreeCAD.openDocument(os.path.join(os.path.dirname(path), "enclosure.FCStd"))
+
+
+def _run_job(path: str) -> dict:
+    import os
+
+    with open(path, encoding="utf-8") as fh:
+        job_data = json.load(fh)
+    here = os.path.dirname(os.path.abspath(path))
+    for key in ("assembly_step", "out"):
+        job_data[key] = os.path.join(here, job_data[key])
+    return build(job_data)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--fit":
+    if getattr(FreeCAD, "GuiUp", False):
+        _as_macro()
+    elif len(sys.argv) == 3 and sys.argv[1] == "--fit":
         document = FreeCAD.openDocument(sys.argv[2])
         document.recompute()
         print(json.dumps(fit(document)))
     elif len(sys.argv) >= 2 and sys.argv[1] == "--edit":
         print(json.dumps(edit(sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5])))
     elif len(sys.argv) == 2:
-        import os
-
-        with open(sys.argv[1], encoding="utf-8") as fh:
-            job_data = json.load(fh)
-        here = os.path.dirname(os.path.abspath(sys.argv[1]))
-        for key in ("assembly_step", "out"):
-            job_data[key] = os.path.join(here, job_data[key])
-        print(json.dumps(build(job_data)))
+        print(json.dumps(_run_job(sys.argv[1])))
     else:
         print(__doc__)
         sys.exit(2)

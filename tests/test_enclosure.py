@@ -163,3 +163,16 @@ def test_freecad_document_is_parametric_and_agrees_with_cadquery(tmp_path):
     lifted = run_freecad(["--edit", str(edited), "standoff_h", "8.0", str(tmp_path / "lifted.FCStd")])
     assert lifted["base_bbox_mm"][2] == pytest.approx(after["base_bbox_mm"][2] + 3.0, abs=1e-3)
     assert lifted["interference_mm3"] == 0
+
+
+def test_din_rail_option_adds_the_channel_under_the_floor(tmp_path):
+    model = small_board()
+    plain = load_params()
+    rail_file = tmp_path / "p.yaml"
+    rail_file.write_text(yaml.safe_dump({"din_rail": True}))
+    rail = load_params(rail_file)
+    base_plain = enclosure_solids(model, make_plan(model, plain), plain)["base"]
+    base_rail = enclosure_solids(model, make_plan(model, rail), rail)["base"]
+    assert base_rail.isValid()
+    assert base_rail.BoundingBox().zmin == pytest.approx(-4.0, abs=1e-6) and base_plain.BoundingBox().zmin == pytest.approx(0.0, abs=1e-6)
+    assert base_rail.Volume() == pytest.approx(base_plain.Volume() + 2 * 40 * 2 * 4, rel=1e-3)
