@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from wattcad.errors import InputError
+from wattcad.fileio import read_yaml_mapping
 
 DEFAULTS = Path(__file__).resolve().parent / "params.yaml"
 
@@ -39,12 +40,7 @@ def load_params(path: str | Path | None = None) -> EnclosureParams:
     where = DEFAULTS
     if path is not None:
         where = Path(path)
-        try:
-            user = yaml.safe_load(where.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise InputError(where, None, f"cannot read enclosure parameters: {exc}") from None
-        if not isinstance(user, dict):
-            raise InputError(where, None, "enclosure parameters must be a YAML mapping")
+        user = read_yaml_mapping(where, "enclosure parameters")
         unknown = sorted(set(user) - set(data))
         if unknown:
             raise InputError(where, unknown[0], "unknown parameter", user[unknown[0]])

@@ -6,7 +6,6 @@ Everything is drawn in millimetres on a page with +y down; the PDF back end conv
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass
 from pathlib import Path
 

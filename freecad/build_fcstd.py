@@ -10,7 +10,6 @@ headroom) and recomputing changes the model, the board assembly riding on the st
 from __future__ import annotations
 
 import json
-import math
 import sys
 
 FREECAD_LIB = "/usr/lib/freecad-python3/lib"

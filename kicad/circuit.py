@@ -11,7 +11,7 @@ from pathlib import Path
 from wattcad.footprints.generate import LIBRARY_NAME, footprint_name
 from wattcad.footprints.spec import find_spec
 
-from .params import BoardParams, PartsCatalogue, format_ohm
+from .params import BoardParams, PartsCatalogue
 from .symbol import PinTable
 
 STOCK_SYMBOLS = Path(os.environ.get("KICAD9_SYMBOL_DIR", "/usr/share/kicad/symbols"))

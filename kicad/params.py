@@ -13,9 +13,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from wattcad.errors import InputError
+from wattcad.fileio import read_yaml_mapping
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BOARD_PARAMS = DATA_DIR / "board.yaml"
@@ -106,12 +106,7 @@ def burden_ohm(full_scale_v_peak: float, secondary_a_rms: float) -> float:
 
 def load_board_params(path: str | Path = BOARD_PARAMS) -> BoardParams:
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(path, None, f"cannot read board parameters: {exc}") from None
-    if not isinstance(data, dict):
-        raise InputError(path, None, "board parameters must be a YAML mapping")
+    data = read_yaml_mapping(path, "board parameters")
     fs = _positive(path, "adc.full_scale_v_peak", _get(data, path, "adc.full_scale_v_peak"))
     isec = _positive(path, "ct.rated_secondary_a_rms", _get(data, path, "ct.rated_secondary_a_rms"))
     channels = []
@@ -183,10 +178,7 @@ class PartsCatalogue:
 
     def __init__(self, path: str | Path = PARTS_CATALOGUE):
         self.path = Path(path)
-        try:
-            data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise InputError(self.path, None, f"cannot read parts catalogue: {exc}") from None
+        data = read_yaml_mapping(self.path, "parts catalogue")
         res = data["resistors"]
         self.resistors = {float(v): CatalogueEntry(format_ohm(float(v)), res["package"],
                                                    res["mpn_format"].format(code=_yageo_code(float(v))))

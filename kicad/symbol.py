@@ -5,10 +5,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from wattcad.errors import InputError
-from wattcad.fileio import write_atomic
+from wattcad.fileio import read_yaml_mapping, write_atomic
 from wattcad.footprints.generate import LIBRARY_NAME, footprint_name
 from wattcad.footprints.sexpr import Quoted, dump, fmt_mm
 from wattcad.footprints.spec import find_spec
@@ -48,10 +47,7 @@ class PinTable:
 
 def load_pin_table(path: str | Path = PIN_TABLE) -> PinTable:
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(path, None, f"cannot read pin table: {exc}") from None
+    data = read_yaml_mapping(path, "pin table")
     for key in ("part", "package", "pins", "order"):
         if not isinstance(data, dict) or key not in data:
             raise InputError(path, key, "missing required key")
