@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pcbnew
 
-from wattcad.board_layout import PartGeom, Placed, layout
+from wattcad.board_layout import PartGeom, Placed, boxes_overlap, layout, placed_box
 from wattcad.board_plan import plan_board
 from wattcad.errors import InputError
+from wattcad.placement import natural_key
 from wattcad.footprints.generate import LIBRARY_NAME
 from wattcad.footprints.library import stock_footprint_dir
 from wattcad.footprints.model import read_kicad_mod
@@ -237,7 +238,7 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
     plan = plan_board(variant, pcb, values, geoms, openings)
 
     to_place, swapped = [], []
-    for ref in sorted(netlist.components, key=_natural):
+    for ref in sorted(netlist.components, key=natural_key):
         comp = netlist.components[ref]
         fp = on_board.get(ref)
         if fp is None:
@@ -324,22 +325,9 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
 
 
 def _collides_with(pose, ref, fixed, geoms) -> bool:
-    from wattcad.board_layout import placed_box
-
     box = placed_box(geoms[ref], pose)
-    for other, p in fixed.items():
-        if other in geoms:
-            b = placed_box(geoms[other], p)
-            if box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]:
-                return True
-    return False
+    return any(boxes_overlap(box, placed_box(geoms[other], p)) for other, p in fixed.items() if other in geoms)
 
 
 def _has_outline(board) -> bool:
     return any(d.GetLayer() == pcbnew.Edge_Cuts for d in board.GetDrawings())
-
-
-def _natural(ref: str):
-    import re
-
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", ref)]

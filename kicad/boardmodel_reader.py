@@ -17,10 +17,11 @@ FEATHER = {"length_mm": 50.8, "width_mm": 22.86, "pcb_mm": 1.6, "parts_mm": 3.2,
            "usb": (7.5, 9.0, 3.2), "usb_overhang_mm": 1.0, "usb_offset_mm": 0.0}
 
 
-def _height(spec, fp_attr_tht: bool) -> float:
+def body_height(spec, through_hole: bool) -> float:
+    """A part's height: its package spec's maximum, else a default for SMD or through-hole parts."""
     if spec is not None and spec.has("height"):
         return spec.dim("height").max
-    return DEFAULT_HEIGHT_MM["through_hole" if fp_attr_tht else "smd"]
+    return DEFAULT_HEIGHT_MM["through_hole" if through_hole else "smd"]
 
 
 def read_board_model(path: str | Path) -> BoardModel:
@@ -59,7 +60,7 @@ def read_board_model(path: str | Path) -> BoardModel:
             ref=ref, value=fp.GetValue(), footprint=f"{fp.GetFPID().GetLibNickname()}:{fp.GetFPID().GetLibItemName()}",
             x_mm=round(to_mm(pos.x), 4), y_mm=round(to_mm(pos.y), 4), rotation_deg=round(fp.GetOrientation().AsDegrees(), 4),
             side="bottom" if fp.IsFlipped() else "top", box_min_mm=(round(box[0], 4), round(box[1], 4)),
-            box_max_mm=(round(box[2], 4), round(box[3], 4)), height_mm=_height(spec, tht),
+            box_max_mm=(round(box[2], 4), round(box[3], 4)), height_mm=body_height(spec, tht),
             package=spec.name if spec else "", opening=(spec.options.get("opening", "") if spec else "")))
         if spec is not None and spec.name.startswith("header-") and "feather" in " ".join(spec.aliases):
             header_refs.append(ref)

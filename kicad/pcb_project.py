@@ -52,7 +52,7 @@ def write_3d_models(board: Path, project_dir: Path) -> list[Path]:
     from wattcad.footprints.spec import spec_for_part
     from wattcad.footprints.verify import board_footprints
 
-    from .boardmodel_reader import DEFAULT_HEIGHT_MM
+    from .boardmodel_reader import body_height
 
     written, seen = [], set()
     for fp in board_footprints(board):
@@ -62,7 +62,7 @@ def write_3d_models(board: Path, project_dir: Path) -> list[Path]:
         seen.add(key)
         spec = spec_for_part(fp.value, fp.name)
         tht = any(p.kind == "thru_hole" for p in fp.pads)
-        height = spec.dim("height").max if spec is not None and spec.has("height") else DEFAULT_HEIGHT_MM["through_hole" if tht else "smd"]
+        height = body_height(spec, tht)
         if fp.value == "MountingHole" or fp.layer_bbox(".Fab") is None:
             continue
         path = (fp.model_path.replace("${KICAD9_3DMODEL_DIR}", str(project_dir / MODELS_DIR))

@@ -12,6 +12,8 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
+from wattcad.placement import natural_key
+
 Box = tuple[float, float, float, float]
 
 
@@ -75,7 +77,7 @@ def pad_position(geom: PartGeom, pose: Placed, pin: str) -> tuple[float, float]:
     return pose.x_mm + px, pose.y_mm + py
 
 
-def _overlap(a: Box, b: Box) -> bool:
+def boxes_overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
@@ -109,7 +111,7 @@ def layout(parts: dict[str, PartGeom], pin_net: dict[tuple[str, str], str], outl
         # Within a layer: crystals first (they must hug their pins), then capacitors (decoupling and
         # filters beside their pins), then the rest.
         prefix = "".join(ch for ch in r if ch.isalpha())
-        return (priority.index(prefix) if prefix in priority else len(priority), _natural(r))
+        return (priority.index(prefix) if prefix in priority else len(priority), natural_key(r))
 
     while queue:
         ref = queue.popleft()
@@ -118,7 +120,7 @@ def layout(parts: dict[str, PartGeom], pin_net: dict[tuple[str, str], str], outl
                 seen.add(n)
                 order.append(n)
                 queue.append(n)
-    order += sorted((r for r in parts if r not in seen), key=_natural)
+    order += sorted((r for r in parts if r not in seen), key=natural_key)
 
     boxes = {ref: placed_box(parts[ref], pose, clearance_mm / 2) for ref, pose in result.poses.items() if ref in parts}
     for ref in order:
@@ -133,17 +135,11 @@ def layout(parts: dict[str, PartGeom], pin_net: dict[tuple[str, str], str], outl
     return result
 
 
-def _natural(ref: str):
-    import re
-
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", ref)]
-
-
 def _desired(ref, geom, parts, poses, pin_net, net_members, small, outline, root) -> tuple[tuple[float, float], float]:
     """Where a part wants to be: beside the placed pads it shares a small net with (a big net's
     pads on the root count when there is nothing else), its own connecting pad facing them."""
     anchors = []  # (own pin, anchor point, anchor part)
-    for pin in sorted(geom.pads, key=_natural):
+    for pin in sorted(geom.pads, key=natural_key):
         net = pin_net.get((ref, pin))
         if net is None:
             continue
@@ -153,10 +149,10 @@ def _desired(ref, geom, parts, poses, pin_net, net_members, small, outline, root
     if not anchors:
         # Only big nets (supply, ground): hang on the root IC's pin of that net when it has one
         # (decoupling next to its supply pin), else on any placed pad of it.
-        for pin in sorted(geom.pads, key=_natural):
+        for pin in sorted(geom.pads, key=natural_key):
             net = pin_net.get((ref, pin))
             members = [(o, op) for o, op in net_members.get(net, ()) if o != ref and o in poses and op in parts[o].pads]
-            members.sort(key=lambda m: (m[0] != root, _natural(m[0]), _natural(m[1])))
+            members.sort(key=lambda m: (m[0] != root, natural_key(m[0]), natural_key(m[1])))
             if members:
                 other, other_pin = members[0]
                 anchors.append((pin, pad_position(parts[other], poses[other], other_pin), other))
@@ -196,7 +192,7 @@ def _find_free(geom, desired, angle, boxes, outline, clearance_mm, edge_margin_m
                 box = placed_box(geom, pose, clearance_mm / 2)
                 if not outline.contains(box, edge_margin_mm):
                     continue
-                if any(_overlap(box, other) for other in boxes.values()):
+                if any(boxes_overlap(box, other) for other in boxes.values()):
                     continue
                 return pose
             # only try other orientations when the preferred one fails at this spot
