@@ -42,10 +42,6 @@ class EnclosurePlan:
     cutouts: list[Cutout] = field(default_factory=list)
     ears: list[tuple[float, float]] = field(default_factory=list)
 
-    @property
-    def lid_top_mm(self) -> float:
-        return self.inner_top_mm
-
 
 def _circle_fit(points) -> tuple[tuple[float, float], float, float]:
     """Centre, mean radius and radius spread, over the vertices and the edges' midpoints (a

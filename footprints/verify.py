@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wattcad.errors import InputError
+from wattcad.placement import natural_key
 
 from . import landpattern as lp
 from . import sexpr
@@ -654,7 +655,7 @@ def verify_paths(paths: list[str | Path], spec: PackageSpec | None = None) -> li
             except InputError as exc:
                 reports.append(Report(subject=str(path), footprint="", read_error=str(exc).split(": ", 1)[-1]))
                 continue
-            for fp in sorted(fps, key=lambda f: _ref_key(f.reference)):
+            for fp in sorted(fps, key=lambda f: natural_key(f.reference)):
                 part_spec = spec if spec is not None else spec_for_part(fp.value, fp.name)
                 reports.append(verify_footprint(fp, part_spec, subject=str(path)))
         elif not path.exists():
@@ -662,12 +663,6 @@ def verify_paths(paths: list[str | Path], spec: PackageSpec | None = None) -> li
         else:
             reports.append(_verify_file(path, spec))
     return reports
-
-
-def _ref_key(ref: str):
-    letters = "".join(ch for ch in ref if not ch.isdigit())
-    digits = "".join(ch for ch in ref if ch.isdigit())
-    return letters, int(digits) if digits else 0
 
 
 def _verify_file(path: Path, spec: PackageSpec | None) -> Report:

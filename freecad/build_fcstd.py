@@ -86,7 +86,8 @@ def build(job: dict) -> dict:
     base.Base, base.Tool = shell, pocket
     base.Visibility = False
 
-    tools = []
+    # A standoff at every mounting hole, and its screw pilot (cut later, with the cut-outs).
+    tools, holes = [], []
     for i, h in enumerate(model["holes"]):
         x, y = to_3d((h["x_mm"], h["y_mm"]))
         post = doc.addObject("Part::Cylinder", f"Standoff{i + 1}")
@@ -96,19 +97,16 @@ def build(job: dict) -> dict:
         post.setExpression(".Placement.Base.z", "Params.floor")
         post.Visibility = False
         tools.append(post)
-    fused = doc.addObject("Part::MultiFuse", "BaseWithStandoffs")
-    fused.Shapes = [base] + tools
-    fused.Visibility = False
-
-    holes = []
-    for i, h in enumerate(model["holes"]):
-        x, y = to_3d((h["x_mm"], h["y_mm"]))
         pilot = doc.addObject("Part::Cylinder", f"Pilot{i + 1}")
         pilot.setExpression("Radius", "Params.pilot / 2")
         pilot.setExpression("Height", "Params.standoff_h + Params.floor")
         pilot.Placement.Base = FreeCAD.Vector(x, y, 0.8)
         pilot.Visibility = False
         holes.append(pilot)
+    fused = doc.addObject("Part::MultiFuse", "BaseWithStandoffs")
+    fused.Shapes = [base] + tools
+    fused.Visibility = False
+
     for c in plan["cutouts"]:
         px, py = to_3d(c["point"])
         dx, dy = c["direction"][0], -c["direction"][1]

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from wattcad.footprints.spec import spec_for_part
-from wattcad.footprints.verify import Report, _ref_key, format_table, verify_footprint
+from wattcad.footprints.verify import Report, format_table, verify_footprint
+from wattcad.placement import natural_key
 
 from .pcbnew_footprints import board_footprints
 
@@ -10,7 +11,7 @@ from .pcbnew_footprints import board_footprints
 def verify_board(board) -> list[Report]:
     source = board.GetFileName() or "(unsaved board)"
     reports = []
-    for fp in sorted(board_footprints(board), key=lambda f: _ref_key(f.reference)):
+    for fp in sorted(board_footprints(board), key=lambda f: natural_key(f.reference)):
         reports.append(verify_footprint(fp, spec_for_part(fp.value, fp.name), subject=source if source.endswith(".kicad_pcb") else source + ".kicad_pcb"))
     return reports
 

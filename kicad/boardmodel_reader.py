@@ -14,7 +14,7 @@ from .pcbnew_footprints import footprint_from_pcbnew
 
 DEFAULT_HEIGHT_MM = {"smd": 1.0, "through_hole": 8.0}
 FEATHER = {"length_mm": 50.8, "width_mm": 22.86, "pcb_mm": 1.6, "parts_mm": 3.2, "header_mm": 8.5,
-           "usb": (7.5, 9.0, 3.2), "usb_overhang_mm": 1.0, "usb_offset_mm": 0.0}
+           "usb": (7.5, 9.0, 3.2), "usb_overhang_mm": 1.0}
 
 
 def body_height(spec, through_hole: bool) -> float:

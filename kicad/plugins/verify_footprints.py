@@ -28,9 +28,9 @@ class VerifyFootprintsPlugin(pcbnew.ActionPlugin):
         board_file = board.GetFileName()
         if board_file:
             self.report_path = write_atomic(Path(board_file).with_suffix(".footprints.txt"), text)
-        self.show(text, failed=any(r.status in ("fail", "error") for r in reports))
+        self.show(text)
 
-    def show(self, text: str, failed: bool) -> None:
+    def show(self, text: str) -> None:
         try:
             import wx
 
