@@ -88,3 +88,22 @@ if [ ! -e "$link_dir/pcbnew.py" ]; then
     echo "$link_dir" > "$site/wattcad-pcbnew.pth"
 fi
 "$venv_dir/bin/python" -c 'import pcbnew' 2>/dev/null || { say "pcbnew does not import in $venv_dir"; exit 3; }
+
+# --- Blender environment -----------------------------------------------------------------------
+# bpy 5.0.1 (Blender as a Python module) needs numpy<2 and CadQuery needs numpy>=2: Blender gets
+# its own venv, and `wattcad render` runs it as a subprocess, as a user's `blender -b -P` would.
+blender_dir="${WATTCAD_BLENDER_VENV:-$repo_dir/.venv-blender}"
+if [ ! -x "$blender_dir/bin/python" ]; then
+    say "creating venv $blender_dir for Blender (bpy)"
+    "$system_python" -m venv "$blender_dir"
+fi
+blender_stamp="$blender_dir/.wattcad-installed"
+blender_want=$(sha256sum < "$repo_dir/constraints-blender.txt" | cut -d' ' -f1)
+if [ "$(cat "$blender_stamp" 2>/dev/null)" != "$blender_want" ]; then
+    say "installing Blender 5.0 as a Python module (bpy, pinned)"
+    "$blender_dir/bin/python" -m pip install -q --upgrade pip==24.3.1
+    "$blender_dir/bin/python" -m pip install -q -r "$repo_dir/constraints-blender.txt"
+    echo "$blender_want" > "$blender_stamp"
+fi
+"$blender_dir/bin/python" -c 'import bpy' 2>/dev/null || { say "bpy does not import in $blender_dir"; exit 3; }
+

@@ -29,7 +29,19 @@ def _freecad_missing() -> str | None:
     return None if lib.exists() else f"FreeCAD 0.20 not found at {lib}"
 
 
-HOSTS = {"kicad": ("KiCad 9", _kicad_missing), "freecad": ("FreeCAD", _freecad_missing)}
+def _blender_missing() -> str | None:
+    from wattcad.errors import MissingToolError
+    from wattcad.render_job import find_blender
+
+    try:
+        find_blender()
+    except MissingToolError as exc:
+        return str(exc)
+    return None
+
+
+HOSTS = {"kicad": ("KiCad 9", _kicad_missing), "freecad": ("FreeCAD", _freecad_missing),
+         "blender": ("Blender", _blender_missing)}
 
 
 def pytest_runtest_setup(item):

@@ -180,10 +180,37 @@ def cmd_place_circle(args) -> int:
 
 
 def cmd_plugin_install(args) -> int:
+    dest = Path(args.dest) if args.dest else None
+    if args.blender:
+        from wattcad.blender_addon import install_blender_addon, zip_blender_addon
+
+        print(zip_blender_addon(Path(args.zip)) if args.zip else install_blender_addon(dest))
+        return EXIT_OK
     from wattcad.kicad.install import install_plugins
 
-    for path in install_plugins(Path(args.dest) if args.dest else None):
+    for path in install_plugins(dest):
         print(path)
+    return EXIT_OK
+
+
+def _size(text: str) -> tuple[int, int]:
+    from wattcad.blender.render_cli import parse_size
+
+    return parse_size(text)
+
+
+def cmd_render(args) -> int:
+    from wattcad.render_job import render
+
+    result = render(Path(args.board), Path(args.out), Path(args.enclosure) if args.enclosure else None, args.view,
+                    args.size, args.samples, args.enclosure_style, args.turntable)
+    info = result.info
+    for image in result.images:
+        print(image)
+    if result.gif:
+        print(result.gif)
+    print(f"render: {info['view']} {info['width_px']}x{info['height_px']}, {info['samples']} samples on {info['device']} "
+          f"(Blender {info['blender']}) in {info['seconds']} s")
     return EXIT_OK
 
 
@@ -280,10 +307,29 @@ def parser() -> argparse.ArgumentParser:
     pc.add_argument("--out", metavar="FILE", help="write here instead of BOARD")
     pc.set_defaults(func=cmd_place_circle)
 
-    pl = sub.add_parser("plugin", help="KiCad action plugins")
+    rn = sub.add_parser("render", help="render the board (and its enclosure) with Blender's Cycles",
+                        description="Exports the board's GLB with kicad-cli and renders it in Blender (wattcad's own "
+                                    "bpy environment, or WATTCAD_BLENDER). Writes FILE.png (turntable: FILE-000.png... "
+                                    "and FILE.gif). Exit 2 on bad input, 3 when Blender or kicad-cli is missing.")
+    rn.add_argument("board", metavar="BOARD.kicad_pcb")
+    rn.add_argument("--enclosure", metavar="DIR", help="a `wattcad enclosure` output folder to render around the board")
+    rn.add_argument("--enclosure-style", choices=("translucent", "cutaway", "solid", "hidden"), default="",
+                    help="default: translucent, solid when exploded")
+    rn.add_argument("--view", choices=("iso", "top", "front", "exploded"), default="iso",
+                    help="iso: hero perspective; top/front: orthographic, true to scale; exploded: lid and board lifted")
+    rn.add_argument("--size", type=_size, default=(1280, 960), metavar="WxH", help="pixels (default 1280x960)")
+    rn.add_argument("--samples", type=int, default=32, help="Cycles samples per pixel, denoised (default 32)")
+    rn.add_argument("--turntable", type=int, default=0, metavar="FRAMES", help="render FRAMES turns and a GIF")
+    rn.add_argument("--out", required=True, metavar="FILE.png")
+    rn.set_defaults(func=cmd_render)
+
+    pl = sub.add_parser("plugin", help="KiCad action plugins and the Blender add-on")
     plsub = pl.add_subparsers(dest="plugin_command", required=True)
     pi = plsub.add_parser("install", help="install the pcbnew action plugins into KiCad 9's plugin folder")
-    pi.add_argument("--dest", help="plugin folder (default: ~/.local/share/kicad/9.0/scripting/plugins)")
+    pi.add_argument("--dest", help="plugin folder (default: ~/.local/share/kicad/9.0/scripting/plugins, "
+                                   "with --blender ~/.config/blender/5.0/scripts/addons)")
+    pi.add_argument("--blender", action="store_true", help="install the Blender add-on (File › Import › KiCad board) instead")
+    pi.add_argument("--zip", metavar="FILE.zip", help="with --blender: write the add-on as a zip for Install from Disk")
     pi.set_defaults(func=cmd_plugin_install)
     return p
 

@@ -1,0 +1,80 @@
+"""Which surface gets which finish: pure rules (no bpy), shared by the render script and the add-on,
+and tested in plain pytest. Colours are linear RGB, as Blender's base colours are."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Finish:
+    name: str
+    rgb: tuple[float, float, float]
+    metallic: float = 0.0
+    roughness: float = 0.5
+    coat: float = 0.0
+    alpha: float = 1.0
+
+
+ENIG = Finish("wattcad ENIG gold", (1.0, 0.72, 0.33), metallic=1.0, roughness=0.22)
+COPPER = Finish("wattcad copper", (0.95, 0.55, 0.35), metallic=1.0, roughness=0.3)
+FR4 = Finish("wattcad FR4", (0.42, 0.36, 0.18), roughness=0.6)
+SILKSCREEN = Finish("wattcad silkscreen", (0.92, 0.92, 0.9), roughness=0.75)
+NICKEL = Finish("wattcad nickel", (0.78, 0.78, 0.76), metallic=1.0, roughness=0.28)
+TIN_CAN = Finish("wattcad tin can", (0.85, 0.85, 0.83), metallic=1.0, roughness=0.18)
+BLACK_PLASTIC = Finish("wattcad black plastic", (0.015, 0.015, 0.015), roughness=0.65)
+CERAMIC = Finish("wattcad ceramic", (0.55, 0.42, 0.26), roughness=0.5)
+RESISTOR = Finish("wattcad resistor", (0.04, 0.04, 0.04), roughness=0.5)
+FEATHER = Finish("wattcad feather", (0.03, 0.03, 0.05), roughness=0.35, coat=0.5)
+EPOXY = Finish("wattcad epoxy", (0.03, 0.03, 0.03), roughness=0.55)
+CLEAR_PLASTIC = Finish("wattcad clear enclosure", (0.55, 0.62, 0.7), roughness=0.2, alpha=0.12)
+GREY_PLASTIC = Finish("wattcad enclosure", (0.5, 0.52, 0.55), roughness=0.5)
+FLOOR = Finish("wattcad floor", (0.62, 0.63, 0.65), roughness=0.8)
+DEFAULT_MASK_SRGB = (0.08, 0.2, 0.14)  # KiCad's default green
+
+
+def srgb_to_linear(c: float) -> float:
+    """KiCad's colours are sRGB; Blender's base colours are linear."""
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def mask(srgb: tuple[float, float, float]) -> Finish:
+    """The solder mask in the board's own colour (its stackup's, as kicad-cli exported it), glossy."""
+    return Finish("wattcad solder mask", tuple(srgb_to_linear(c) for c in srgb), roughness=0.35, coat=0.6)
+
+
+def classify_board_mesh(rgb, metallic: float, z_extent: float, thickness: float) -> str:
+    """kicad-cli names its GLB materials mat_0, mat_1...: tell the layers apart by colour, finish
+    and shape. Gold-ish metal = exposed pads; other metal = copper under the mask; white = silkscreen;
+    a grey solid as thick as the board = its body; the rest = solder mask (whatever colour the
+    board's stackup gives it)."""
+    r, g, b = rgb
+    if metallic > 0.5:
+        return "pads" if r > b + 0.2 and g > b + 0.2 else "copper"
+    if min(r, g, b) > 0.8:
+        return "silkscreen"
+    grey = abs(r - g) < 0.05 and abs(g - b) < 0.05
+    if grey and 0.5 * thickness < z_extent < 1.5 * thickness:
+        return "substrate"
+    return "mask"
+
+
+BOARD_FINISHES = {"pads": ENIG, "copper": COPPER, "substrate": FR4, "silkscreen": SILKSCREEN}
+
+
+def part_finish(ref: str, footprint: str) -> Finish:
+    """A finish for a part's body from its reference and footprint name."""
+    name = footprint.lower()
+    prefix = ref.rstrip("0123456789").upper()
+    if "pinheader" in name or "pinsocket" in name or "header" in name:
+        return BLACK_PLASTIC
+    if "feather" in name or prefix == "FEATHER":
+        return FEATHER
+    if "jack" in name or "barrel" in name or "usb" in name or prefix == "J":
+        return NICKEL
+    if "crystal" in name or prefix == "Y":
+        return TIN_CAN
+    if prefix == "C":
+        return CERAMIC
+    if prefix == "R":
+        return RESISTOR
+    return EPOXY

@@ -1,0 +1,93 @@
+"""The render command run in Blender's Python: render a KiCad board (and its wattcad enclosure) with Blender's Cycles.
+
+In your own Blender:   blender -b --python-exit-code 2 -P blender/render.py -- BOARD.kicad_pcb --out board.png
+With bpy as a module:  python blender/render.py -- --glb board.glb --enclosure build/x/enclosure --view exploded --out x.png
+`wattcad render` runs this script in wattcad's Blender environment. Writes the PNG(s) and, beside
+them, a JSON file with the camera and where the board lands in the picture.
+Exit codes: 0 made, 2 bad input (names the file), 3 a tool (kicad-cli) missing or failing."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from . import views
+from .kicad_export import ExportError, export_glb
+
+EXIT_BAD_INPUT, EXIT_MISSING_TOOL = 2, 3
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--size {text!r}: expected WIDTHxHEIGHT in pixels, e.g. 1280x960") from None
+    if not (16 <= w <= 16384 and 16 <= h <= 16384):
+        raise argparse.ArgumentTypeError(f"--size {text!r}: each side must be 16..16384 pixels")
+    return w, h
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="blender -b -P blender/render.py --", description=__doc__.splitlines()[0])
+    p.add_argument("board", nargs="?", type=Path, help="a .kicad_pcb (exported with kicad-cli), or use --glb")
+    p.add_argument("--glb", type=Path, help="a GLB already exported by kicad-cli (with pads, mask, silkscreen)")
+    p.add_argument("--enclosure", type=Path, help="a wattcad enclosure folder (base.stl, lid.stl, fit.json)")
+    p.add_argument("--enclosure-style", choices=("translucent", "cutaway", "solid", "hidden"), default="")
+    p.add_argument("--view", choices=views.VIEWS, default="iso")
+    p.add_argument("--size", type=parse_size, default=(1280, 960), help="WIDTHxHEIGHT in pixels")
+    p.add_argument("--samples", type=int, default=32, help="Cycles samples per pixel (denoised)")
+    p.add_argument("--turntable", type=int, default=0, metavar="FRAMES", help="render FRAMES turns instead of one still")
+    p.add_argument("--thickness-mm", type=float, default=1.6)
+    p.add_argument("--out", type=Path, required=True, help="the PNG to write")
+    p.add_argument("--info", type=Path, help="where to write the JSON (default: beside --out)")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    if args.samples < 1:
+        print(f"render: --samples {args.samples}: must be at least 1", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if (args.board is None) == (args.glb is None):
+        print("render: give a .kicad_pcb or --glb, not both and not neither", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    out = args.out.resolve()
+    if out.suffix.lower() != ".png":
+        print(f"render: --out {out}: must end in .png", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not out.parent.is_dir() or not os.access(out.parent, os.W_OK):
+        print(f"render: --out {out}: folder {out.parent} does not exist or is not writable", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from . import scene  # bpy from here on
+
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            glb = args.glb
+            if glb is None:
+                models = args.board.parent / "3dmodels"
+                glb = export_glb(args.board, Path(tmp) / "board.glb", models if models.is_dir() else None)
+            job = scene.RenderJob(glb=glb, out=out, view=args.view, width_px=args.size[0], height_px=args.size[1],
+                                  samples=args.samples, enclosure_dir=args.enclosure, enclosure_style=args.enclosure_style,
+                                  turntable_frames=args.turntable, thickness_mm=args.thickness_mm)
+            info = scene.run(job)
+        except ExportError as exc:
+            print(f"render: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT if "no such board" in str(exc) else EXIT_MISSING_TOOL
+        except scene.SceneError as exc:
+            print(f"render: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    info_path = args.info or out.with_suffix(".json")
+    tmp_info = info_path.with_name(f".{info_path.name}.part")
+    tmp_info.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+    os.replace(tmp_info, info_path)
+    print(f"render: wrote {out.name} ({args.view}, {args.size[0]}x{args.size[1]}, {args.samples} samples, "
+          f"{info['device']}) in {info['seconds']} s")
+    return 0
+
+
+def script_args() -> list[str]:
+    """The arguments after `--` (Blender keeps its own before it), or all of them."""
+    return sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else sys.argv[1:]

@@ -1,0 +1,388 @@
+"""The assembly in Blender: the board's GLB (from kicad-cli), the enclosure's STL shells, materials,
+lights, camera and a Cycles render. Runs in Blender's Python (bpy); shared by render.py and the
+add-on. The BoardModel JSON (written beside the enclosure) is read as plain JSON: nothing of
+wattcad is installed in a user's Blender."""
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bpy
+from mathutils import Matrix, Vector
+
+from . import finish, views
+
+MM = 0.001  # scene units are metres (glTF); the enclosure STLs are in millimetres
+BOARD_ROOT = "wattcad-board"
+ENCLOSURE_STYLES = ("translucent", "cutaway", "solid", "hidden")
+
+
+class SceneError(Exception):
+    """Bad input found while building the scene: names the file and what is wrong with it."""
+
+
+@dataclass
+class Assembly:
+    board_root: object
+    board_meshes: dict = field(default_factory=dict)  # role -> [objects] (mask, pads, silk, body, copper)
+    parts: list = field(default_factory=list)
+    enclosure: dict = field(default_factory=dict)  # "base"/"lid" -> object
+    board_bottom: float = 0.0  # z of the board's bottom face in the enclosure (m)
+    board_thickness: float = 0.0016
+
+
+# --- materials -------------------------------------------------------------------------------
+
+def material(f: finish.Finish):
+    mat = bpy.data.materials.get(f.name) or bpy.data.materials.new(f.name)
+    mat.use_nodes = True
+    bsdf = mat.node_tree.nodes["Principled BSDF"]
+    bsdf.inputs["Base Color"].default_value = (*f.rgb, 1.0)
+    bsdf.inputs["Metallic"].default_value = f.metallic
+    bsdf.inputs["Roughness"].default_value = f.roughness
+    bsdf.inputs["Coat Weight"].default_value = f.coat
+    bsdf.inputs["Alpha"].default_value = f.alpha
+    mat.diffuse_color = (*f.rgb, f.alpha)  # the viewport colour in the add-on
+    return mat
+
+
+def _base_colour(mat) -> tuple[tuple[float, float, float], float]:
+    bsdf = mat.node_tree.nodes.get("Principled BSDF") if mat and mat.node_tree else None
+    if bsdf is None:
+        return (0.5, 0.5, 0.5), 0.0
+    return tuple(bsdf.inputs["Base Color"].default_value[:3]), bsdf.inputs["Metallic"].default_value
+
+
+def _z_extent(obj) -> float:
+    zs = [(obj.matrix_world @ Vector(c)).z for c in obj.bound_box]
+    return max(zs) - min(zs)
+
+
+# --- import ----------------------------------------------------------------------------------
+
+def reset_scene() -> None:
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+
+
+def import_board(glb: Path, thickness_mm: float = 1.6) -> Assembly:
+    """Import a kicad-cli GLB under one empty and give every mesh a real-looking material."""
+    glb = Path(glb)
+    if not glb.is_file():
+        raise SceneError(f"{glb}: no such board export (GLB)")
+    before = set(bpy.data.objects)
+    try:
+        bpy.ops.import_scene.gltf(filepath=str(glb))
+    except RuntimeError as exc:
+        raise SceneError(f"{glb}: not a readable glTF binary: {exc}") from None
+    new = [o for o in bpy.data.objects if o not in before]
+    meshes = [o for o in new if o.type == "MESH"]
+    if not meshes:
+        raise SceneError(f"{glb}: holds no mesh")
+    root = bpy.data.objects.new(BOARD_ROOT, None)
+    bpy.context.scene.collection.objects.link(root)
+    for o in new:
+        if o.parent is None:
+            o.parent = root
+    asm = Assembly(root, board_thickness=thickness_mm * MM)
+    layer_meshes = [o for o in meshes if o.material_slots and o.material_slots[0].material]
+    roles = {o: finish.classify_board_mesh(*_base_colour(o.material_slots[0].material), _z_extent(o), asm.board_thickness)
+             for o in layer_meshes}
+    if "substrate" not in roles.values():
+        raise SceneError(f"{glb}: no board body found (was it exported with --board-only off and an outline?)")
+    mask_srgb = next((_base_colour(o.material_slots[0].material)[0] for o, r in roles.items() if r == "mask"),
+                     finish.DEFAULT_MASK_SRGB)
+    mats = {role: material(f) for role, f in finish.BOARD_FINISHES.items()}
+    mats["mask"] = material(finish.mask(mask_srgb))
+    for o, role in roles.items():
+        o.material_slots[0].material = mats[role]
+        asm.board_meshes.setdefault(role, []).append(o)
+    for o in meshes:
+        if o in roles:
+            continue
+        mat = material(finish.part_finish(o.name.split(".")[0], o.data.name))
+        o.data.materials.clear()
+        o.data.materials.append(mat)
+        asm.parts.append(o)
+    return asm
+
+
+def read_board_model(path: Path) -> dict:
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SceneError(f"{path}: cannot read the board model: {exc}") from None
+    if data.get("schema") != "wattcad.boardmodel" or data.get("version") != 1:
+        raise SceneError(f"{path}: schema: not a wattcad.boardmodel version 1 file ({data.get('schema')!r}, {data.get('version')!r})")
+    return data
+
+
+def add_missing_bodies(asm: Assembly, model: dict) -> list:
+    """Boxes for the bodies the board model knows and the GLB lacks (a stacked Feather has no
+    footprint of its own), so the render shows what the enclosure was built around."""
+    have = {o.name.split(".")[0] for o in asm.parts}
+    made = []
+    top = model["thickness_mm"]
+    for b in model["bodies"]:
+        if b["ref"] in have or b["height_mm"] <= 0:
+            continue
+        (x0, y0), (x1, y1) = b["box_min_mm"], b["box_max_mm"]
+        a = math.radians(b["rotation_deg"])
+        c, s = math.cos(a), math.sin(a)
+        flip = -1 if b["side"] == "bottom" else 1
+        def to_board(x, y):  # noqa: E306 - the BoardModel's own transform (boardmodel.Body.to_board)
+            y = y * flip
+            return b["x_mm"] + x * c + y * s, b["y_mm"] - x * s + y * c
+        z0 = top + b["stands_off_mm"] if b["side"] == "top" else -b["stands_off_mm"] - b["height_mm"]
+        ring = [to_board(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+        verts = [(x * MM, -y * MM, z * MM) for z in (z0, z0 + b["height_mm"]) for x, y in ring]
+        faces = [(0, 3, 2, 1), (4, 5, 6, 7), (0, 1, 5, 4), (1, 2, 6, 5), (2, 3, 7, 6), (3, 0, 4, 7)]
+        mesh = bpy.data.meshes.new(b["footprint"] or b["ref"])
+        mesh.from_pydata(verts, [], faces)
+        obj = bpy.data.objects.new(b["ref"], mesh)
+        bpy.context.scene.collection.objects.link(obj)
+        obj.parent = asm.board_root
+        mesh.materials.append(material(finish.part_finish(b["ref"], f'{b["footprint"]} {b["value"]}')))
+        asm.parts.append(obj)
+        made.append(obj)
+    return made
+
+
+def import_enclosure(asm: Assembly, enclosure_dir: Path, style: str) -> None:
+    """The base and lid STLs, in the enclosure's axes: the board is lifted onto its standoffs."""
+    enclosure_dir = Path(enclosure_dir)
+    if style not in ENCLOSURE_STYLES:
+        raise SceneError(f"enclosure style {style!r}: one of {', '.join(ENCLOSURE_STYLES)}")
+    fit_path = enclosure_dir / "fit.json"
+    try:
+        fit = json.loads(fit_path.read_text())
+        asm.board_bottom = float(fit["board_bottom_mm"]) * MM
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SceneError(f"{fit_path}: board_bottom_mm: cannot read it ({exc}); build the enclosure with `wattcad enclosure`") from None
+    asm.board_root.location.z = asm.board_bottom
+    model_path = enclosure_dir / "boardmodel.json"
+    if model_path.exists():
+        add_missing_bodies(asm, read_board_model(model_path))
+    if style == "hidden":
+        return
+    mat = material(finish.CLEAR_PLASTIC if style == "translucent" else finish.GREY_PLASTIC)
+    for name in ("base", "lid"):
+        stl = enclosure_dir / f"{name}.stl"
+        if not stl.is_file():
+            raise SceneError(f"{stl}: missing enclosure export")
+        before = set(bpy.data.objects)
+        bpy.ops.wm.stl_import(filepath=str(stl), global_scale=MM)
+        obj = next(o for o in bpy.data.objects if o not in before)
+        obj.name = f"enclosure-{name}"
+        obj.data.materials.clear()
+        obj.data.materials.append(mat)
+        asm.enclosure[name] = obj
+    if style == "cutaway":
+        _cut_away(asm)
+
+
+def _cut_away(asm: Assembly) -> None:
+    """Remove the corner of the shells nearest the hero camera (x above, 3D y below the centre),
+    so the board shows inside them."""
+    lo, hi = bounds(list(asm.enclosure.values()))
+    size = [hi[i] - lo[i] for i in range(3)]
+    bpy.ops.mesh.primitive_cube_add(size=1.0)
+    cutter = bpy.context.active_object
+    cutter.name = "enclosure-cutter"
+    cutter.scale = (size[0] / 2 + 0.01, size[1] / 2 + 0.01, size[2] * 1.2)
+    cutter.location = (hi[0] - size[0] / 4 + 0.005, lo[1] + size[1] / 4 - 0.005, (lo[2] + hi[2]) / 2)
+    cutter.hide_render = True
+    cutter.display_type = "WIRE"
+    for obj in asm.enclosure.values():
+        mod = obj.modifiers.new("cut-away", "BOOLEAN")
+        mod.operation = "DIFFERENCE"
+        mod.solver = "MANIFOLD"
+        mod.object = cutter
+
+
+# --- stage ---------------------------------------------------------------------------------
+
+def bounds(objects) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    pts = [obj.matrix_world @ Vector(c) for obj in objects if obj.type == "MESH" for c in obj.bound_box]
+    if not pts:
+        raise SceneError("nothing to frame: the scene has no mesh")
+    return tuple(min(p[i] for p in pts) for i in range(3)), tuple(max(p[i] for p in pts) for i in range(3))
+
+
+def visible_meshes(asm: Assembly) -> list:
+    return [o for o in bpy.context.scene.objects if o.type == "MESH" and not o.hide_render
+            and not o.name.startswith("wattcad-floor")]
+
+
+def stage(asm: Assembly) -> None:
+    """A floor, a soft grey sky and three area lights sized to the subject: no downloaded HDRI."""
+    lo, hi = bounds(visible_meshes(asm))
+    span = max(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2])
+    centre = Vector([(lo[i] + hi[i]) / 2 for i in range(3)])
+    world = bpy.data.worlds.new("wattcad studio")
+    world.use_nodes = True
+    bg = world.node_tree.nodes["Background"]
+    bg.inputs["Color"].default_value = (0.78, 0.8, 0.84, 1.0)
+    bg.inputs["Strength"].default_value = 0.18
+    bpy.context.scene.world = world
+    bpy.ops.mesh.primitive_plane_add(size=span * 40, location=(centre.x, centre.y, lo[2] - 0.0002))
+    floor = bpy.context.active_object
+    floor.name = "wattcad-floor"
+    floor.data.materials.append(material(finish.FLOOR))
+    for name, direction, size, watts in (("key", (-0.6, -0.9, 1.2), 1.2, 10.0), ("fill", (1.0, -0.4, 0.6), 2.0, 4.0),
+                                         ("rim", (0.2, 1.0, 0.9), 0.8, 6.0)):
+        d = Vector(direction).normalized()
+        light = bpy.data.lights.new(f"wattcad {name}", "AREA")
+        light.shape = "DISK"
+        light.size = span * size
+        light.energy = watts * (span / 0.15) ** 2  # keeps the exposure when the board is larger
+        obj = bpy.data.objects.new(f"wattcad {name}", light)
+        bpy.context.scene.collection.objects.link(obj)
+        obj.location = centre + d * span * 3
+        obj.rotation_euler = (-d).to_track_quat("-Z", "Y").to_euler()
+
+
+def place_camera(camera: views.Camera, name: str = "wattcad camera"):
+    cam_data = bpy.data.cameras.get(name) or bpy.data.cameras.new(name)
+    cam = bpy.data.objects.get(name)
+    if cam is None:
+        cam = bpy.data.objects.new(name, cam_data)
+        bpy.context.scene.collection.objects.link(cam)
+    cam_data.type = "ORTHO" if camera.orthographic else "PERSP"
+    cam_data.sensor_fit = "AUTO"
+    cam_data.sensor_width = views.SENSOR_MM
+    cam_data.lens = camera.lens_mm
+    if camera.orthographic:
+        cam_data.ortho_scale = camera.ortho_scale
+    span = max(math.dist(camera.location, camera.target), 0.01)
+    cam_data.clip_start, cam_data.clip_end = span * 0.01, span * 20
+    cols = camera.rotation_columns()
+    rot = Matrix([[cols[j][i] for j in range(3)] for i in range(3)])
+    cam.matrix_world = Matrix.Translation(camera.location) @ rot.to_4x4()
+    bpy.context.scene.camera = cam
+    return cam
+
+
+def configure_render(width_px: int, height_px: int, samples: int, seed: int = 0) -> str:
+    """Cycles: the GPU when Blender finds one, else the CPU; denoised; a fixed seed; no metadata
+    stamp (no date in the PNG), so the same scene renders to the same picture."""
+    scene = bpy.context.scene
+    scene.render.engine = "CYCLES"
+    scene.render.resolution_x, scene.render.resolution_y = width_px, height_px
+    scene.render.resolution_percentage = 100
+    scene.render.image_settings.file_format = "PNG"
+    scene.render.image_settings.color_mode = "RGB"
+    scene.render.use_stamp = False
+    scene.render.use_stamp_date = scene.render.use_stamp_time = scene.render.use_stamp_render_time = False
+    scene.render.use_stamp_frame = scene.render.use_stamp_camera = scene.render.use_stamp_scene = False
+    scene.render.use_stamp_filename = scene.render.use_stamp_memory = scene.render.use_stamp_hostname = False
+    scene.cycles.samples = samples
+    scene.cycles.use_adaptive_sampling = True
+    scene.cycles.seed = seed
+    scene.cycles.use_animated_seed = False
+    scene.cycles.use_denoising = True
+    scene.cycles.max_bounces = 8
+    scene.view_settings.view_transform = "AgX"
+    device = "CPU"
+    try:
+        prefs = bpy.context.preferences.addons["cycles"].preferences
+        for kind in ("OPTIX", "CUDA", "HIP", "ONEAPI", "METAL"):
+            try:
+                prefs.compute_device_type = kind
+            except TypeError:
+                continue
+            gpus = [d for d in prefs.get_devices_for_type(kind) if d.type != "CPU"]
+            if gpus:
+                for d in gpus:
+                    d.use = True
+                device = kind
+                break
+    except (KeyError, AttributeError):
+        pass
+    scene.cycles.device = "GPU" if device != "CPU" else "CPU"
+    return device
+
+
+def render_still(path: Path) -> None:
+    path = Path(path)
+    bpy.context.scene.render.filepath = str(path)
+    bpy.ops.render.render(write_still=True)
+    if not path.is_file():
+        raise SceneError(f"{path}: Blender did not write the picture")
+
+
+@dataclass
+class RenderJob:
+    glb: Path
+    out: Path
+    view: str = "iso"
+    width_px: int = 1280
+    height_px: int = 960
+    samples: int = 32
+    enclosure_dir: Path | None = None
+    enclosure_style: str = ""  # "" = translucent, solid when exploded
+    turntable_frames: int = 0
+    thickness_mm: float = 1.6
+
+
+def build_scene(job: RenderJob) -> Assembly:
+    reset_scene()
+    asm = import_board(job.glb, job.thickness_mm)
+    if job.enclosure_dir is not None:
+        style = job.enclosure_style or ("solid" if job.view == "exploded" else "translucent")
+        import_enclosure(asm, job.enclosure_dir, style)
+        if job.view == "exploded" and asm.enclosure:
+            lo, hi = bounds(list(asm.enclosure.values()))
+            offsets = views.explode(hi[2] - lo[2], asm.board_bottom + asm.board_thickness)
+            asm.board_root.location.z += offsets.board_lift
+            if "lid" in asm.enclosure:
+                asm.enclosure["lid"].location.z += offsets.lid_lift
+    bpy.context.view_layer.update()
+    stage(asm)
+    return asm
+
+
+def board_outline_points(asm: Assembly) -> list:
+    """The corners of the board body's box at its top face (world), for the image checks."""
+    lo, hi = bounds(asm.board_meshes["substrate"])
+    return [(x, y, hi[2]) for x, y in ((lo[0], lo[1]), (hi[0], lo[1]), (hi[0], hi[1]), (lo[0], hi[1]))]
+
+
+def _rounded(values, places: int = 6) -> list[float]:
+    return [round(v, places) for v in values]
+
+
+def run(job: RenderJob) -> dict:
+    """Build the scene, render the view (or the turntable frames) and return what was made, with
+    the camera and where the board lands in the picture."""
+    started = time.perf_counter()
+    if job.view not in views.VIEWS:
+        raise SceneError(f"view {job.view!r}: one of {', '.join(views.VIEWS)}")
+    asm = build_scene(job)
+    bpy.context.view_layer.update()
+    lo, hi = bounds(visible_meshes(asm))
+    points = views.corners(lo, hi)
+    device = configure_render(job.width_px, job.height_px, job.samples)
+    board_pts = board_outline_points(asm)
+    if job.turntable_frames:
+        cams = views.turntable_frame(points, job.turntable_frames, job.width_px, job.height_px)
+        outs = [job.out.with_name(f"{job.out.stem}-{i:03d}.png") for i in range(len(cams))]
+    else:
+        cams = [views.frame(points, job.view, job.width_px, job.height_px)]
+        outs = [job.out]
+    frames = []
+    for cam, out in zip(cams, outs):
+        place_camera(cam)
+        render_still(out)
+        frames.append({"file": out.name, "camera": {"location": _rounded(cam.location), "target": _rounded(cam.target),
+                                                     "orthographic": cam.orthographic, "ortho_scale_m": round(cam.ortho_scale, 6)},
+                       "board_corners_px": [_rounded(views.project(cam, p, job.width_px, job.height_px), 2) for p in board_pts]})
+    info = {"view": job.view, "width_px": job.width_px, "height_px": job.height_px, "samples": job.samples,
+            "device": device, "blender": bpy.app.version_string, "frames": frames,
+            "board_size_mm": [round((hi_ - lo_) / MM, 3) for lo_, hi_ in zip(*bounds(asm.board_meshes["substrate"]))],
+            "enclosure": sorted(asm.enclosure), "seconds": round(time.perf_counter() - started, 2)}
+    if cams[0].orthographic:
+        info["mm_per_px"] = round(cams[0].units_per_pixel(job.width_px, job.height_px) / MM, 6)
+    return info

@@ -1,0 +1,134 @@
+"""`wattcad render`: a KiCad board (and its enclosure) to PNG through Blender. The board is checked
+and exported here (pcbnew, kicad-cli); the picture is made by blender/render.py's code in wattcad's
+own Blender environment (bpy 5.0.1 needs numpy<2, CadQuery needs numpy>=2: two environments), or in
+the Blender named by WATTCAD_BLENDER — exactly what a user's `blender -b -P` would run."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wattcad.errors import InputError, MissingToolError, WattcadError
+
+BLENDER_VENV = ".venv-blender"
+VIEWS = ("iso", "top", "front", "exploded")
+STYLES = ("translucent", "cutaway", "solid", "hidden")
+
+
+@dataclass
+class RenderResult:
+    images: list[Path]
+    info: dict = field(default_factory=dict)
+    gif: Path | None = None
+
+
+def find_blender() -> list[str]:
+    """The command that runs Blender's Python: WATTCAD_BLENDER (a `blender` binary, or a Python
+    with bpy), else the bootstrap's environment beside wattcad's own, else `blender` on PATH."""
+    named = os.environ.get("WATTCAD_BLENDER")
+    candidates = [Path(named)] if named else []
+    candidates.append(Path(sys.prefix).parent / BLENDER_VENV / "bin" / "python")
+    candidates.append(Path(__file__).resolve().parents[1] / BLENDER_VENV / "bin" / "python")
+    on_path = shutil.which("blender")
+    if on_path:
+        candidates.append(Path(on_path))
+    for c in candidates:
+        if c.is_file() and os.access(c, os.X_OK):
+            if c.name.startswith("blender"):
+                return [str(c), "-b", "--factory-startup", "--python-exit-code", "2", "--python-expr"]
+            return [str(c), "-c"]
+    where = named or f"{Path(sys.prefix).parent / BLENDER_VENV} or `blender` on PATH"
+    raise MissingToolError(f"Blender not found ({where}); run `make` to install wattcad's Blender environment")
+
+
+def _script_expr() -> str:
+    """Python that imports the Blender package wherever this wattcad is (repository or wheel)."""
+    import wattcad.blender as pkg
+
+    pkg_dir = Path(pkg.__file__).resolve().parent
+    return (f"import sys; sys.path.insert(0, {str(pkg_dir.parent)!r}); "
+            f"from {pkg_dir.name}.render_cli import main, script_args; sys.exit(main(script_args()))")
+
+
+def check_output_path(out: Path) -> Path:
+    out = Path(out).resolve()
+    if out.suffix.lower() != ".png":
+        raise InputError(out, "--out", "the picture must be a .png file", out.name)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(out, "--out", f"cannot create its folder: {exc.strerror}") from None
+    if not os.access(out.parent, os.W_OK):
+        raise InputError(out, "--out", "its folder is not writable", str(out.parent))
+    return out
+
+
+def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "iso", size: tuple[int, int] = (1280, 960),
+           samples: int = 32, style: str = "", turntable_frames: int = 0, timeout_s: float = 3600) -> RenderResult:
+    from wattcad.blender.kicad_export import ExportError, export_glb
+    from wattcad.kicad.boardmodel_reader import read_board_model
+
+    board = Path(board)
+    if not board.is_file():
+        raise InputError(board, None, "no such board file")
+    if view not in VIEWS:
+        raise InputError(board, "--view", f"one of {', '.join(VIEWS)}", view)
+    if samples < 1:
+        raise InputError(board, "--samples", "must be at least 1", samples)
+    if enclosure is not None and not (Path(enclosure) / "fit.json").is_file():
+        raise InputError(enclosure, "--enclosure", "not a wattcad enclosure folder (no fit.json); run `wattcad enclosure`")
+    out = check_output_path(out)
+    model = read_board_model(board)  # a board with no outline stops here, named
+    command = find_blender()
+    with tempfile.TemporaryDirectory(prefix="wattcad-render-") as tmp:
+        glb = Path(tmp) / f"{board.stem}.glb"
+        models = board.parent / "3dmodels"
+        try:
+            export_glb(board, glb, models if models.is_dir() else None)
+        except ExportError as exc:
+            raise MissingToolError(str(exc)) from None
+        frames_out = Path(tmp) / out.name if turntable_frames else out
+        info_path = out.with_suffix(".json")  # the camera and where the board lands, for checks
+        args = ["--", "--glb", str(glb), "--view", view, "--size", f"{size[0]}x{size[1]}", "--samples", str(samples),
+                "--thickness-mm", str(model.thickness_mm), "--out", str(frames_out), "--info", str(info_path)]
+        if enclosure is not None:
+            args += ["--enclosure", str(Path(enclosure).resolve())]
+        if style:
+            args += ["--enclosure-style", style]
+        if turntable_frames:
+            args += ["--turntable", str(turntable_frames)]
+        proc = subprocess.run([*command, _script_expr(), *args], capture_output=True, text=True, timeout=timeout_s)
+        said = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.startswith("render:")]
+        if proc.returncode != 0 or not info_path.is_file():
+            detail = " ".join(said) or proc.stderr.strip()[-600:]
+            if proc.returncode == 2:
+                raise InputError(board, None, detail)
+            raise WattcadError(f"Blender render of {board.name} failed (exit {proc.returncode}): {detail}")
+        info = json.loads(info_path.read_text())
+        if not turntable_frames:
+            return RenderResult([out], info)
+        frames = sorted(Path(tmp).glob(f"{out.stem}-*.png"))
+        images = []
+        for f in frames:
+            images.append(out.with_name(f.name))
+            shutil.move(f, images[-1])
+        gif = _gif(images, out.with_suffix(".gif"))
+        return RenderResult(images, info, gif)
+
+
+def _gif(frames: list[Path], out: Path, frame_ms: int = 120) -> Path:
+    """The turntable as a looping GIF (Pillow); written beside and renamed in one step."""
+    from PIL import Image
+
+    pictures = [Image.open(f).convert("RGB") for f in frames]
+    palette = pictures[0].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    tmp = out.with_name(f".{out.name}.part")
+    pictures[0].quantize(palette=palette).save(tmp, format="GIF", save_all=True, loop=0, duration=frame_ms,
+                                               append_images=[p.quantize(palette=palette) for p in pictures[1:]])
+    os.replace(tmp, out)
+    return out
