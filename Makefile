@@ -19,6 +19,8 @@ bench: bootstrap
 	$(PY) benchmarks/schematic.py
 	$(PY) benchmarks/board.py
 	$(PY) benchmarks/enclosure.py
+	$(PY) benchmarks/render.py
+	$(PY) benchmarks/build.py
 
 # build/ holds only disposable products; boards kept in the repository are never under it.
 clean:

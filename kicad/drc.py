@@ -37,31 +37,34 @@ class DrcResult:
                 + (f"; SETUP: {'; '.join(self.setup_problems)}" if self.setup_problems else ""))
 
 
-def check_setup(board: Path, rules: dict) -> list[str]:
+def check_setup(board: Path, rules: dict | None) -> list[str]:
     """kicad-cli runs DRC with default rules when the project file is missing and ignores a broken
-    rules file: check both are there and say what we meant."""
+    rules file: check both are there and say what we meant. `rules` None: a user's board, checked
+    against its own rules (a .kicad_dru is then optional, but must parse)."""
     problems = []
     pro = board.with_suffix(".kicad_pro")
     if not pro.exists():
         return [f"{pro.name} missing: DRC would use KiCad's default rules"]
+    dru = board.with_suffix(".kicad_dru")
+    if rules is None:
+        return _dru_problems(dru) if dru.exists() else []
     settings = json.loads(pro.read_text(encoding="utf-8")).get("board", {}).get("design_settings", {}).get("rules", {})
     for key, want in (("min_track_width", rules["min_track_mm"]), ("min_clearance", rules["min_clearance_mm"]),
                       ("min_through_hole_diameter", rules["min_drill_mm"])):
         if abs(float(settings.get(key, -1)) - want) > 1e-6:
             problems.append(f"{pro.name}: {key} is {settings.get(key)}, the fab needs {want}")
-    dru = board.with_suffix(".kicad_dru")
-    if not dru.exists():
-        problems.append(f"{dru.name} missing")
-    else:
-        try:
-            text = dru.read_text(encoding="utf-8")
-            sexpr.parse("(rules " + text + ")")
-        except (sexpr.SexprError, OSError) as exc:
-            problems.append(f"{dru.name} is broken ({exc}); kicad-cli would ignore it silently")
-    return problems
+    return problems + (_dru_problems(dru) if dru.exists() else [f"{dru.name} missing"])
 
 
-def run_drc(board: Path, rules: dict) -> DrcResult:
+def _dru_problems(dru: Path) -> list[str]:
+    try:
+        sexpr.parse("(rules " + dru.read_text(encoding="utf-8") + ")")
+    except (sexpr.SexprError, OSError) as exc:
+        return [f"{dru.name} is broken ({exc}); kicad-cli would ignore it silently"]
+    return []
+
+
+def run_drc(board: Path, rules: dict | None) -> DrcResult:
     out = board.with_name(board.stem + "-drc-raw.json")
     try:
         proc = subprocess.run(["kicad-cli", "pcb", "drc", "--schematic-parity", "--severity-all", "--format", "json",

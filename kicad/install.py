@@ -19,11 +19,13 @@ import site
 # The environment wattcad is installed in: addsitedir also reads its .pth files (editable installs).
 site.addsitedir({purelib!r})
 
+from wattcad.kicad.plugins.check_board import CheckBoardPlugin  # noqa: E402
 from wattcad.kicad.plugins.place_circle import PlaceOnCirclePlugin  # noqa: E402
 from wattcad.kicad.plugins.verify_footprints import VerifyFootprintsPlugin  # noqa: E402
 
 VerifyFootprintsPlugin().register()
 PlaceOnCirclePlugin().register()
+CheckBoardPlugin().register()
 '''
 
 

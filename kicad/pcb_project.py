@@ -79,17 +79,21 @@ def _kicad_vars(project_dir: Path) -> list[str]:
 
 
 def export_3d(board: Path, project_dir: Path, stem: str) -> list[Path]:
-    """The board with its bodies as STEP and GLB, for the enclosure and for Blender."""
-    made = []
-    for kind, extra in (("step", ["--subst-models", "--force"]), ("glb", ["--subst-models", "--force"])):
-        out = project_dir / f"{stem}.{kind}"
-        proc = subprocess.run(["kicad-cli", "pcb", "export", kind, *_kicad_vars(project_dir), *extra, "-o", str(out), str(board)],
-                              capture_output=True, text=True, timeout=600)
-        if proc.returncode != 0 or not out.exists():
-            raise DrcFailed(f"kicad-cli pcb export {kind} failed for {board.name}: {proc.stderr.strip()[-400:]}")
-        (normalise_step if kind == "step" else normalise_glb)(out)
-        made.append(out)
-    return made
+    """The board with its bodies as STEP (for CAD) and GLB with every layer (the one Blender reads)."""
+    from wattcad.blender.kicad_export import ExportError, export_glb
+
+    step = project_dir / f"{stem}.step"
+    proc = subprocess.run(["kicad-cli", "pcb", "export", "step", *_kicad_vars(project_dir), "--subst-models", "--force",
+                           "-o", str(step), str(board)], capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0 or not step.exists():
+        raise DrcFailed(f"kicad-cli pcb export step failed for {board.name}: {proc.stderr.strip()[-400:]}")
+    normalise_step(step)
+    try:
+        glb = export_glb(board, project_dir / f"{stem}.glb", project_dir / MODELS_DIR)
+    except ExportError as exc:
+        raise DrcFailed(str(exc)) from None
+    normalise_glb(glb)
+    return [step, glb]
 
 
 def _render(board: Path, out_dir: Path, stem: str) -> list[Path]:

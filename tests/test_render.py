@@ -174,7 +174,7 @@ def test_assembly_views_show_the_board_in_its_enclosure(project, tmp_path, view,
     image = _rgb(out)
     from PIL import ImageStat
 
-    assert max(ImageStat.Stat(image).stddev) > 12  # not a blank frame
+    assert max(ImageStat.Stat(image).stddev) > 6  # not a blank frame (an empty one is under 1)
     if view != "front":  # the front elevation sees the board edge-on
         assert _green_fraction(image, (0, 0, image.width, image.height)) > 0.03
 

@@ -156,7 +156,19 @@ def cmd_enclosure(args) -> int:
 def cmd_build(args) -> int:
     from wattcad.build import build
 
-    return build(Path(args.out), Path(args.boards_dir) if args.boards_dir else None)
+    return build(Path(args.out), Path(args.boards_dir) if args.boards_dir else None, force=args.force,
+                 render=not args.no_render, freecad=not args.no_freecad,
+                 enclosure_params=Path(args.enclosure_params) if args.enclosure_params else None)
+
+
+def cmd_check(args) -> int:
+    from wattcad.check import exit_code, run_checks, summary_text, write_reports
+
+    project, results = run_checks(Path(args.project), enclosure=not args.no_enclosure, strict=args.strict)
+    print(summary_text(project, results))
+    for path in write_reports(project, results, Path(args.out)):
+        print(path)
+    return exit_code(results)
 
 
 def cmd_place_circle(args) -> int:
@@ -219,10 +231,28 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"wattcad {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="build the project into build/ (footprint library, checks, 1:1 print)")
+    b = sub.add_parser("build", help="build everything into build/, re-running only what changed",
+                       description="Footprints, 1:1 prints, schematic, both boards, checks, fabrication outputs, "
+                                   "enclosures (CadQuery and FreeCAD), Blender renders and build/index.html. Steps whose "
+                                   "inputs are unchanged are skipped. Exit 1 when a check fails.")
     b.add_argument("--out", default="build", help="output folder (default: build)")
     b.add_argument("--boards-dir", metavar="DIR", help="folder of the source boards, updated in place (default: kicad/boards)")
+    b.add_argument("--force", action="store_true", help="re-run every step, whatever the cache says")
+    b.add_argument("--no-render", action="store_true", help="skip the Blender renders")
+    b.add_argument("--no-freecad", action="store_true", help="skip the FreeCAD document")
+    b.add_argument("--enclosure-params", metavar="FILE", help="enclosure parameters overriding enclosure/params.yaml")
     b.set_defaults(func=cmd_build)
+
+    ck = sub.add_parser("check", help="ERC, DRC with parity, footprint verification and enclosure fit of a KiCad 9 project",
+                        description="Checks any KiCad 9 project (a folder with one .kicad_pro, or the .kicad_pro): ERC, "
+                                    "DRC with schematic parity, every footprint that has a package spec, and the fit of "
+                                    "wattcad's enclosure around the board. Writes wattcad-check.xml (JUnit), .json and "
+                                    ".txt. Exit 1 when a check fails, 2 on bad input, 3 when KiCad is missing.")
+    ck.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
+    ck.add_argument("--out", default=".", metavar="DIR", help="where the reports go (default: the current folder)")
+    ck.add_argument("--no-enclosure", action="store_true", help="skip the enclosure fit check")
+    ck.add_argument("--strict", action="store_true", help="ERC warnings fail too")
+    ck.set_defaults(func=cmd_check)
 
     sc = sub.add_parser("schematic", help="generate the ADE7816 circuit: symbol, netlist, ERC-clean KiCad 9 schematic, BOM")
     sc.add_argument("--params", metavar="FILE", help="board parameters (default: kicad/data/board.yaml)")
@@ -313,9 +343,11 @@ def parser() -> argparse.ArgumentParser:
                                     "and FILE.gif). Exit 2 on bad input, 3 when Blender or kicad-cli is missing.")
     rn.add_argument("board", metavar="BOARD.kicad_pcb")
     rn.add_argument("--enclosure", metavar="DIR", help="a `wattcad enclosure` output folder to render around the board")
-    rn.add_argument("--enclosure-style", choices=("translucent", "cutaway", "solid", "hidden"), default="",
+    from wattcad.render_job import STYLES, VIEWS
+
+    rn.add_argument("--enclosure-style", choices=STYLES, default="",
                     help="default: translucent, solid when exploded")
-    rn.add_argument("--view", choices=("iso", "top", "front", "exploded"), default="iso",
+    rn.add_argument("--view", choices=VIEWS, default="iso",
                     help="iso: hero perspective; top/front: orthographic, true to scale; exploded: lid and board lifted")
     rn.add_argument("--size", type=_size, default=(1280, 960), metavar="WxH", help="pixels (default 1280x960)")
     rn.add_argument("--samples", type=int, default=32, help="Cycles samples per pixel, denoised (default 32)")

@@ -17,7 +17,7 @@ from wattcad.errors import InputError, MissingToolError, WattcadError
 
 BLENDER_VENV = ".venv-blender"
 VIEWS = ("iso", "top", "front", "exploded")
-STYLES = ("translucent", "cutaway", "solid", "hidden")
+STYLES = ("translucent", "cutaway", "open", "solid", "hidden")
 
 
 @dataclass

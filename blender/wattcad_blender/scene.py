@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from . import finish, views
 
 MM = 0.001  # scene units are metres (glTF); the enclosure STLs are in millimetres
 BOARD_ROOT = "wattcad-board"
-ENCLOSURE_STYLES = ("translucent", "cutaway", "solid", "hidden")
+ENCLOSURE_STYLES = ("translucent", "cutaway", "open", "solid", "hidden")  # open: base without its lid
 
 
 class SceneError(Exception):
@@ -168,7 +169,7 @@ def import_enclosure(asm: Assembly, enclosure_dir: Path, style: str) -> None:
     if style == "hidden":
         return
     mat = material(finish.CLEAR_PLASTIC if style == "translucent" else finish.GREY_PLASTIC)
-    for name in ("base", "lid"):
+    for name in ("base",) if style == "open" else ("base", "lid"):
         stl = enclosure_dir / f"{name}.stl"
         if not stl.is_file():
             raise SceneError(f"{stl}: missing enclosure export")
@@ -216,21 +217,33 @@ def visible_meshes(asm: Assembly) -> list:
             and not o.name.startswith("wattcad-floor")]
 
 
-def stage(asm: Assembly) -> None:
-    """A floor, a soft grey sky and three area lights sized to the subject: no downloaded HDRI."""
+def stage(asm: Assembly, floor_visible: bool = True) -> None:
+    """A floor, a soft grey sky and three area lights sized to the subject: no downloaded HDRI.
+    The sky lights the scene dimly but shows light grey where the camera sees it (front view)."""
     lo, hi = bounds(visible_meshes(asm))
     span = max(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2])
     centre = Vector([(lo[i] + hi[i]) / 2 for i in range(3)])
     world = bpy.data.worlds.new("wattcad studio")
     world.use_nodes = True
-    bg = world.node_tree.nodes["Background"]
+    nodes, links = world.node_tree.nodes, world.node_tree.links
+    bg = nodes["Background"]
     bg.inputs["Color"].default_value = (0.78, 0.8, 0.84, 1.0)
     bg.inputs["Strength"].default_value = 0.18
+    seen = nodes.new("ShaderNodeBackground")
+    seen.inputs["Color"].default_value = (*finish.FLOOR.rgb, 1.0)
+    seen.inputs["Strength"].default_value = 1.0
+    ray = nodes.new("ShaderNodeLightPath")
+    mix = nodes.new("ShaderNodeMixShader")
+    links.new(ray.outputs["Is Camera Ray"], mix.inputs["Fac"])
+    links.new(bg.outputs["Background"], mix.inputs[1])
+    links.new(seen.outputs["Background"], mix.inputs[2])
+    links.new(mix.outputs["Shader"], nodes["World Output"].inputs["Surface"])
     bpy.context.scene.world = world
     bpy.ops.mesh.primitive_plane_add(size=span * 40, location=(centre.x, centre.y, lo[2] - 0.0002))
     floor = bpy.context.active_object
     floor.name = "wattcad-floor"
     floor.data.materials.append(material(finish.FLOOR))
+    floor.hide_render = not floor_visible
     for name, direction, size, watts in (("key", (-0.6, -0.9, 1.2), 1.2, 10.0), ("fill", (1.0, -0.4, 0.6), 2.0, 4.0),
                                          ("rim", (0.2, 1.0, 0.9), 0.8, 6.0)):
         d = Vector(direction).normalized()
@@ -306,11 +319,14 @@ def configure_render(width_px: int, height_px: int, samples: int, seed: int = 0)
 
 
 def render_still(path: Path) -> None:
+    """Render into a scratch name beside `path`, then rename: never a half-written picture."""
     path = Path(path)
-    bpy.context.scene.render.filepath = str(path)
+    part = path.with_name(f".{path.stem}.part.png")
+    bpy.context.scene.render.filepath = str(part)
     bpy.ops.render.render(write_still=True)
-    if not path.is_file():
+    if not part.is_file():
         raise SceneError(f"{path}: Blender did not write the picture")
+    os.replace(part, path)
 
 
 @dataclass
@@ -340,7 +356,7 @@ def build_scene(job: RenderJob) -> Assembly:
             if "lid" in asm.enclosure:
                 asm.enclosure["lid"].location.z += offsets.lid_lift
     bpy.context.view_layer.update()
-    stage(asm)
+    stage(asm, floor_visible=job.view != "front")  # seen edge-on, the floor is only a line
     return asm
 
 

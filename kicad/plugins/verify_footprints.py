@@ -31,17 +31,21 @@ class VerifyFootprintsPlugin(pcbnew.ActionPlugin):
         self.show(text)
 
     def show(self, text: str) -> None:
-        try:
-            import wx
+        show_text("wattcad: footprint verification", text)
 
-            if wx.GetApp() is not None:
-                dlg = wx.Dialog(None, title="wattcad: footprint verification", size=(1000, 600),
-                                style=wx.DEFAULT_DIALOG_STYLE | wx.RESIZE_BORDER)
-                box = wx.TextCtrl(dlg, value=text, style=wx.TE_MULTILINE | wx.TE_READONLY | wx.HSCROLL)
-                box.SetFont(wx.Font(9, wx.FONTFAMILY_TELETYPE, wx.FONTSTYLE_NORMAL, wx.FONTWEIGHT_NORMAL))
-                dlg.ShowModal()
-                dlg.Destroy()
-                return
-        except ImportError:
-            pass
-        print(text)
+
+def show_text(title: str, text: str) -> None:
+    """In KiCad, a dialog with the text; headless (tests, kicad-cli), print it."""
+    try:
+        import wx
+
+        if wx.GetApp() is not None:
+            dlg = wx.Dialog(None, title=title, size=(1000, 600), style=wx.DEFAULT_DIALOG_STYLE | wx.RESIZE_BORDER)
+            box = wx.TextCtrl(dlg, value=text, style=wx.TE_MULTILINE | wx.TE_READONLY | wx.HSCROLL)
+            box.SetFont(wx.Font(9, wx.FONTFAMILY_TELETYPE, wx.FONTSTYLE_NORMAL, wx.FONTWEIGHT_NORMAL))
+            dlg.ShowModal()
+            dlg.Destroy()
+            return
+    except ImportError:
+        pass
+    print(text)

@@ -1,0 +1,83 @@
+"""Benchmark: the one-command build and check, and the same fabrication outputs made by KiBot.
+- clean build (`wattcad build --force`, everything incl. renders and FreeCAD) into a scratch folder;
+- no-op rebuild (nothing changed: every step found up to date);
+- `wattcad check` of the rectangular project (ERC, DRC, footprints, enclosure fit);
+- gerbers + drill zip + positions of one board: wattcad (kicad-cli) beside KiBot 1.9.1 (PyPI),
+  which this script installs into .venv-kibot (with --no-compile, as KiBot asks) on first use.
+Run: .venv/bin/python benchmarks/build.py [--skip-clean]"""
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+KIBOT_VENV = REPO / ".venv-kibot"
+KIBOT_PINS = ["kibot==1.9.1", "lxml==6.1.3"]
+KIBOT_CONFIG = """kibot:
+  version: 1
+outputs:
+  - {name: gerbers, type: gerber, dir: gerbers,
+     layers: [F.Cu, B.Cu, F.Paste, B.Paste, F.SilkS, B.SilkS, F.Mask, B.Mask, Edge.Cuts]}
+  - {name: drill, type: excellon, dir: gerbers}
+  - {name: position, type: position, dir: pos, options: {format: CSV, units: millimeters}}
+  - {name: gerber_zip, type: compress, dir: ., options: {files: [{from_output: gerbers}, {from_output: drill}]}}
+"""
+
+
+def timed(cmd: list[str], **kw) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, **kw)
+    return time.perf_counter() - t
+
+
+def kibot() -> Path:
+    """KiBot in its own venv: it imports wx and pcbnew (linked from Debian's KiCad)."""
+    exe = KIBOT_VENV / "bin" / "kibot"
+    if not exe.exists():
+        subprocess.run(["/usr/bin/python3", "-m", "venv", str(KIBOT_VENV)], check=True)
+        subprocess.run([str(KIBOT_VENV / "bin" / "pip"), "install", "-q", "--no-compile", *KIBOT_PINS], check=True)
+        links = KIBOT_VENV / "kicad-link"
+        links.mkdir(exist_ok=True)
+        for name in ("pcbnew.py", "wx", *(p.name for p in Path("/usr/lib/python3/dist-packages").glob("_pcbnew*.so"))):
+            (links / name).symlink_to(Path("/usr/lib/python3/dist-packages") / name)
+        purelib = subprocess.run([str(KIBOT_VENV / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        Path(purelib, "kicad-link.pth").write_text(f"{links}\n")
+    return exe
+
+
+def main() -> None:
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    kicad = subprocess.run(["kicad-cli", "version"], capture_output=True, text=True).stdout.strip()
+    print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, KiCad {kicad}")
+    wattcad = str(Path(sys.executable).with_name("wattcad"))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        boards = tmp / "boards"
+        shutil.copytree(REPO / "kicad" / "boards", boards, ignore=shutil.ignore_patterns("*.bak"))
+        build = [wattcad, "build", "--out", str(tmp / "build"), "--boards-dir", str(boards)]
+        if "--skip-clean" in sys.argv:
+            build.append("--no-render")
+        print(f"{'clean build' + (' (no renders)' if '--skip-clean' in sys.argv else ''):44s} {timed(build + ['--force']):8.1f} s")
+        print(f"{'no-op rebuild':44s} {timed(build):8.1f} s")
+        project = tmp / "build" / "wattcad-ade7816"
+        print(f"{'wattcad check (ERC, DRC, footprints, fit)':44s} {timed([wattcad, 'check', str(project), '--out', str(tmp)]):8.1f} s")
+        print(f"{'wattcad check --no-enclosure':44s} "
+              f"{timed([wattcad, 'check', str(project), '--no-enclosure', '--out', str(tmp)]):8.1f} s")
+        board = project / "wattcad-ade7816.kicad_pcb"
+        code = ("import sys; from pathlib import Path; from wattcad.kicad.fab import write_fab_outputs; "
+                "write_fab_outputs(Path(sys.argv[1]), Path(sys.argv[2]))")
+        print(f"{'wattcad fab: gerbers+drill zip, pos, iBOM':44s} {timed([sys.executable, '-c', code, str(board), str(tmp / 'fab')]):8.1f} s")
+        (tmp / "fab.kibot.yaml").write_text(KIBOT_CONFIG)
+        seconds = timed([str(kibot()), "-c", str(tmp / "fab.kibot.yaml"), "-b", str(board), "-d", str(tmp / "kibot")])
+        print(f"{'KiBot 1.9.1: gerbers+drill zip, pos':44s} {seconds:8.1f} s")
+
+
+if __name__ == "__main__":
+    main()

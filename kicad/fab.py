@@ -1,0 +1,110 @@
+"""Fabrication outputs of a board through kicad-cli and InteractiveHtmlBom: gerbers and drill
+files zipped for the fab, pick-and-place positions, the BOM and the interactive HTML BOM. Dates
+that the tools stamp in are fixed so an unchanged board gives the same bytes."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from wattcad.errors import MissingToolError, WattcadError
+from wattcad.reproducible import FIXED_STAMP
+
+# The layers a two-layer board house asks for.
+FAB_LAYERS = "F.Cu,B.Cu,F.Paste,B.Paste,F.Silkscreen,B.Silkscreen,F.Mask,B.Mask,Edge.Cuts"
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}([+-]\d{2}:?\d{2})?")
+
+
+class FabFailed(WattcadError):
+    exit_code = 1
+
+
+@dataclass
+class FabOutputs:
+    gerber_zip: Path
+    positions: Path
+    ibom: Path
+    bom: Path | None
+    gerber_files: list[str]
+
+
+def _run(cmd: list[str], what: str, env: dict | None = None) -> None:
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+    except FileNotFoundError:
+        raise MissingToolError(f"{cmd[0]} not found: run `make` to install it") from None
+    if proc.returncode != 0:
+        detail = " ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
+        raise FabFailed(f"{what} failed (exit {proc.returncode}): {detail}")
+
+
+def _fix_dates(path: Path) -> None:
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    path.write_text(_STAMP.sub(FIXED_STAMP, text), encoding="utf-8", errors="surrogateescape")
+
+
+def _zip(files: list[Path], out: Path) -> None:
+    tmp = out.with_name(f".{out.name}.part")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(files, key=lambda p: p.name):
+            info = zipfile.ZipInfo(f.name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, f.read_bytes(), zipfile.ZIP_DEFLATED)
+    os.replace(tmp, out)
+
+
+def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None) -> FabOutputs:
+    """Everything a board house and an assembler need, into `out_dir` (replaced as a whole)."""
+    board = Path(board)
+    stem = board.stem
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        gerbers = work / "gerbers"
+        _run(["kicad-cli", "pcb", "export", "gerbers", "--layers", FAB_LAYERS, "-o", f"{gerbers}/", str(board)],
+             "kicad-cli pcb export gerbers")
+        _run(["kicad-cli", "pcb", "export", "drill", "--format", "excellon", "--excellon-separate-th", "--generate-map",
+              "--map-format", "gerberx2", "-o", f"{gerbers}/", str(board)], "kicad-cli pcb export drill")
+        files = sorted(p for p in gerbers.iterdir() if p.is_file())
+        for f in files:
+            _fix_dates(f)
+        zip_path = work / f"{stem}-gerbers.zip"
+        _zip(files, zip_path)
+        shutil.rmtree(gerbers)
+        positions = work / f"{stem}-pos.csv"
+        _run(["kicad-cli", "pcb", "export", "pos", "--format", "csv", "--units", "mm", "--side", "both",
+              "--exclude-dnp", "-o", str(positions), str(board)], "kicad-cli pcb export pos")
+        # iBOM dates the page by the board's title block, or else by the file's mtime: give it a copy
+        # with a fixed mtime so an unchanged board gives the same page.
+        dated = work / "ibom-input" / board.name
+        dated.parent.mkdir()
+        for suffix in (".kicad_pcb", ".kicad_pro"):
+            if board.with_suffix(suffix).is_file():
+                shutil.copy2(board.with_suffix(suffix), dated.with_suffix(suffix))
+        fixed = datetime.fromisoformat(FIXED_STAMP).replace(tzinfo=timezone.utc).timestamp()
+        os.utime(dated, (fixed, fixed))
+        env = {**os.environ, "INTERACTIVE_HTML_BOM_NO_DISPLAY": "1"}  # no wxPython, no display
+        _run([sys.executable, "-m", "InteractiveHtmlBom.generate_interactive_bom", "--no-browser", "--dest-dir", str(work),
+              "--name-format", f"{stem}-ibom", "--include-tracks", "--include-nets", str(dated)],
+             "InteractiveHtmlBom", env=env)
+        shutil.rmtree(dated.parent)
+        bom_copy = None
+        if bom is not None and Path(bom).is_file():
+            bom_copy = work / Path(bom).name
+            shutil.copy2(bom, bom_copy)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        os.replace(work, out_dir)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return FabOutputs(out_dir / zip_path.name, out_dir / positions.name, out_dir / f"{stem}-ibom.html",
+                      out_dir / bom_copy.name if bom_copy else None, [f.name for f in files])

@@ -1,0 +1,54 @@
+"""pcbnew action plugin "Check board (wattcad)": ERC, DRC with parity and footprint verification of
+the open board, the same checks as `wattcad check`, reports written beside the board."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pcbnew
+
+from wattcad.check import Project, check_drc, check_erc, check_footprints, summary_text, write_reports
+
+
+def check_open_board(board, enclosure: bool = False):
+    """Check `board` as it is in memory: saved into a scratch copy of its project (the project's
+    files copied, its folders linked, so ${KIPRJMOD} paths still resolve)."""
+    board_file = Path(board.GetFileName())
+    if not board_file.name:
+        raise ValueError("the board has never been saved: save it in a KiCad project first")
+    with tempfile.TemporaryDirectory(prefix="wattcad-check-") as tmp:
+        scratch = Path(tmp)
+        for item in board_file.parent.iterdir():
+            if item.is_file() and item.suffix not in (".kicad_pcb", ".bak") and not item.name.endswith("-bak"):
+                shutil.copy2(item, scratch / item.name)
+            elif item.is_dir():
+                (scratch / item.name).symlink_to(item.resolve(), target_is_directory=True)
+        pcbnew.SaveBoard(str(scratch / board_file.name), board)
+        project = Project(scratch, board_file.stem)
+        results = check_erc(project) + check_drc(project, None) + check_footprints(project)
+        if enclosure:
+            from wattcad.check import check_enclosure
+
+            results += check_enclosure(project)
+    real = Project(board_file.parent, board_file.stem)
+    return real, results, write_reports(real, results, board_file.parent)
+
+
+class CheckBoardPlugin(pcbnew.ActionPlugin):
+    def defaults(self):
+        self.name = "Check board (wattcad)"
+        self.category = "wattcad"
+        self.description = "ERC, DRC with schematic parity and footprint verification, as `wattcad check` runs them"
+        self.show_toolbar_button = True
+
+    def get_board(self):
+        """The board to act on; one place a test can hand a board loaded with pcbnew.LoadBoard."""
+        return pcbnew.GetBoard()
+
+    def Run(self):
+        project, self.last_results, self.report_paths = check_open_board(self.get_board())
+        self.last_text = summary_text(project, self.last_results)
+        from wattcad.kicad.plugins.verify_footprints import show_text
+
+        show_text("wattcad: board checks", self.last_text)

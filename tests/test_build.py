@@ -1,0 +1,245 @@
+"""The one-command build (content-hash caching, index page, fabrication outputs) and the one-command
+check (JUnit/JSON/summary, on this project and on a KiCad demo), with the real KiCad 9."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+from wattcad.cache import BuildCache, StepRecord, content_hash
+from wattcad.cli import main
+
+BOARDS = REPO / "kicad" / "boards"
+DEMO = Path("/usr/share/kicad/demos/stickhub")
+
+
+def test_content_hash_follows_content_not_time(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text("wall_mm: 2\n")
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    (folder / "x.yaml").write_text("x: 1\n")
+    first = content_hash([a, folder], {"opt": 1})
+    a.write_text("wall_mm: 2\n")  # rewritten, same bytes
+    assert content_hash([a, folder], {"opt": 1}) == first
+    assert content_hash([a, folder], {"opt": 2}) != first
+    (folder / "x.yaml").write_text("x: 2\n")
+    assert content_hash([a, folder], {"opt": 1}) != first
+    assert content_hash([tmp_path / "missing"]) != content_hash([tmp_path / "other-missing"])
+
+
+def test_a_step_is_fresh_only_with_its_key_and_all_its_outputs(tmp_path):
+    cache = BuildCache(tmp_path)
+    (tmp_path / "out.txt").write_text("made")
+    cache.save(StepRecord("step", "k1", ["out.txt"], "pass", "made one file", 1.5))
+    assert cache.fresh("step", "k1").detail == "made one file"
+    assert cache.fresh("step", "k2") is None
+    assert BuildCache(tmp_path, enabled=False).fresh("step", "k1") is None
+    (tmp_path / "out.txt").unlink()
+    assert cache.fresh("step", "k1") is None
+
+
+def _steps(output: str) -> dict[str, str]:
+    """step name -> 'cached' or the seconds it took, from the summary table."""
+    table = output[output.index("step "):]
+    rows = {}
+    for line in table.splitlines()[1:]:
+        m = re.match(r"(\S+)\s+(PASS|FAIL|MADE)\s+(cached|[\d.]+ s)", line)
+        if m:
+            rows[m.group(1)] = m.group(3)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One build (no renders, no FreeCAD: they have their own tests) from copies of the boards:
+    (root, boards folder, build arguments, exit code, steps of the first run)."""
+    import contextlib
+    import io
+
+    root = tmp_path_factory.mktemp("build")
+    boards = root / "boards"
+    shutil.copytree(BOARDS, boards, ignore=shutil.ignore_patterns("*.bak", "*-bak"))
+    args = ["build", "--out", str(root / "build"), "--boards-dir", str(boards), "--no-render", "--no-freecad"]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(args)
+    return root, boards, args, code, _steps(printed.getvalue())
+
+
+def _rect_project(built, tmp_path) -> Path:
+    """A scratch copy of the built rectangular project."""
+    project = tmp_path / "p"
+    shutil.copytree(built[0] / "build" / "wattcad-ade7816", project, ignore=shutil.ignore_patterns("enclosure", "fab", "svg"))
+    return project
+
+
+def _run_build(args, capsys) -> tuple[int, dict]:
+    code = main(args)
+    out = capsys.readouterr().out
+    return code, _steps(out)
+
+
+@pytest.mark.kicad
+def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, capsys):
+    root, boards, args, code, first = built
+    out = root / "build"
+    assert code == 0
+    assert set(first) == {"footprints", "schematic", *(f"{s}-{v}" for s in ("board", "check", "fab", "enclosure")
+                                                       for v in ("rect", "round"))}
+    assert "cached" not in first.values()
+
+    # The index shows the pictures and links files that exist.
+    index = (out / "index.html").read_text()
+    links = re.findall(r'(?:href|src)="([^"]+)"', index)
+    assert len(links) > 20 and all((out / link).exists() for link in links)
+    assert 'class=pass' in index and "fab/wattcad-ade7816-gerbers.zip" in index
+
+    # Fabrication outputs: a zip a fab can take, positions, BOM, interactive BOM.
+    fab = out / "wattcad-ade7816" / "fab"
+    names = zipfile.ZipFile(fab / "wattcad-ade7816-gerbers.zip").namelist()
+    for layer in ("F_Cu.gtl", "B_Cu.gbl", "F_Mask.gts", "F_Silkscreen.gto", "Edge_Cuts.gm1", "PTH.drl", "NPTH.drl"):
+        assert any(n.endswith(layer) for n in names), (layer, names)
+    gerber = zipfile.ZipFile(fab / "wattcad-ade7816-gerbers.zip").read(next(n for n in names if n.endswith("F_Cu.gtl"))).decode()
+    assert "%FSLAX46Y46*%" in gerber and "2026-01-01T00:00:00" in gerber  # the date fixed for reproducible zips
+    rows = list(csv.DictReader((fab / "wattcad-ade7816-pos.csv").open()))
+    u1 = next(r for r in rows if r["Ref"] == "U1")
+    assert u1["Package"].startswith("LFCSP-40") and u1["Side"] == "top"
+    refs = {r["Ref"] for r in rows}
+    assert {"U1", "Y1", "R101", "C101", "R1103"} <= refs and "H1" not in refs  # SMD parts, not the holes
+    ibom = (fab / "wattcad-ade7816-ibom.html").read_text()
+    assert "<html" in ibom.lower() and "pcbdata" in ibom
+    junit = ET.parse(out / "wattcad-ade7816" / "wattcad-check.xml").getroot()
+    assert sum(int(s.get("failures")) for s in junit) == 0 and sum(int(s.get("tests")) for s in junit) > 60
+
+    # Nothing changed: every step is skipped.
+    code, second = _run_build(args, capsys)
+    assert code == 0 and set(second.values()) == {"cached"}
+    gerbers_before = (fab / "wattcad-ade7816-gerbers.zip").read_bytes()
+
+    # A thicker enclosure wall: only the enclosures run again.
+    params = root / "enclosure.yaml"
+    params.write_text("wall_mm: 2.6\n")
+    code, third = _run_build(args + ["--enclosure-params", str(params)], capsys)
+    assert code == 0
+    assert {k for k, v in third.items() if v != "cached"} == {"enclosure-rect", "enclosure-round"}
+
+    # A part moved on the round board by hand: only that board's steps run again, the move is kept.
+    import pcbnew
+
+    round_board = boards / "wattcad-ade7816-round.kicad_pcb"
+    board = pcbnew.LoadBoard(str(round_board))
+    u1 = board.FindFootprintByReference("U1")
+    u1.SetPosition(pcbnew.VECTOR2I(u1.GetPosition().x + pcbnew.FromMM(0.5), u1.GetPosition().y))
+    moved_to = u1.GetPosition()
+    pcbnew.SaveBoard(str(round_board), board)
+    code, fourth = _run_build(args + ["--enclosure-params", str(params)], capsys)
+    ran = {k for k, v in fourth.items() if v != "cached"}
+    assert ran == {"board-round", "check-round", "fab-round", "enclosure-round"}
+    assert pcbnew.LoadBoard(str(round_board)).FindFootprintByReference("U1").GetPosition() == moved_to
+    # ...and the rectangular board's fabrication files were not touched.
+    assert (fab / "wattcad-ade7816-gerbers.zip").read_bytes() == gerbers_before
+
+
+@pytest.mark.kicad
+def test_check_passes_this_project_and_writes_junit_json_and_text(built, tmp_path, capsys):
+    project = _rect_project(built, tmp_path)
+    code = main(["check", str(project), "--no-enclosure", "--out", str(tmp_path)])
+    text = capsys.readouterr().out
+    assert code == 0 and "0 failed" in text
+    data = json.loads((tmp_path / "wattcad-check.json").read_text())
+    assert data["passed"] and {c["group"] for c in data["checks"]} == {"erc", "drc", "footprints"}
+    junit = ET.parse(tmp_path / "wattcad-check.xml").getroot()
+    assert {s.get("name") for s in junit} == {"wattcad.erc", "wattcad.drc", "wattcad.footprints"}
+
+
+SWAP_U1 = """
+import sys, pcbnew
+board = pcbnew.LoadBoard(sys.argv[1])
+old = board.FindFootprintByReference("U1")
+wrong = pcbnew.FootprintLoad("/usr/share/kicad/footprints/Package_DFN_QFN.pretty", "QFN-40-1EP_5x5mm_P0.4mm_EP3.6x3.6mm")
+wrong.SetReference("U1")
+wrong.SetValue("ADE7816")
+wrong.SetPosition(old.GetPosition())
+board.Remove(old)
+board.Add(wrong)
+pcbnew.SaveBoard(sys.argv[1], board)
+"""
+
+
+@pytest.mark.kicad
+def test_check_finds_the_5x5_footprint_on_a_6x6_part(built, tmp_path, capsys):
+    """The mistake this project exists to catch: the ADE7816 given a 5 x 5 mm QFN footprint."""
+    project = _rect_project(built, tmp_path)
+    # The swap runs in a process of its own: removing a footprint from a board in this process
+    # leaves pcbnew's SWIG layer returning untyped objects from later LoadBoard calls.
+    subprocess.run([sys.executable, "-c", SWAP_U1, str(project / "wattcad-ade7816.kicad_pcb")], check=True,
+                   capture_output=True, timeout=120)
+    code = main(["check", str(project), "--no-enclosure", "--out", str(tmp_path)])
+    text = capsys.readouterr().out
+    assert code == 1
+    assert "U1" in text and "pitch 0.40 mm" in text
+    junit = ET.parse(tmp_path / "wattcad-check.xml").getroot()
+    failures = [case.get("name") for suite in junit for case in suite if case.find("failure") is not None]
+    assert any(name.startswith("U1 QFN-40") for name in failures)
+
+
+@pytest.mark.kicad
+def test_check_works_on_a_project_wattcad_did_not_make(tmp_path, capsys):
+    project = tmp_path / "stickhub"
+    shutil.copytree(DEMO, project)
+    code = main(["check", str(project), "--out", str(tmp_path)])
+    text = capsys.readouterr().out
+    data = json.loads((tmp_path / "wattcad-check.json").read_text())
+    assert code == (0 if data["passed"] else 1)
+    groups = {c["group"] for c in data["checks"]}
+    assert groups == {"erc", "drc", "footprints", "enclosure"}
+    assert "StickHub" in text and len([c for c in data["checks"] if c["group"] == "footprints"]) > 50
+
+
+def test_check_names_a_folder_that_is_not_a_project(tmp_path, capsys):
+    assert main(["check", str(tmp_path)]) == 2
+    assert "expected one KiCad project file, found none" in capsys.readouterr().err
+
+
+@pytest.mark.kicad
+def test_check_plugin_checks_the_open_board_not_the_file(built, tmp_path):
+    import pcbnew
+
+    from wattcad.kicad.plugins.check_board import CheckBoardPlugin
+
+    project = _rect_project(built, tmp_path)
+    board = pcbnew.LoadBoard(str(project / "wattcad-ade7816.kicad_pcb"))
+    # In memory only: put R101 on top of U1, a courtyard overlap DRC must find.
+    board.FindFootprintByReference("R101").SetPosition(board.FindFootprintByReference("U1").GetPosition())
+    plugin = CheckBoardPlugin()
+    plugin.defaults()
+    plugin.get_board = lambda: board
+    plugin.Run()
+    drc = next(r for r in plugin.last_results if r.group == "drc")
+    assert drc.status == "fail" and any("R101" in d for d in drc.details)
+    assert (project / "wattcad-check.xml").exists()
+    # The file on disk is untouched.
+    assert pcbnew.LoadBoard(str(project / "wattcad-ade7816.kicad_pcb")).FindFootprintByReference("R101").GetPosition() \
+        != board.FindFootprintByReference("U1").GetPosition()
+
+
+def test_ci_workflow_for_users_installs_kicad_like_make_and_runs_check():
+    flow = yaml.safe_load((REPO / "docs" / "ci" / "wattcad-check.yml").read_text())
+    steps = flow["jobs"]["check"]["steps"]
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert "wattcad check" in runs and "--out" in runs
+    bootstrap = (REPO / "scripts" / "bootstrap.sh").read_text()
+    for package in ("kicad", "kicad-footprints", "kicad-symbols"):
+        assert f" {package}" in runs and package in bootstrap
+    assert any("junit" in json.dumps(s).lower() for s in steps)

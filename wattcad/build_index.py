@@ -1,0 +1,77 @@
+"""build/index.html: one page that shows what the build made (pictures) and links every file, with
+the result of each step. Plain HTML and CSS, relative links, no scripts; the same records give the
+same page (no time of day in it)."""
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from wattcad import __version__
+
+PICTURES = [  # (relative to a board's project folder, caption)
+    ("renders/{v}-iso.png", "Blender: hero view, enclosure cut away"),
+    ("renders/{v}-exploded.png", "Blender: exploded"),
+    ("renders/{v}-top.png", "Blender: top, true to scale"),
+    ("renders/{v}-front.png", "Blender: front elevation"),
+    ("renders/{v}-turntable.gif", "Blender: turntable"),
+    ("{name}-board-iso.png", "KiCad 3D viewer (kicad-cli)"),
+    ("{name}-board-top.png", "KiCad: top"),
+    ("enclosure/enclosure-iso.png", "Enclosure (CadQuery)"),
+]
+FILES = [  # (relative to a board's project folder, what it is)
+    ("{name}.kicad_pro", "KiCad 9 project"), ("{name}.kicad_sch", "schematic"), ("{name}.kicad_pcb", "board"),
+    ("{name}-schematic.pdf", "schematic PDF"), ("fab/{name}-gerbers.zip", "gerbers + drill (zip, for the fab)"),
+    ("fab/{name}-pos.csv", "pick-and-place positions"), ("fab/{name}-bom.csv", "BOM (CSV, with MPNs)"),
+    ("fab/{name}-ibom.html", "interactive HTML BOM"), ("{name}-board.step", "board STEP with bodies"),
+    ("{name}-board.glb", "board GLB (Blender)"), ("enclosure/base.step", "enclosure base STEP"),
+    ("enclosure/lid.step", "enclosure lid STEP"), ("enclosure/base.stl", "base STL (print)"),
+    ("enclosure/lid.stl", "lid STL (print)"), ("enclosure/enclosure.FCStd", "FreeCAD document (parametric)"),
+    ("enclosure/fit.json", "fit check"), ("wattcad-check.xml", "checks: JUnit XML"),
+    ("wattcad-check.txt", "checks: summary"), ("{name}-drc.json", "DRC report"), ("{name}-erc.json", "ERC report"),
+]
+STYLE = """body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
+h1{margin-bottom:.2em}table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .8em;border-bottom:1px solid #ddd;text-align:left}
+.pass{color:#0a7a2f;font-weight:600}.fail{color:#b00020;font-weight:600}.made{color:#555}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:1em}
+figure{margin:0}figure img{width:100%;border:1px solid #ddd;background:#f4f4f4}figcaption{font-size:13px;color:#555}"""
+
+
+def _link(out: Path, path: Path, label: str) -> str:
+    return f'<a href="{escape(path.relative_to(out).as_posix())}">{escape(label)}</a>'
+
+
+def index_html(pipeline, records) -> str:
+    out, name = pipeline.out, pipeline.name
+    failed = [r for r in records if r.status == "fail"]
+    parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>wattcad build: {escape(name)}</title>",
+             f"<style>{STYLE}</style></head><body>",
+             f"<h1>{escape(name)}</h1><p>wattcad {escape(__version__)} build: "
+             + (f'<span class=fail>{len(failed)} step(s) failing</span>' if failed else '<span class=pass>every check passes</span>')
+             + "</p>", "<h2>Steps</h2><table><tr><th>step</th><th>result</th><th>what</th></tr>"]
+    for r in records:  # no timings: the page is a product and must not change when nothing did
+        parts.append(f"<tr><td>{escape(r.step)}</td><td class={escape(r.status)}>{escape(r.status.upper())}</td>"
+                     f"<td>{escape(r.detail)}</td></tr>")
+    parts.append("</table>")
+    for variant in pipeline.source:
+        project = pipeline.project_dir(variant)
+        parts.append(f"<h2>{'Rectangular' if variant == 'rect' else 'Round'} board — {escape(project.name)}/</h2><div class=grid>")
+        for pattern, caption in PICTURES:
+            path = project / pattern.format(v=variant, name=name)
+            if path.is_file():
+                rel = escape(path.relative_to(out).as_posix())
+                parts.append(f'<figure><a href="{rel}"><img src="{rel}" alt="{escape(caption)}" loading=lazy></a>'
+                             f"<figcaption>{escape(caption)}</figcaption></figure>")
+        parts.append("</div><ul>")
+        for pattern, label in FILES:
+            path = project / pattern.format(name=name)
+            if path.is_file():
+                parts.append(f"<li>{_link(out, path, path.name)} — {escape(label)}</li>")
+        parts.append("</ul>")
+    parts.append("<h2>Footprints</h2><ul>")
+    for rel, label in (("prints/board-footprints-1to1.pdf", "every package of the board at 1:1 (print at 100 %)"),
+                       ("reports/footprints.txt", "verification of every package against its spec"),
+                       ("footprints/wattcad.pretty", "the generated footprint library")):
+        if (out / rel).exists():
+            parts.append(f"<li>{_link(out, out / rel, rel)} — {escape(label)}</li>")
+    parts.append("</ul></body></html>")
+    return "\n".join(parts) + "\n"
