@@ -32,7 +32,9 @@ outputs:
 
 def timed(cmd: list[str], **kw) -> float:
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True, **kw)
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd[:3])} failed (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
     return time.perf_counter() - t
 
 

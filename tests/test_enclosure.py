@@ -120,7 +120,7 @@ def test_the_ade7816_boards_fit_their_enclosures(tmp_path, board, round_):
     from PIL import Image
 
     image = Image.open(out / "enclosure-iso.png").convert("L")
-    dark = sum(1 for v in image.getdata() if v < 200) / (image.width * image.height)
+    dark = sum(1 for v in image.get_flattened_data() if v < 200) / (image.width * image.height)
     assert 0.05 < dark < 0.9
 
 

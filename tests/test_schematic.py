@@ -181,7 +181,7 @@ def test_schematic_pdf_shows_a_drawing(project, tmp_path):
 
     subprocess.run(["pdftoppm", "-r", "30", "-png", "-singlefile", str(project.pdf), str(tmp_path / "page")], check=True)
     image = Image.open(tmp_path / "page.png").convert("L")
-    dark = sum(1 for v in image.getdata() if v < 128) / (image.width * image.height)
+    dark = sum(1 for v in image.get_flattened_data() if v < 128) / (image.width * image.height)
     assert 0.005 < dark < 0.2  # drawn, not blank, not a black page
 
 
