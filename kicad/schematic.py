@@ -339,6 +339,8 @@ def library_paths_exist(work: Path) -> list[str]:
            "KICAD9_FOOTPRINT_DIR": os.environ.get("KICAD9_FOOTPRINT_DIR", "/usr/share/kicad/footprints")}
     missing = []
     for table in ("sym-lib-table", "fp-lib-table"):
+        if not (work / table).is_file():
+            continue  # a project that uses only the global tables
         tree = sexpr.parse((work / table).read_text(encoding="utf-8"))
         for lib in sexpr.children(tree, "lib"):
             uri = str(sexpr.child(lib, "uri")[1])

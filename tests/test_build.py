@@ -205,6 +205,11 @@ def test_check_works_on_a_project_wattcad_did_not_make(tmp_path, capsys):
     groups = {c["group"] for c in data["checks"]}
     assert groups == {"erc", "drc", "footprints", "enclosure"}
     assert "StickHub" in text and len([c for c in data["checks"] if c["group"] == "footprints"]) > 50
+    # A project that leans on the global library tables (none of its own) is still checked.
+    for table in ("sym-lib-table", "fp-lib-table"):
+        (project / table).unlink()
+    assert main(["check", str(project), "--no-enclosure", "--out", str(tmp_path)]) in (0, 1)
+    assert {c["group"] for c in json.loads((tmp_path / "wattcad-check.json").read_text())["checks"]} == {"erc", "drc", "footprints"}
 
 
 def test_check_names_a_folder_that_is_not_a_project(tmp_path, capsys):

@@ -69,7 +69,6 @@ class Pipeline:
         self.render, self.freecad = render, freecad
         self.enclosure_params = Path(enclosure_params or ENCLOSURE_PARAMS).resolve()
         self.source = {v: self.boards_dir / board_file_name(self.name, v) for v in VARIANTS}
-        self.records: list[StepRecord] = []
 
     # --- where things are -------------------------------------------------------------------
     @property
@@ -108,7 +107,7 @@ class Pipeline:
             if self.render:
                 enc = self.project_dir(v) / "enclosure"
                 steps.append(Step(f"render-{v}", f"{v} board: Blender renders",
-                                  lambda v=v, enc=enc: [self.source[v], self.project_dir(v) / "3dmodels",
+                                  lambda v=v, enc=enc: [self.source[v], self.project_dir(v) / f"{self.name}-board.glb",
                                                         *(enc / f for f in ("base.stl", "lid.stl", "fit.json", "boardmodel.json"))],
                                   lambda v=v: self.run_render(v), {"renders": RENDERS[v], "turntable": TURNTABLE.get(v)}))
         return steps
@@ -189,13 +188,15 @@ class Pipeline:
         from wattcad.render_job import render
 
         out_dir, enclosure = self.project_dir(variant) / "renders", self.project_dir(variant) / "enclosure"
+        glb = self.project_dir(variant) / f"{self.name}-board.glb"  # the board step's export, every layer
         images = []
         for view, style, size, samples in RENDERS[variant]:
-            images += render(self.board(variant), out_dir / f"{variant}-{view}.png", enclosure, view, size, samples, style).images
+            images += render(self.board(variant), out_dir / f"{variant}-{view}.png", enclosure, view, size, samples, style,
+                             glb=glb).images
         if variant in TURNTABLE:
             size, samples, frames = TURNTABLE[variant]
             turn = render(self.board(variant), out_dir / f"{variant}-turntable.png", enclosure, "iso", size, samples,
-                          "cutaway", frames)
+                          "cutaway", frames, glb=glb)
             images.append(turn.gif)
         return Outcome(images, "made", f"{len(images)} pictures")
 

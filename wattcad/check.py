@@ -112,7 +112,10 @@ def check_enclosure(project: Project) -> list[CheckResult]:
     if not project.board.is_file():
         return [CheckResult("enclosure", "enclosure fit", "skip", f"{project.board.name} not found")]
     with tempfile.TemporaryDirectory(prefix="wattcad-check-") as tmp:
-        fit = build_enclosure(project.board, Path(tmp) / "enclosure", views=False).fit
+        try:
+            fit = build_enclosure(project.board, Path(tmp) / "enclosure", views=False).fit
+        except InputError as exc:  # no outline, say: no enclosure can be built around it
+            return [CheckResult("enclosure", "enclosure fit", "fail", str(exc))]
     collisions = [f"{c['part']} collides with the {c['with']}: {c['volume_mm3']} mm3" for c in fit["collisions"]]
     message = (f"interference {fit['interference_mm3']} mm3, smallest clearance {fit['min_clearance_mm']} mm "
                f"({' / '.join(fit['min_clearance_between'])})")

@@ -69,7 +69,9 @@ def check_output_path(out: Path) -> Path:
 
 
 def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "iso", size: tuple[int, int] = (1280, 960),
-           samples: int = 32, style: str = "", turntable_frames: int = 0, timeout_s: float = 3600) -> RenderResult:
+           samples: int = 32, style: str = "", turntable_frames: int = 0, timeout_s: float = 3600,
+           glb: Path | None = None) -> RenderResult:
+    """`glb`: the board's GLB when it was already exported with kicad_export's flags (the build's)."""
     from wattcad.blender.kicad_export import ExportError, export_glb
     from wattcad.kicad.boardmodel_reader import read_board_model
 
@@ -86,12 +88,13 @@ def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "i
     model = read_board_model(board)  # a board with no outline stops here, named
     command = find_blender()
     with tempfile.TemporaryDirectory(prefix="wattcad-render-") as tmp:
-        glb = Path(tmp) / f"{board.stem}.glb"
-        models = board.parent / "3dmodels"
-        try:
-            export_glb(board, glb, models if models.is_dir() else None)
-        except ExportError as exc:
-            raise MissingToolError(str(exc)) from None
+        if glb is None:
+            glb = Path(tmp) / f"{board.stem}.glb"
+            models = board.parent / "3dmodels"
+            try:
+                export_glb(board, glb, models if models.is_dir() else None)
+            except ExportError as exc:
+                raise MissingToolError(str(exc)) from None
         frames_out = Path(tmp) / out.name if turntable_frames else out
         info_path = out.with_suffix(".json")  # the camera and where the board lands, for checks
         args = ["--", "--glb", str(glb), "--view", view, "--size", f"{size[0]}x{size[1]}", "--samples", str(samples),
