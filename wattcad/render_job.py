@@ -105,7 +105,11 @@ def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "i
             args += ["--enclosure-style", style]
         if turntable_frames:
             args += ["--turntable", str(turntable_frames)]
-        proc = subprocess.run([*command, _script_expr(), *args], capture_output=True, text=True, timeout=timeout_s)
+        try:
+            proc = subprocess.run([*command, _script_expr(), *args], capture_output=True, text=True, timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            raise WattcadError(f"Blender render of {board.name} took longer than {timeout_s:.0f} s; "
+                               f"try fewer --samples or a smaller --size") from None
         said = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.startswith("render:")]
         if proc.returncode != 0 or not info_path.is_file():
             detail = " ".join(said) or proc.stderr.strip()[-600:]
