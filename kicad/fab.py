@@ -9,13 +9,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from wattcad.errors import MissingToolError, WattcadError
-from wattcad.reproducible import FIXED_STAMP
+from wattcad.fileio import write_atomic
+from wattcad.reproducible import FIXED_STAMP, zip_bytes
 
 # The layers a two-layer board house asks for.
 FAB_LAYERS = "F.Cu,B.Cu,F.Paste,B.Paste,F.Silkscreen,B.Silkscreen,F.Mask,B.Mask,Edge.Cuts"
@@ -50,16 +50,6 @@ def _fix_dates(path: Path) -> None:
     path.write_text(_STAMP.sub(FIXED_STAMP, text), encoding="utf-8", errors="surrogateescape")
 
 
-def _zip(files: list[Path], out: Path) -> None:
-    tmp = out.with_name(f".{out.name}.part")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-        for f in sorted(files, key=lambda p: p.name):
-            info = zipfile.ZipInfo(f.name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, f.read_bytes(), zipfile.ZIP_DEFLATED)
-    os.replace(tmp, out)
-
-
 def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None) -> FabOutputs:
     """Everything a board house and an assembler need, into `out_dir` (replaced as a whole)."""
     board = Path(board)
@@ -77,7 +67,7 @@ def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None) -> Fa
         for f in files:
             _fix_dates(f)
         zip_path = work / f"{stem}-gerbers.zip"
-        _zip(files, zip_path)
+        write_atomic(zip_path, zip_bytes({f.name: f.read_bytes() for f in files}))
         shutil.rmtree(gerbers)
         positions = work / f"{stem}-pos.csv"
         _run(["kicad-cli", "pcb", "export", "pos", "--format", "csv", "--units", "mm", "--side", "both",

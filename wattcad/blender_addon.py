@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 
 ADDON_NAME = "wattcad_blender"
@@ -34,13 +33,7 @@ def install_blender_addon(dest: Path | None = None) -> Path:
 
 def zip_blender_addon(out: Path) -> Path:
     """A zip Blender installs from disk; fixed timestamps so the same code zips to the same bytes."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.part")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-        for f in _package_files():
-            info = zipfile.ZipInfo(f"{ADDON_NAME}/{f.name}", date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, f.read_bytes(), zipfile.ZIP_DEFLATED)
-    os.replace(tmp, out)
-    return out
+    from wattcad.fileio import write_atomic
+    from wattcad.reproducible import zip_bytes
+
+    return write_atomic(out, zip_bytes({f"{ADDON_NAME}/{f.name}": f.read_bytes() for f in _package_files()}))

@@ -13,11 +13,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wattcad.blender.finish import ENCLOSURE_STYLES as STYLES
+from wattcad.blender.views import VIEWS
 from wattcad.errors import InputError, MissingToolError, WattcadError
+from wattcad.fileio import write_atomic
 
 BLENDER_VENV = ".venv-blender"
-VIEWS = ("iso", "top", "front", "exploded")
-STYLES = ("translucent", "cutaway", "open", "solid", "hidden")
 
 
 @dataclass
@@ -129,13 +130,14 @@ def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "i
 
 
 def _gif(frames: list[Path], out: Path, frame_ms: int = 120) -> Path:
-    """The turntable as a looping GIF (Pillow); written beside and renamed in one step."""
+    """The turntable as a looping GIF (Pillow), one palette for every frame, written atomically."""
+    import io
+
     from PIL import Image
 
     pictures = [Image.open(f).convert("RGB") for f in frames]
     palette = pictures[0].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-    tmp = out.with_name(f".{out.name}.part")
-    pictures[0].quantize(palette=palette).save(tmp, format="GIF", save_all=True, loop=0, duration=frame_ms,
+    buffer = io.BytesIO()
+    pictures[0].quantize(palette=palette).save(buffer, format="GIF", save_all=True, loop=0, duration=frame_ms,
                                                append_images=[p.quantize(palette=palette) for p in pictures[1:]])
-    os.replace(tmp, out)
-    return out
+    return write_atomic(out, buffer.getvalue())

@@ -1,6 +1,7 @@
 """Make exported files the same from run to run: tools stamp them with the time of export."""
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -49,3 +50,15 @@ def normalise_fcstd(path: Path, stamp: str = FIXED_STAMP) -> None:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             zout.writestr(fixed, data)
     path.with_suffix(".tmp").replace(path)
+
+
+def zip_bytes(entries: dict[str, bytes]) -> bytes:
+    """A zip of `entries` (name in the archive -> content) that is the same bytes for the same
+    content: names sorted, the DOS epoch as every date, mode 0644."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, entries[name], zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()

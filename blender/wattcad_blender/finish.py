@@ -30,6 +30,8 @@ CLEAR_PLASTIC = Finish("wattcad clear enclosure", (0.55, 0.62, 0.7), roughness=0
 GREY_PLASTIC = Finish("wattcad enclosure", (0.5, 0.52, 0.55), roughness=0.5)
 FLOOR = Finish("wattcad floor", (0.62, 0.63, 0.65), roughness=0.8)
 DEFAULT_MASK_SRGB = (0.08, 0.2, 0.14)  # KiCad's default green
+# How the enclosure is shown; "open" is the base without its lid.
+ENCLOSURE_STYLES = ("translucent", "cutaway", "open", "solid", "hidden")
 
 
 def srgb_to_linear(c: float) -> float:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import views
+from . import finish, views
 from .kicad_export import ExportError, export_glb
 
 EXIT_BAD_INPUT, EXIT_MISSING_TOOL = 2, 3
@@ -35,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("board", nargs="?", type=Path, help="a .kicad_pcb (exported with kicad-cli), or use --glb")
     p.add_argument("--glb", type=Path, help="a GLB already exported by kicad-cli (with pads, mask, silkscreen)")
     p.add_argument("--enclosure", type=Path, help="a wattcad enclosure folder (base.stl, lid.stl, fit.json)")
-    p.add_argument("--enclosure-style", choices=("translucent", "cutaway", "open", "solid", "hidden"), default="")
+    p.add_argument("--enclosure-style", choices=finish.ENCLOSURE_STYLES, default="")
     p.add_argument("--view", choices=views.VIEWS, default="iso")
     p.add_argument("--size", type=parse_size, default=(1280, 960), help="WIDTHxHEIGHT in pixels")
     p.add_argument("--samples", type=int, default=32, help="Cycles samples per pixel (denoised)")

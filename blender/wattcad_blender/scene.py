@@ -18,7 +18,7 @@ from . import finish, views
 
 MM = 0.001  # scene units are metres (glTF); the enclosure STLs are in millimetres
 BOARD_ROOT = "wattcad-board"
-ENCLOSURE_STYLES = ("translucent", "cutaway", "open", "solid", "hidden")  # open: base without its lid
+ENCLOSURE_STYLES = finish.ENCLOSURE_STYLES
 
 
 class SceneError(Exception):
