@@ -9,6 +9,7 @@ from pathlib import Path
 import pcbnew
 
 from wattcad.check import Project, check_drc, check_erc, check_footprints, summary_text, write_reports
+from wattcad.kicad.plugins.base import WattcadPlugin, show_text
 
 
 def check_open_board(board, enclosure: bool = False):
@@ -35,20 +36,11 @@ def check_open_board(board, enclosure: bool = False):
     return real, results, write_reports(real, results, board_file.parent)
 
 
-class CheckBoardPlugin(pcbnew.ActionPlugin):
-    def defaults(self):
-        self.name = "Check board (wattcad)"
-        self.category = "wattcad"
-        self.description = "ERC, DRC with schematic parity and footprint verification, as `wattcad check` runs them"
-        self.show_toolbar_button = True
-
-    def get_board(self):
-        """The board to act on; one place a test can hand a board loaded with pcbnew.LoadBoard."""
-        return pcbnew.GetBoard()
+class CheckBoardPlugin(WattcadPlugin):
+    label = "Check board"
+    help = "ERC, DRC with schematic parity and footprint verification, as `wattcad check` runs them"
 
     def Run(self):
         project, self.last_results, self.report_paths = check_open_board(self.get_board())
         self.last_text = summary_text(project, self.last_results)
-        from wattcad.kicad.plugins.verify_footprints import show_text
-
         show_text("wattcad: board checks", self.last_text)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pcbnew
 
 from wattcad.kicad.place_circle import place_on_circle
+from wattcad.kicad.plugins.base import WattcadPlugin
 from wattcad.placement import ORIENTS
 
 
@@ -20,15 +21,9 @@ class CircleOptions:
     orient: str = "radial"
 
 
-class PlaceOnCirclePlugin(pcbnew.ActionPlugin):
-    def defaults(self):
-        self.name = "Place on circle (wattcad)"
-        self.category = "wattcad"
-        self.description = "Place the selected footprints on a circle: centre, radius, start angle, step, orientation"
-        self.show_toolbar_button = True
-
-    def get_board(self):
-        return pcbnew.GetBoard()
+class PlaceOnCirclePlugin(WattcadPlugin):
+    label = "Place on circle"
+    help = "Place the selected footprints on a circle: centre, radius, start angle, step, orientation"
 
     @staticmethod
     def suggested(footprints) -> CircleOptions:

@@ -1,0 +1,37 @@
+"""What wattcad's pcbnew action plugins share: their menu entry, the one place they get the board
+from (a test hands them a board loaded with pcbnew.LoadBoard), and showing a text result."""
+from __future__ import annotations
+
+import pcbnew
+
+
+class WattcadPlugin(pcbnew.ActionPlugin):
+    label = ""  # the menu entry, before " (wattcad)"
+    help = ""
+
+    def defaults(self):
+        self.name = f"{self.label} (wattcad)"
+        self.category = "wattcad"
+        self.description = self.help
+        self.show_toolbar_button = True
+
+    def get_board(self):
+        """The board to act on; one place a test can hand a board loaded with pcbnew.LoadBoard."""
+        return pcbnew.GetBoard()
+
+
+def show_text(title: str, text: str) -> None:
+    """In KiCad, a dialog with the text; headless (tests, kicad-cli), print it."""
+    try:
+        import wx
+
+        if wx.GetApp() is not None:
+            dlg = wx.Dialog(None, title=title, size=(1000, 600), style=wx.DEFAULT_DIALOG_STYLE | wx.RESIZE_BORDER)
+            box = wx.TextCtrl(dlg, value=text, style=wx.TE_MULTILINE | wx.TE_READONLY | wx.HSCROLL)
+            box.SetFont(wx.Font(9, wx.FONTFAMILY_TELETYPE, wx.FONTSTYLE_NORMAL, wx.FONTWEIGHT_NORMAL))
+            dlg.ShowModal()
+            dlg.Destroy()
+            return
+    except ImportError:
+        pass
+    print(text)
