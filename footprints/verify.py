@@ -560,6 +560,28 @@ def _check_drills(pads: list[Pad], spec: PackageSpec, report: Report) -> None:
             return
 
 
+def pin_offsets(pads: dict[str, Pad], spec: PackageSpec) -> tuple[str, float, list[str]]:
+    """How far each pad is from its pin in SPEC, in the best of the four quarter turns about pin 1:
+    (the worst pad, its offset in mm, the pads off by more than the spec's tolerance)."""
+    ref = spec.pins[0]
+    best = None
+    for quarter in range(4):
+        a = math.radians(90 * quarter)
+        c, s = round(math.cos(a)), round(math.sin(a))
+        offsets = {}
+        for pin in spec.pins:
+            dx, dy = pin.x_mm - ref.x_mm, pin.y_mm - ref.y_mm
+            rx, ry = dx * c + dy * s, -dx * s + dy * c
+            got = pads[pin.number]
+            gx, gy = got.x_mm - pads[ref.number].x_mm, got.y_mm - pads[ref.number].y_mm
+            offsets[pin.number] = math.hypot(gx - rx, gy - ry)
+        worst = max(offsets, key=lambda n: (offsets[n], _num_key(n)))
+        if best is None or offsets[worst] < best[1]:
+            off = [n for n in sorted(offsets, key=_num_key) if offsets[n] > spec.position_tolerance_mm + EPS]
+            best = (worst, offsets[worst], off)
+    return best
+
+
 def check_pin_list(fp: Footprint, spec: PackageSpec, report: Report) -> None:
     pads = {p.number: p for p in fp.copper_pads() if p.number != ""}
     report.ran("pad count")
@@ -569,22 +591,11 @@ def check_pin_list(fp: Footprint, spec: PackageSpec, report: Report) -> None:
                    f"package needs {', '.join(sorted(want, key=_num_key))}")
         return
     report.ran("pin positions")
-    ref = spec.pins[0]
-    best = None
-    for quarter in range(4):
-        a = math.radians(90 * quarter)
-        c, s = round(math.cos(a)), round(math.sin(a))
-        worst = 0.0
-        for pin in spec.pins:
-            dx, dy = pin.x_mm - ref.x_mm, pin.y_mm - ref.y_mm
-            rx, ry = dx * c + dy * s, -dx * s + dy * c
-            got = pads[pin.number]
-            gx, gy = got.x_mm - pads[ref.number].x_mm, got.y_mm - pads[ref.number].y_mm
-            worst = max(worst, math.hypot(gx - rx, gy - ry))
-        best = worst if best is None else min(best, worst)
-    if best > spec.position_tolerance_mm + EPS:
-        report.add("error", "pin positions", f"pads are up to {_fmt(best)} mm from the package's pin positions "
-                   f"(tolerance {_fmt(spec.position_tolerance_mm)} mm)")
+    worst_pin, offset, off_pins = pin_offsets(pads, spec)
+    if offset > spec.position_tolerance_mm + EPS:
+        report.add("error", "pin positions", f"pad {worst_pin} is {_fmt(offset)} mm from where pin {worst_pin} of the "
+                   f"{spec.title} is; {len(off_pins)} pad(s) off by more than {_fmt(spec.position_tolerance_mm)} mm: "
+                   f"{', '.join(off_pins)}")
     if spec.mount == "tht":
         _check_drills(list(pads.values()), spec, report)
 

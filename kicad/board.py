@@ -17,6 +17,7 @@ from wattcad.placement import natural_key
 from wattcad.footprints.generate import LIBRARY_NAME
 from wattcad.footprints.library import stock_footprint_dir
 from wattcad.footprints.model import read_kicad_mod
+from wattcad.footprints.module import module_geometry
 from wattcad.footprints.spec import spec_for_part
 
 from .board_io import load_board, save_board
@@ -143,9 +144,9 @@ def _add_outline(board, plan) -> None:
         board.Add(s)
 
 
-def _add_ground_zones(board, plan, nets: dict) -> None:
-    """AGND under the analog side, DGND under the digital side, both on the bottom layer; they meet
-    only at the net tie."""
+def _add_ground_zones(board, plan, nets: dict, host_boxes: list) -> None:
+    """AGND under the analog side, DGND under the digital side (the host module's area on the
+    round board), both on the bottom layer; they meet only at the net tie."""
     o = plan.outline
     if o.kind == "rect":
         split = o.x_mm + o.width_mm * 0.58
@@ -154,9 +155,16 @@ def _add_ground_zones(board, plan, nets: dict) -> None:
                            (split + 1.0, o.y_mm + o.height_mm)]}
     else:
         cx, cy, r = o.cx_mm, o.cy_mm, o.radius_mm
-        split = cy + 9.0
-        areas = {"/AGND": [(cx - r, cy - r), (cx + r, cy - r), (cx + r, split), (cx - r, split)],
-                 "/DGND": [(cx - r, split + 1.0), (cx + r, split + 1.0), (cx + r, cy + r), (cx - r, cy + r)]}
+        if host_boxes:  # DGND under the host, from the edge it sits on; AGND around it
+            x1 = max(b[2] for b in host_boxes) + 1.5
+            y0, y1 = min(b[1] for b in host_boxes) - 1.5, max(b[3] for b in host_boxes) + 1.5
+            areas = {"/AGND": [(cx - r, cy - r), (cx + r, cy - r), (cx + r, cy + r), (cx - r, cy + r), (cx - r, y1 + 1.0),
+                               (x1 + 1.0, y1 + 1.0), (x1 + 1.0, y0 - 1.0), (cx - r, y0 - 1.0)],
+                     "/DGND": [(cx - r, y0), (x1, y0), (x1, y1), (cx - r, y1)]}
+        else:
+            split = cy + 9.0
+            areas = {"/AGND": [(cx - r, cy - r), (cx + r, cy - r), (cx + r, split), (cx - r, split)],
+                     "/DGND": [(cx - r, split + 1.0), (cx + r, split + 1.0), (cx + r, cy + r), (cx - r, cy + r)]}
     for net_name, pts in areas.items():
         if net_name not in nets:
             continue
@@ -230,12 +238,14 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
 
     geoms = {ref: part_geometry(ref, comp.footprint, project_dir) for ref, comp in netlist.components.items()}
     values = {ref: comp.value for ref, comp in netlist.components.items()}
-    openings = {}
+    openings, modules = {}, {}
     for ref, comp in netlist.components.items():
         spec = spec_for_part(comp.value, comp.footprint)
         if spec is not None and "opening" in spec.options:
             openings[ref] = spec.options["opening"]
-    plan = plan_board(variant, pcb, values, geoms, openings)
+        if spec is not None and "module" in spec.options:
+            modules[ref] = module_geometry(spec).opening_reach_mm
+    plan = plan_board(variant, pcb, values, geoms, openings, modules)
 
     to_place, swapped = [], []
     for ref in sorted(netlist.components, key=natural_key):
@@ -302,7 +312,7 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
     if not _has_outline(board):
         _add_outline(board, plan)
     if not list(board.Zones()):
-        _add_ground_zones(board, plan, nets)
+        _add_ground_zones(board, plan, nets, [placed_box(geoms[r], plan.fixed[r]) for r in sorted(modules) if r in plan.fixed])
     save_board(board, source, backup=existing)
     # Fill the zones on the board as KiCad loads it: filled in the process that built it, the
     # fill misses the knock-outs around unplated holes.

@@ -7,14 +7,13 @@ import pcbnew
 
 from wattcad.boardmodel import Body, BoardModel, Hole
 from wattcad.errors import InputError
+from wattcad.footprints.module import module_geometry
 from wattcad.footprints.spec import spec_for_part
 
 from .board_io import load_board
 from .pcbnew_footprints import footprint_from_pcbnew
 
 DEFAULT_HEIGHT_MM = {"smd": 1.0, "through_hole": 8.0}
-FEATHER = {"length_mm": 50.8, "width_mm": 22.86, "pcb_mm": 1.6, "parts_mm": 3.2, "header_mm": 8.5,
-           "usb": (7.5, 9.0, 3.2), "usb_overhang_mm": 1.0}
 
 
 def body_height(spec, through_hole: bool) -> float:
@@ -40,7 +39,6 @@ def read_board_model(path: str | Path) -> BoardModel:
         cutouts.append([(round(to_mm(hole.CPoint(i).x), 4), round(to_mm(hole.CPoint(i).y), 4)) for i in range(hole.PointCount())])
     model = BoardModel(name=path.stem, thickness_mm=to_mm(board.GetDesignSettings().GetBoardThickness()),
                        outline=outline, cutouts=cutouts, source=str(path))
-    header_refs = []
     for fp in sorted(board.GetFootprints(), key=lambda f: f.GetReference()):
         ref = fp.GetReference()
         for pad in fp.Pads():
@@ -56,43 +54,42 @@ def read_board_model(path: str | Path) -> BoardModel:
         spec = spec_for_part(fp.GetValue(), str(fp.GetFPID().GetLibItemName()))
         tht = any(p.GetAttribute() == pcbnew.PAD_ATTRIB_PTH for p in fp.Pads())
         pos = fp.GetPosition()
+        if spec is not None and "module" in spec.options:
+            model.bodies += module_bodies(fp, spec)
+            continue
         model.bodies.append(Body(
             ref=ref, value=fp.GetValue(), footprint=f"{fp.GetFPID().GetLibNickname()}:{fp.GetFPID().GetLibItemName()}",
             x_mm=round(to_mm(pos.x), 4), y_mm=round(to_mm(pos.y), 4), rotation_deg=round(fp.GetOrientation().AsDegrees(), 4),
             side="bottom" if fp.IsFlipped() else "top", box_min_mm=(round(box[0], 4), round(box[1], 4)),
             box_max_mm=(round(box[2], 4), round(box[3], 4)), height_mm=body_height(spec, tht),
             package=spec.name if spec else "", opening=(spec.options.get("opening", "") if spec else "")))
-        if spec is not None and spec.name.startswith("header-") and "feather" in " ".join(spec.aliases):
-            header_refs.append(ref)
-    if len(header_refs) == 2:
-        model.bodies += feather_bodies(model, header_refs)
     return model
 
 
-def feather_bodies(model: BoardModel, header_refs: list[str]) -> list[Body]:
-    """The ESP32 Feather stacked on its two headers: its board with parts, and its USB connector at
-    the end where the headers' pin 1 sit (the Feather's own layout)."""
-    pts = [c for ref in header_refs for c in model.body(ref).corners()]
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    horizontal = (max(xs) - min(xs)) >= (max(ys) - min(ys))
-    length, width = FEATHER["length_mm"], FEATHER["width_mm"]
-    pin1 = model.body(header_refs[0])
-    first = pin1.to_board(0.0, 0.0)
-    rotation = 0.0 if horizontal else 90.0
-    # USB end: towards pin 1 of the headers.
-    towards_pin1 = (first[0] < cx) if horizontal else (first[1] > cy)
-    usb_w, usb_l, usb_h = FEATHER["usb"]
-    stand = FEATHER["header_mm"]
-    board_body = Body(ref="FEATHER", value="ESP32 Feather", footprint="", x_mm=round(cx, 4), y_mm=round(cy, 4),
-                      rotation_deg=rotation, side="top", box_min_mm=(-length / 2, -width / 2), box_max_mm=(length / 2, width / 2),
-                      height_mm=FEATHER["pcb_mm"] + FEATHER["parts_mm"], package="feather", stands_off_mm=stand)
-    end = -length / 2 if towards_pin1 else length / 2
-    sign = -1 if towards_pin1 else 1
-    usb_x0 = end - sign * (usb_l - FEATHER["usb_overhang_mm"])
-    usb_x1 = end + sign * FEATHER["usb_overhang_mm"]
-    usb = Body(ref="FEATHER_USB", value="USB", footprint="", x_mm=round(cx, 4), y_mm=round(cy, 4), rotation_deg=rotation,
-               side="top", box_min_mm=(min(usb_x0, usb_x1), -usb_w / 2), box_max_mm=(max(usb_x0, usb_x1), usb_w / 2),
-               height_mm=usb_h, package="usb", opening="-x" if towards_pin1 else "+x",
-               stands_off_mm=stand + FEATHER["pcb_mm"])
-    return [board_body, usb]
+def module_bodies(fp, spec) -> list[Body]:
+    """A module stacked on its footprint (the Feather): the headers it stands on, its board with
+    parts and its USB connector, all from its spec, in the footprint's frame (pin 1 at the origin
+    of the spec's frame)."""
+    geo = module_geometry(spec)
+    pad1 = next((p for p in fp.Pads() if p.GetNumber() == spec.pins[0].number), None)
+    shift = (0.0, 0.0)
+    if pad1 is not None:  # the footprint's origin may not be pin 1
+        rel = pad1.GetFPRelativePosition()
+        shift = (pcbnew.ToMM(rel.x) - spec.pins[0].x_mm, pcbnew.ToMM(rel.y) - spec.pins[0].y_mm)
+    pos = fp.GetPosition()
+    footprint = f"{fp.GetFPID().GetLibNickname()}:{fp.GetFPID().GetLibItemName()}"
+    side = "bottom" if fp.IsFlipped() else "top"
+
+    def body(ref: str, value: str, box, height: float, stand: float = 0.0, opening: str = "", name: str = "") -> Body:
+        x0, y0, x1, y1 = box
+        return Body(ref=ref, value=value, footprint=name, x_mm=round(pcbnew.ToMM(pos.x), 4), y_mm=round(pcbnew.ToMM(pos.y), 4),
+                    rotation_deg=round(fp.GetOrientation().AsDegrees(), 4), side=side,
+                    box_min_mm=(round(x0 + shift[0], 4), round(y0 + shift[1], 4)),
+                    box_max_mm=(round(x1 + shift[0], 4), round(y1 + shift[1], 4)), height_mm=height, package=spec.name,
+                    opening=opening, stands_off_mm=stand)
+
+    ref = fp.GetReference()
+    bodies = [body(f"{ref}-H{i}", "female header", row, geo.header_height_mm) for i, row in enumerate(geo.header_rows, 1)]
+    bodies.append(body(ref, fp.GetValue(), geo.board, geo.pcb_mm + geo.parts_mm, geo.header_height_mm, name=footprint))
+    bodies.append(body(f"{ref}-USB", "USB", geo.usb, geo.usb_height_mm, geo.header_height_mm + geo.pcb_mm, geo.opening))
+    return bodies

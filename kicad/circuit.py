@@ -1,6 +1,7 @@
-"""The ADE7816 board as a SKiDL circuit, following the reference circuit of
-../shared/reference/ade7816.md, with values from kicad/data/board.yaml and parts from
-kicad/data/parts.yaml. Builds into SKiDL's default circuit; the caller generates files from it."""
+"""The ADE7816 board as a SKiDL circuit, following the reference circuit in docs/circuit.md (the
+datasheet's test circuit and three public ADE7816 boards), with values from kicad/data/board.yaml
+and parts from kicad/data/parts.yaml. Builds into SKiDL's default circuit; the caller generates
+files from it."""
 from __future__ import annotations
 
 import builtins
@@ -14,13 +15,9 @@ from wattcad.footprints.spec import find_spec
 from .params import BoardParams, PartsCatalogue
 from .symbol import PinTable
 
+# Crystal load capacitors: docs/circuit.md (clock) derives them from the crystal's load capacitance.
+LOAD_CAPACITOR = "20p"
 STOCK_SYMBOLS = Path(os.environ.get("KICAD9_SYMBOL_DIR", "/usr/share/kicad/symbols"))
-
-# ESP32 Feather (Adafruit HUZZAH32) header pins, counted from the Feather's RST end of the
-# 16-pin header and from VBAT on the 12-pin header.
-FEATHER_16 = ["RST", "3V3", "NC", "GND", "A0", "A1", "A2", "A3", "A4", "A5", "SCK", "MOSI", "MISO", "RX", "TX", "GPIO21"]
-FEATHER_12 = ["VBAT", "EN", "VUSB", "GPIO13", "GPIO12", "GPIO27", "GPIO33", "GPIO15", "GPIO32", "GPIO14", "SCL", "SDA"]
-
 
 @dataclass
 class BuiltCircuit:
@@ -28,6 +25,7 @@ class BuiltCircuit:
     mpn: dict[str, str] = field(default_factory=dict)  # reference -> manufacturer part number
     package: dict[str, str] = field(default_factory=dict)  # reference -> package spec name
     block: dict[str, str] = field(default_factory=dict)  # reference -> functional block, for the layout
+    dnp: list[str] = field(default_factory=list)  # references placed but not fitted (the BOM says so)
 
 
 def _footprint_for(package: str) -> str:
@@ -102,10 +100,10 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
     pin = {p.name: u1[p.number] for p in pin_table.pins if p.type != "no_connect"}
 
     series = params.filter_series_ohm
-    shunt = "22n"
+    shunt = catalogue.capacitor_of(params.filter_shunt_farad, "filter.shunt_farad").value
 
     def anti_alias(source, adc_pin, label: str):
-        """1 k series + 22 nF to AGND in front of every analog input."""
+        """Series R + shunt C to AGND in front of every analog input (filter.* in board.yaml)."""
         r = resistor(series, f"filter of {label}")
         c = capacitor(shunt, f"filter of {label}")
         node = Net(label)
@@ -128,12 +126,15 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
             if ch.differential:
                 anti_alias(agnd, pin[f"I{ch.name}N"], f"I{ch.name}N")
             continue
-        jack = other("Connector_Audio", "AudioJack3", "J", "SJ1-3533NG", f"channels.{ch.name}", ref=f"J{index}")
+        ct_jack = params.ct_connector
+        jack = other("Connector_Audio", "AudioJack3", "J", ct_jack["value"], f"channels.{ch.name}", ref=f"J{index}")
         tip = Net(f"CT_{ch.name}_TIP")
         sleeve = Net(f"CT_{ch.name}_SLEEVE") if ch.differential else agnd
-        jack["T"] += tip
-        jack["S"] += sleeve
-        jack["R"] += NC  # SCT-013 plugs use tip and sleeve only
+        jack[ct_jack["signal_pin"]] += tip
+        jack[ct_jack["return_pin"]] += sleeve
+        for p in jack.pins:  # SCT-013 plugs use tip and sleeve only
+            if not p.nets:
+                p += NC
         if ch.differential:
             rb1, rb2 = resistor(ch.burden_half_ohm, f"channels.{ch.name} burden"), resistor(ch.burden_half_ohm, f"channels.{ch.name} burden")
             rb1[1] += tip
@@ -153,11 +154,14 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
 
     # Voltage channel: AC-AC adapter on a barrel jack, divider, filter.
     block("Voltage channel", 800)
-    j_ac = other("Connector", "Barrel_Jack_Switch", "J", "PJ-102AH", "voltage", ref="J7")
+    ac_jack = params.adapter_connector
+    j_ac = other("Connector", "Barrel_Jack_Switch", "J", ac_jack["value"], "voltage", ref="J7")
     ac, ac_div = Net("AC_IN"), Net("AC_DIV")
-    j_ac[1] += ac
-    j_ac[2] += agnd
-    j_ac[3] += NC
+    j_ac[ac_jack["signal_pin"]] += ac
+    j_ac[ac_jack["return_pin"]] += agnd
+    for p in j_ac.pins:
+        if not p.nets:
+            p += NC
     r_top, r_bot = resistor(params.divider_top_ohm, "voltage divider top"), resistor(params.divider_bottom_ohm, "voltage divider bottom")
     r_top[1] += ac
     r_top[2] += ac_div
@@ -188,27 +192,28 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
     tie[1] += agnd
     tie[2] += dgnd
 
-    # Crystal with its load capacitors.
+    # Crystal with its load capacitors (docs/circuit.md: clock).
     block("Clock", 1000)
-    y1 = other("Device", "Crystal_GND24", "Y", "16.384MHz", "crystal_mhz")
+    y1 = other("Device", "Crystal_GND24", "Y", f"{params.crystal_mhz:g}MHz", "crystal_mhz")
     clkin, clkout = Net("CLKIN"), Net("CLKOUT")
     clkin += pin["CLKIN"], y1[1]
     clkout += pin["CLKOUT"], y1[3]
     y1[2] += dgnd
     y1[4] += dgnd
     for net in (clkin, clkout):
-        c = capacitor("20p", "crystal load")
+        c = capacitor(LOAD_CAPACITOR, "crystal load")
         c[1] += net
         c[2] += dgnd
 
-    # RESET: RC, and driven by the host.
+    # RESET: pull-up and a small noise capacitor; the host drives it through a series resistor
+    # that limits the capacitor's discharge into its GPIO (docs/circuit.md: reset).
     block("Reset and interrupts", 1100)
-    reset = Net("~{RESET}")
+    reset, reset_host = Net("~{RESET}"), Net("HOST_RESET")
     reset += pin["~{RESET}"]
     r = resistor(10000, "RESET pull-up")
     r[1] += vdd
     r[2] += reset
-    c = capacitor("1u", "RESET capacitor")
+    c = capacitor("100n", "RESET capacitor")
     c[1] += reset
     c[2] += dgnd
     irq0, irq1 = Net("~{IRQ0}"), Net("~{IRQ1}")
@@ -217,16 +222,20 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
         r = resistor(10000, f"{name} pull-up")
         r[1] += vdd
         r[2] += net
+    r = resistor(1000, "RESET series from the host")
+    r[1] += reset_host
+    r[2] += reset
 
-    # Feather headers: SPI by default; I2C through the solder jumpers.
-    block("Host: ESP32 Feather")
-    h16 = other("Connector_Generic", "Conn_01x16", "J", "Feather_16", "feather", ref="J8")
-    h12 = other("Connector_Generic", "Conn_01x12", "J", "Feather_12", "feather", ref="J9")
-    feather = {name: h16[i + 1] for i, name in enumerate(FEATHER_16)}
-    feather.update({name: h12[i + 1] for i, name in enumerate(FEATHER_12)})
+    # The host: KiCad's own Feather symbol and footprint (one part that is the Feather); SPI by
+    # default, I2C through the solder jumpers.
+    block("Host: ESP32 Feather", 1200)
+    host = params.host
+    lib, name = host["symbol"].split(":", 1)
+    a1 = other(lib, name, "A", host["value"], "host", ref=host["ref"])
+    feather = {signal: a1[number] for signal, number in host["pins"].items()}
     vdd += feather["3V3"]
     dgnd += feather["GND"]
-    sclk, mosi = Net("SCLK_SCL"), Net("MOSI_SDA")
+    sclk, mosi, ss = Net("SCLK_SCL"), Net("MOSI_SDA"), Net("~{SS}")
     sclk += pin["SCLK/SCL"]
     mosi += pin["MOSI/SDA"]
     for ade_net, spi, i2c, label in ((sclk, "SCK", "SCL", "SCLK"), (mosi, "MOSI", "SDA", "MOSI")):
@@ -237,14 +246,25 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
         jp[2] += ade_net
         Net(f"FEATHER_{first}").connect(jp[1], feather[first])
         Net(f"FEATHER_{second}").connect(jp[3], feather[second])
+        # I2C needs pull-ups (the HUZZAH32 has none); in SPI mode they are placed but not fitted.
+        r = resistor(params.i2c_pullup_ohm, f"i2c_pullup_ohm ({label} pull-up)")
+        r[1] += vdd
+        r[2] += ade_net
+        if params.interface != "i2c":
+            built.dnp.append(str(r.ref))
     Net("MISO").connect(pin["MISO/HSD"], feather["MISO"])
-    Net("~{SS}").connect(pin["~{SS}/HSA"], feather["A5"])
-    irq0 += feather["GPIO27"]
-    irq1 += feather["GPIO33"]
-    reset += feather["GPIO15"]
-    for name in FEATHER_16 + FEATHER_12:
-        if not feather[name].nets:
-            feather[name] += NC
+    ss += pin["~{SS}/HSA"], feather["SS"]
+    # ~SS high while the host boots: its pins float until its firmware runs, and three edges on
+    # ~SS would switch the ADE7816 to SPI for good.
+    r = resistor(10000, "~SS pull-up")
+    r[1] += vdd
+    r[2] += ss
+    irq0 += feather["IRQ0"]
+    irq1 += feather["IRQ1"]
+    reset_host += feather["RESET"]
+    for p in a1.pins:
+        if not p.nets:
+            p += NC
     pin["HSCLK"] += NC  # HSDC is not used on this board
 
     block("Mechanical")

@@ -33,7 +33,7 @@ class DrcResult:
     def summary(self) -> str:
         warn = ", ".join(f"{n} {k}" for k, n in sorted(self.warnings.items())) or "none"
         return (f"{self.board.name}: {len(self.errors)} DRC errors, {len(self.parity)} parity issues, "
-                f"{self.unconnected} unrouted connections (left to route); warnings: {warn}"
+                f"{self.unconnected} unrouted connections; warnings: {warn}"
                 + (f"; SETUP: {'; '.join(self.setup_problems)}" if self.setup_problems else ""))
 
 

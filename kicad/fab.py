@@ -28,7 +28,7 @@ class FabFailed(WattcadError):
 
 @dataclass
 class FabOutputs:
-    gerber_zip: Path
+    gerber_zip: Path | None
     positions: Path
     ibom: Path
     bom: Path | None
@@ -50,25 +50,19 @@ def _fix_dates(path: Path) -> None:
     path.write_text(_STAMP.sub(FIXED_STAMP, text), encoding="utf-8", errors="surrogateescape")
 
 
-def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None) -> FabOutputs:
-    """Everything a board house and an assembler need, into `out_dir` (replaced as a whole)."""
+def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None, gerbers: bool = True) -> FabOutputs:
+    """Everything a board house and an assembler need, into `out_dir` (replaced as a whole).
+    `gerbers` False: a board not ready for the fab gets positions, BOM and iBOM for review, and
+    no gerber zip that could be sent by mistake."""
     board = Path(board)
     stem = board.stem
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        gerbers = work / "gerbers"
-        _run(["kicad-cli", "pcb", "export", "gerbers", "--layers", FAB_LAYERS, "-o", f"{gerbers}/", str(board)],
-             "kicad-cli pcb export gerbers")
-        _run(["kicad-cli", "pcb", "export", "drill", "--format", "excellon", "--excellon-separate-th", "--generate-map",
-              "--map-format", "gerberx2", "-o", f"{gerbers}/", str(board)], "kicad-cli pcb export drill")
-        files = sorted(p for p in gerbers.iterdir() if p.is_file())
-        for f in files:
-            _fix_dates(f)
-        zip_path = work / f"{stem}-gerbers.zip"
-        write_atomic(zip_path, zip_bytes({f.name: f.read_bytes() for f in files}))
-        shutil.rmtree(gerbers)
+        zip_path, files = None, []
+        if gerbers:
+            zip_path, files = _gerber_zip(board, work)
         positions = work / f"{stem}-pos.csv"
         _run(["kicad-cli", "pcb", "export", "pos", "--format", "csv", "--units", "mm", "--side", "both",
               "--exclude-dnp", "-o", str(positions), str(board)], "kicad-cli pcb export pos")
@@ -96,5 +90,21 @@ def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None) -> Fa
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return FabOutputs(out_dir / zip_path.name, out_dir / positions.name, out_dir / f"{stem}-ibom.html",
-                      out_dir / bom_copy.name if bom_copy else None, [f.name for f in files])
+    return FabOutputs(out_dir / zip_path.name if zip_path else None, out_dir / positions.name,
+                      out_dir / f"{stem}-ibom.html", out_dir / bom_copy.name if bom_copy else None, files)
+
+
+def _gerber_zip(board: Path, work: Path) -> tuple[Path, list[str]]:
+    """Gerbers and drill files of the fab layers, dates fixed, zipped with fixed dates and sorted names."""
+    gerbers = work / "gerbers"
+    _run(["kicad-cli", "pcb", "export", "gerbers", "--layers", FAB_LAYERS, "-o", f"{gerbers}/", str(board)],
+         "kicad-cli pcb export gerbers")
+    _run(["kicad-cli", "pcb", "export", "drill", "--format", "excellon", "--excellon-separate-th", "--generate-map",
+          "--map-format", "gerberx2", "-o", f"{gerbers}/", str(board)], "kicad-cli pcb export drill")
+    files = sorted(p for p in gerbers.iterdir() if p.is_file())
+    for f in files:
+        _fix_dates(f)
+    zip_path = work / f"{board.stem}-gerbers.zip"
+    write_atomic(zip_path, zip_bytes({f.name: f.read_bytes() for f in files}))
+    shutil.rmtree(gerbers)
+    return zip_path, [f.name for f in files]

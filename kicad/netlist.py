@@ -25,6 +25,7 @@ class Component:
 class Netlist:
     components: dict[str, Component]
     nets: dict[str, list[tuple[str, str]]]  # net name -> (ref, pin)
+    pin_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (ref, pin) -> the symbol's pin name
 
     def pin_net(self) -> dict[tuple[str, str], str]:
         return {node: name for name, nodes in self.nets.items() for node in nodes}
@@ -58,11 +59,17 @@ def parse_netlist(path: str | Path) -> Netlist:
             properties[str(name[1])] = str(val[1]) if val is not None else ""
         components[ref] = Component(ref, str(value[1]) if value else "", str(fp[1]) if fp else "",
                                     sheet_ts.rstrip("/") + "/" + (str(tstamps[1]) if tstamps else ""), fields, properties)
-    nets = {}
+    nets, pin_names = {}, {}
     for net in sexpr.children(sexpr.child(root, "nets") or ["nets"], "net"):
         name = str(sexpr.child(net, "name")[1])
-        nets[name] = [(str(sexpr.child(n, "ref")[1]), str(sexpr.child(n, "pin")[1])) for n in sexpr.children(net, "node")]
-    return Netlist(components, nets)
+        nets[name] = []
+        for n in sexpr.children(net, "node"):
+            node = (str(sexpr.child(n, "ref")[1]), str(sexpr.child(n, "pin")[1]))
+            nets[name].append(node)
+            function = sexpr.child(n, "pinfunction")
+            if function is not None:
+                pin_names[node] = str(function[1])
+    return Netlist(components, nets, pin_names)
 
 
 def export_kicad_netlist(schematic: Path, out: Path) -> Path:

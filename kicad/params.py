@@ -1,11 +1,9 @@
 """Board parameters and the circuit's arithmetic (pure: no SKiDL, no KiCad).
 
-Burden: the CT's rated secondary current must give the ADC's full-scale input at its peak:
-  R_burden = V_fs,peak / (sqrt(2) * I_secondary,rms), rounded down to the E96 series
-so rated current never clips. Differential channels split it into two halves with the midpoint on
-AGND, each half rounded down the same way.
-Voltage divider: the adapter's highest peak (V_rms * (1 + tolerance) * sqrt(2)) must stay within
-full scale across the bottom resistor: R_top = R_bottom * (V_peak,max / V_fs - 1), rounded up.
+The burden and the divider follow from the sources' worst case (wattcad/analog.py): a CT at its
+rated current, reading high by its ratio tolerance, with a crest factor; an AC-AC adapter unloaded
+at high mains. Each is rounded the safe way (burden down, divider top up) so the worst-case peak
+stays within `adc.headroom` of full scale. Sources of every number: docs/circuit.md.
 """
 from __future__ import annotations
 
@@ -14,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+from wattcad.analog import AdapterSource, CtSource, burden_ohm, divider_top_ohm, preferred
 from wattcad.errors import InputError
 from wattcad.fileio import read_yaml_mapping
 
@@ -22,23 +21,12 @@ BOARD_PARAMS = DATA_DIR / "board.yaml"
 PARTS_CATALOGUE = DATA_DIR / "parts.yaml"
 DIFFERENTIAL = ("A", "B", "C")
 SINGLE_ENDED = ("D", "E", "F")
-E96 = (1.00, 1.02, 1.05, 1.07, 1.10, 1.13, 1.15, 1.18, 1.21, 1.24, 1.27, 1.30, 1.33, 1.37, 1.40, 1.43, 1.47,
-       1.50, 1.54, 1.58, 1.62, 1.65, 1.69, 1.74, 1.78, 1.82, 1.87, 1.91, 1.96, 2.00, 2.05, 2.10, 2.15, 2.21,
-       2.26, 2.32, 2.37, 2.43, 2.49, 2.55, 2.61, 2.67, 2.74, 2.80, 2.87, 2.94, 3.01, 3.09, 3.16, 3.24, 3.32,
-       3.40, 3.48, 3.57, 3.65, 3.74, 3.83, 3.92, 4.02, 4.12, 4.22, 4.32, 4.42, 4.53, 4.64, 4.75, 4.87, 4.99,
-       5.11, 5.23, 5.36, 5.49, 5.62, 5.76, 5.90, 6.04, 6.19, 6.34, 6.49, 6.65, 6.81, 6.98, 7.15, 7.32, 7.50,
-       7.68, 7.87, 8.06, 8.25, 8.45, 8.66, 8.87, 9.09, 9.31, 9.53, 9.76)
+INTERFACES = ("spi", "i2c")
 
 
 def e96(value: float, direction: str) -> float:
     """The E96 value at or below (direction 'down') or at or above ('up') `value`."""
-    if value <= 0:
-        raise ValueError(f"no E96 value for {value}")
-    decade = 10 ** math.floor(math.log10(value))
-    candidates = [round(m * decade * k, 10) for k in (0.1, 1, 10) for m in E96]
-    if direction == "down":
-        return max(c for c in candidates if c <= value * (1 + 1e-9))
-    return min(c for c in candidates if c >= value * (1 - 1e-9))
+    return preferred(value, direction, "E96")
 
 
 def format_ohm(ohm: float) -> str:
@@ -67,17 +55,21 @@ class BoardParams:
     date: str
     company: str
     ct_model: str
-    ct_secondary_a_rms: float
+    ct: CtSource
+    ct_connector: dict  # {value, signal_pin, return_pin}: the jack a CT plugs into
     full_scale_v_peak: float
+    headroom: float  # worst-case peak / full scale the design keeps to
     channels: tuple[Channel, ...]
-    adapter_v_rms: float
-    adapter_tolerance: float
+    adapter: AdapterSource
+    adapter_connector: dict
     divider_bottom_ohm: float
     divider_top_ohm: float
     filter_series_ohm: float
     filter_shunt_farad: float
     crystal_mhz: float
     interface: str
+    i2c_pullup_ohm: float
+    host: dict  # the host module: symbol, reference and which of its pins each signal uses
     pcb: dict  # board outline, rules and net classes, as in board.yaml
 
 
@@ -100,15 +92,51 @@ def _get(data, path, dotted: str):
     return node
 
 
-def burden_ohm(full_scale_v_peak: float, secondary_a_rms: float) -> float:
-    return e96(full_scale_v_peak / (math.sqrt(2) * secondary_a_rms), "down")
+def _fraction(path, field, value, upper: float = 1.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < upper:
+        raise InputError(path, field, f"must be a fraction in [0, {upper:g})", value)
+    return float(value)
+
+
+def _connector(data, path, dotted: str) -> dict:
+    raw = _get(data, path, dotted)
+    for key in ("value", "signal_pin", "return_pin"):
+        if not isinstance(raw, dict) or not isinstance(raw.get(key), (str, int)) or isinstance(raw.get(key), bool):
+            raise InputError(path, f"{dotted}.{key}", "missing or not a name")
+    return {k: str(raw[k]) for k in ("value", "signal_pin", "return_pin")}
+
+
+def _host(data, path) -> dict:
+    host = _get(data, path, "host")
+    for key in ("symbol", "ref", "value"):
+        if not isinstance(host, dict) or not isinstance(host.get(key), str) or not host.get(key):
+            raise InputError(path, f"host.{key}", "missing or not a name")
+    pins = host.get("pins")
+    if not isinstance(pins, dict) or not pins:
+        raise InputError(path, "host.pins", "must map each signal to a pin number of the host's symbol", pins)
+    needed = {"3V3", "GND", "SCK", "MOSI", "MISO", "SCL", "SDA", "SS", "IRQ0", "IRQ1", "RESET"}
+    missing = sorted(needed - set(pins))
+    if missing:
+        raise InputError(path, f"host.pins.{missing[0]}", "missing signal")
+    numbers = [str(v) for v in pins.values()]
+    dup = next((n for n in numbers if numbers.count(n) > 1), None)
+    if dup is not None:
+        raise InputError(path, "host.pins", "two signals on one pin", dup)
+    return {**host, "pins": {k: str(v) for k, v in pins.items()}}
 
 
 def load_board_params(path: str | Path = BOARD_PARAMS) -> BoardParams:
     path = Path(path)
     data = read_yaml_mapping(path, "board parameters")
     fs = _positive(path, "adc.full_scale_v_peak", _get(data, path, "adc.full_scale_v_peak"))
-    isec = _positive(path, "ct.rated_secondary_a_rms", _get(data, path, "ct.rated_secondary_a_rms"))
+    headroom = _positive(path, "adc.headroom", _get(data, path, "adc.headroom"))
+    if headroom > 1:
+        raise InputError(path, "adc.headroom", "must be at most 1 (the fraction of full scale to keep to)", headroom)
+    ct = CtSource(_positive(path, "ct.rated_secondary_a_rms", _get(data, path, "ct.rated_secondary_a_rms")),
+                  _fraction(path, "ct.ratio_tolerance", _get(data, path, "ct.ratio_tolerance")),
+                  _positive(path, "ct.crest_factor", _get(data, path, "ct.crest_factor")))
+    if ct.crest_factor < 1:
+        raise InputError(path, "ct.crest_factor", "a crest factor is at least 1", ct.crest_factor)
     channels = []
     raw_channels = _get(data, path, "channels")
     for name in DIFFERENTIAL + SINGLE_ENDED:
@@ -118,33 +146,37 @@ def load_board_params(path: str | Path = BOARD_PARAMS) -> BoardParams:
         populated = raw.get("populated", True)
         if not isinstance(populated, bool):
             raise InputError(path, f"channels.{name}.populated", "must be true or false", populated)
+        differential = name in DIFFERENTIAL
         if "burden_ohm" in raw:
             total = _positive(path, f"channels.{name}.burden_ohm", raw["burden_ohm"])
+            half = e96(total / 2, "down") if differential else None
+        elif differential:
+            half = burden_ohm(ct, fs, headroom, parts=2)
+            total = 2 * half
         else:
-            total = burden_ohm(fs, isec)
-        differential = name in DIFFERENTIAL
-        half = e96(total / 2, "down") if differential else None
+            total, half = burden_ohm(ct, fs, headroom), None
         channels.append(Channel(name, populated, differential, total, half))
-    adapter = _positive(path, "voltage.adapter_v_rms", _get(data, path, "voltage.adapter_v_rms"))
-    tol = _get(data, path, "voltage.adapter_tolerance")
-    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < 1:
-        raise InputError(path, "voltage.adapter_tolerance", "must be a fraction in [0, 1)", tol)
+    rise = _positive(path, "voltage.unloaded_rise", _get(data, path, "voltage.unloaded_rise"))
+    if rise < 1:
+        raise InputError(path, "voltage.unloaded_rise", "an unloaded adapter does not read below its rating", rise)
+    adapter = AdapterSource(_positive(path, "voltage.adapter_v_rms", _get(data, path, "voltage.adapter_v_rms")), rise,
+                            _fraction(path, "voltage.mains_tolerance", _get(data, path, "voltage.mains_tolerance")))
     bottom = _positive(path, "voltage.divider_bottom_ohm", _get(data, path, "voltage.divider_bottom_ohm"))
-    peak_max = adapter * (1 + tol) * math.sqrt(2)
-    top = e96(bottom * (peak_max / fs - 1), "up")
     interface = data.get("interface", "spi")
-    if interface not in ("spi", "i2c"):
+    if interface not in INTERFACES:
         raise InputError(path, "interface", "must be spi or i2c", interface)
     return BoardParams(
         path=path, name=str(_get(data, path, "name")), title=str(data.get("title", "")),
         revision=str(data.get("revision", "")), date=str(data.get("date", "")), company=str(data.get("company", "")),
-        ct_model=str(_get(data, path, "ct.model")), ct_secondary_a_rms=isec, full_scale_v_peak=fs,
-        channels=tuple(channels), adapter_v_rms=adapter, adapter_tolerance=float(tol),
-        divider_bottom_ohm=bottom, divider_top_ohm=top,
+        ct_model=str(_get(data, path, "ct.model")), ct=ct, ct_connector=_connector(data, path, "ct.connector"),
+        full_scale_v_peak=fs, headroom=headroom, channels=tuple(channels), adapter=adapter,
+        adapter_connector=_connector(data, path, "voltage.connector"),
+        divider_bottom_ohm=bottom, divider_top_ohm=divider_top_ohm(adapter, bottom, fs, headroom),
         filter_series_ohm=_positive(path, "filter.series_ohm", _get(data, path, "filter.series_ohm")),
         filter_shunt_farad=_positive(path, "filter.shunt_farad", _get(data, path, "filter.shunt_farad")),
         crystal_mhz=_positive(path, "crystal_mhz", _get(data, path, "crystal_mhz")), interface=interface,
-        pcb=_pcb(data, path))
+        i2c_pullup_ohm=_positive(path, "i2c_pullup_ohm", _get(data, path, "i2c_pullup_ohm")),
+        host=_host(data, path), pcb=_pcb(data, path))
 
 
 def _pcb(data, path) -> dict:
@@ -174,29 +206,41 @@ class CatalogueEntry:
 
 
 class PartsCatalogue:
-    """Looks up a part by value; an unknown value is an error naming the catalogue file."""
+    """Looks up a part by value; an unknown value is an error naming the catalogue file. Resistors
+    come from a 1 % thick-film series that makes every E96 and E24 value in its range."""
 
     def __init__(self, path: str | Path = PARTS_CATALOGUE):
         self.path = Path(path)
         data = read_yaml_mapping(self.path, "parts catalogue")
         res = data["resistors"]
-        self.resistors = {float(v): CatalogueEntry(format_ohm(float(v)), res["package"],
-                                                   res["mpn_format"].format(code=_yageo_code(float(v))))
-                          for v in res["values_ohm"]}
+        self.resistor_package, self.resistor_mpn = res["package"], res["mpn_format"]
+        self.resistor_range = (float(res["min_ohm"]), float(res["max_ohm"]))
+        self.resistor_series = tuple(res["series"])
         self.capacitors = {c["value"]: CatalogueEntry(c["value"], c["package"], c["mpn"]) for c in data["capacitors"]}
+        self.capacitor_farad = {float(c["farad"]): c["value"] for c in data["capacitors"]}
         self.others = {k: CatalogueEntry(k, v["package"], v["mpn"]) for k, v in data["others"].items()}
 
     def resistor(self, ohm: float, field: str) -> CatalogueEntry:
-        for value, entry in self.resistors.items():
-            if math.isclose(value, ohm, rel_tol=1e-9):
-                return entry
-        raise InputError(self.path, "resistors.values_ohm", f"no resistor of {format_ohm(ohm)} ohm in the catalogue "
-                         f"(asked for by {field})", ohm)
+        lo, hi = self.resistor_range
+        made = lo <= ohm <= hi and any(math.isclose(preferred(ohm, "down", s), ohm, rel_tol=1e-9)
+                                       for s in self.resistor_series)
+        if not made:
+            raise InputError(self.path, "resistors", f"no resistor of {format_ohm(ohm)} ohm: the catalogue's series "
+                             f"makes {'/'.join(self.resistor_series)} values from {format_ohm(lo)} to {format_ohm(hi)} ohm "
+                             f"(asked for by {field})", ohm)
+        return CatalogueEntry(format_ohm(ohm), self.resistor_package, self.resistor_mpn.format(code=_yageo_code(ohm)))
 
     def capacitor(self, value: str, field: str) -> CatalogueEntry:
         if value not in self.capacitors:
             raise InputError(self.path, "capacitors", f"no {value} capacitor in the catalogue (asked for by {field})", value)
         return self.capacitors[value]
+
+    def capacitor_of(self, farad: float, field: str) -> CatalogueEntry:
+        """The catalogue's capacitor of FARAD, for a parameter given in farads."""
+        for f, value in self.capacitor_farad.items():
+            if math.isclose(f, farad, rel_tol=1e-6):
+                return self.capacitors[value]
+        raise InputError(self.path, "capacitors", f"no {farad:g} F capacitor in the catalogue (asked for by {field})", farad)
 
     def other(self, value: str, field: str) -> CatalogueEntry:
         if value not in self.others:

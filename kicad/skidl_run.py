@@ -1,9 +1,10 @@
 """Run the SKiDL circuit in a process of its own: SKiDL keeps a global default circuit, writes log
 files into the working folder and logs to stderr, none of which should leak into the caller.
 
-    python -m wattcad.kicad.skidl_run WORK_DIR BOARD_YAML PARTS_YAML
+    python -m wattcad.kicad.skidl_run WORK_DIR BOARD_YAML PARTS_YAML [--netlist-only]
 
-writes WORK_DIR/NAME.net, WORK_DIR/NAME.kicad_sch (labels mode) and WORK_DIR/built.json."""
+writes WORK_DIR/NAME.net, WORK_DIR/NAME.kicad_sch (labels mode, unless --netlist-only) and
+WORK_DIR/built.json."""
 from __future__ import annotations
 
 import json
@@ -28,8 +29,10 @@ def main(argv: list[str]) -> int:
     built = build_circuit(params, PartsCatalogue(parts_path), table, work)
     skidl.ERC()
     skidl.generate_netlist(file_=str(work / f"{params.name}.net"))
-    skidl.generate_schematic(filepath=str(work), top_name=params.name, title=params.title, mode="labels")
-    (work / "built.json").write_text(json.dumps({"mpn": built.mpn, "package": built.package, "block": built.block},
+    if "--netlist-only" not in argv[3:]:
+        skidl.generate_schematic(filepath=str(work), top_name=params.name, title=params.title, mode="labels")
+    (work / "built.json").write_text(json.dumps({"mpn": built.mpn, "package": built.package, "block": built.block,
+                                                            "dnp": built.dnp},
                                                 indent=1, sort_keys=True))
     return 0
 

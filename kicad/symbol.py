@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -40,6 +40,8 @@ class PinTable:
     pins: tuple[Pin, ...]
     order: dict[str, tuple[str, ...]]
     path: Path
+    adc_inputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # input -> (P pin name, N pin name)
+    ac_ground_pins: tuple[str, ...] = ()
 
     def by_number(self) -> dict[str, Pin]:
         return {p.number: p for p in self.pins}
@@ -74,8 +76,17 @@ def load_pin_table(path: str | Path = PIN_TABLE) -> PinTable:
     if spec.pin_count + (1 if spec.has("ep_x") else 0) != len(pins):
         raise InputError(path, "pins", f"{len(pins)} pins, package {spec.name} has "
                          f"{spec.pin_count + (1 if spec.has('ep_x') else 0)}", len(pins))
+    names = {p.name for p in pins}
+    adc_inputs = {}
+    for name, pair in (data.get("adc_inputs") or {}).items():
+        if not isinstance(pair, list) or len(pair) != 2 or not set(map(str, pair)) <= names:
+            raise InputError(path, f"adc_inputs.{name}", "must be two pin names of this table", pair)
+        adc_inputs[str(name)] = (str(pair[0]), str(pair[1]))
+    grounds = tuple(str(n) for n in data.get("ac_ground_pins") or ())
+    if not set(grounds) <= names:
+        raise InputError(path, "ac_ground_pins", "must be pin names of this table", list(grounds))
     return PinTable(str(data["part"]), str(data.get("description", "")), str(data.get("datasheet", "")),
-                    spec.name, tuple(pins), order, path)
+                    spec.name, tuple(pins), order, path, adc_inputs, grounds)
 
 
 def _font() -> list:

@@ -95,7 +95,7 @@ def test_design_rules_and_custom_rules_are_really_applied(built, tmp_path):
     assert any("default rules" in p for p in check_setup(board_path, rules))
 
 
-def test_rect_jacks_on_the_bottom_edge_facing_out_and_feather_spacing(built):
+def test_rect_jacks_on_the_bottom_edge_facing_out(built):
     board = _board(built["rect"].board)
     pcb = load_board_params().pcb
     bottom = 20.0 + pcb["rect"]["height_mm"]
@@ -109,8 +109,43 @@ def test_rect_jacks_on_the_bottom_edge_facing_out_and_feather_spacing(built):
         nose = y + 5.2
         assert nose == pytest.approx(bottom, abs=0.01)
     assert xs == sorted(xs)
-    j8, j9 = _fp(board, "J8"), _fp(board, "J9")
-    assert _mm(j9.GetPosition())[1] - _mm(j8.GetPosition())[1] == pytest.approx(20.32, abs=1e-3)
+
+
+@pytest.mark.parametrize("variant", ["rect", "round"])
+def test_a_real_feather_plugs_in(built, variant):
+    """The Feather's pin map (its specification, as data) against A1's pads on the board, in board
+    coordinates: the 12-pin row opposite pins 5-16, 0.8 in across; the USB end on the board edge."""
+    from wattcad.footprints.module import module_geometry
+    from wattcad.footprints.spec import find_spec
+
+    board = _board(built[variant].board)
+    spec = find_spec("feather")
+    pads = {str(n): _mm(_pad(board, "A1", str(n)).GetPosition()) for n in range(1, 29)}
+    # The board frame of the Feather: origin at pad 1, y along the 16-pin row.
+    (x1, y1), (x16, y16) = pads["1"], pads["16"]
+    length = math.hypot(x16 - x1, y16 - y1)
+    assert length == pytest.approx(15 * 2.54, abs=0.01)
+    uy = ((x16 - x1) / length, (y16 - y1) / length)
+    for pin in spec.pins:
+        # The spec's +x, turned with its +y: a rotation keeps the frame's handedness (a mirrored,
+        # bottom-side Feather would not plug in).
+        ux = (uy[1], -uy[0])
+        want = (x1 + pin.x_mm * ux[0] + pin.y_mm * uy[0], y1 + pin.x_mm * ux[1] + pin.y_mm * uy[1])
+        got = pads[pin.number]
+        assert math.hypot(got[0] - want[0], got[1] - want[1]) < 0.01, (pin.number, got, want)
+    # Pad 28 (VBAT) across from pad 5 (A0), 20.32 mm away.
+    assert math.dist(pads["28"], pads["5"]) == pytest.approx(20.32, abs=0.01)
+    # The USB end of the Feather is the pad-1 end; its face sits on the board edge.
+    geo = module_geometry(spec)
+    across = (geo.usb[0] + geo.usb[2]) / 2
+    ux = (uy[1], -uy[0])
+    face = (x1 + across * ux[0] - geo.opening_reach_mm * uy[0], y1 + across * ux[1] - geo.opening_reach_mm * uy[1])
+    pcb = load_board_params().pcb
+    if variant == "rect":
+        assert face[0] == pytest.approx(20.0 + pcb["rect"]["width_mm"], abs=0.01)
+    else:
+        r = pcb["round"]["diameter_mm"] / 2
+        assert math.dist(face, (20 + r, 20 + r)) == pytest.approx(r, abs=0.01)
 
 
 def test_round_board_has_the_jacks_on_a_circle_sixty_degrees_apart(built):
@@ -215,7 +250,7 @@ def test_hand_edits_survive_a_rebuild(built, tmp_path):
     widths = sorted(round(pcbnew.ToMM(t.GetWidth()), 3) for t in after.GetTracks())
     assert 0.3 in widths
     assert "my zone" in [z.GetZoneName() for z in after.Zones()]
-    assert "R401: value 6.98 -> 1k" in result.change.updated and _fp(after, "R401").GetValue() == "1k"
+    assert "R401: value 3.83 -> 1k" in result.change.updated and _fp(after, "R401").GetValue() == "1k"
     assert result.drc.parity == [] and result.drc.courtyard_overlaps == []
 
     # Channel F back: its jack and burden come back as new parts, placed clear of everything.

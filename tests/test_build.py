@@ -18,6 +18,7 @@ import yaml
 from tests.conftest import REPO
 from wattcad.cache import BuildCache, StepRecord, content_hash
 from wattcad.cli import main
+from wattcad.kicad.params import load_board_params
 
 BOARDS = REPO / "kicad" / "boards"
 DEMO = Path("/usr/share/kicad/demos/stickhub")
@@ -50,13 +51,13 @@ def test_a_step_is_fresh_only_with_its_key_and_all_its_outputs(tmp_path):
 
 
 def _steps(output: str) -> dict[str, str]:
-    """step name -> 'cached' or the seconds it took, from the summary table."""
+    """step name -> 'cached', or its result (PASS, FAIL, MADE, BLOCKED) when it ran, from the summary table."""
     table = output[output.index("step "):]
     rows = {}
     for line in table.splitlines()[1:]:
-        m = re.match(r"(\S+)\s+(PASS|FAIL|MADE)\s+(cached|[\d.]+ s)", line)
+        m = re.match(r"(\S+)\s+(PASS|FAIL|MADE|BLOCKED)\s+(cached|[\d.]+ s)", line)
         if m:
-            rows[m.group(1)] = m.group(3)
+            rows[m.group(1)] = "cached" if m.group(3) == "cached" else m.group(2)
     return rows
 
 
@@ -103,29 +104,38 @@ def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, 
     index = (out / "index.html").read_text()
     links = re.findall(r'(?:href|src)="([^"]+)"', index)
     assert len(links) > 20 and all((out / link).exists() for link in links)
-    assert 'class=pass' in index and "fab/wattcad-ade7816-gerbers.zip" in index
-
-    # Fabrication outputs: a zip a fab can take, positions, BOM, interactive BOM.
+    # The boards are not routed yet: the build says so and writes no gerbers a fab could be sent.
+    assert "NOT READY FOR FABRICATION" in index and "every check passes" not in index
+    assert first["fab-rect"] == "BLOCKED" and first["fab-round"] == "BLOCKED"
     fab = out / "wattcad-ade7816" / "fab"
-    names = zipfile.ZipFile(fab / "wattcad-ade7816-gerbers.zip").namelist()
+    assert not (fab / "wattcad-ade7816-gerbers.zip").exists() and "gerbers.zip" not in index
+
+    # The fab writer itself, on the same board: a zip a fab can take.
+    from wattcad.kicad.fab import write_fab_outputs
+
+    made = write_fab_outputs(out / "wattcad-ade7816" / "wattcad-ade7816.kicad_pcb", root / "fab-anyway")
+    names = zipfile.ZipFile(made.gerber_zip).namelist()
     for layer in ("F_Cu.gtl", "B_Cu.gbl", "F_Mask.gts", "F_Silkscreen.gto", "Edge_Cuts.gm1", "PTH.drl", "NPTH.drl"):
         assert any(n.endswith(layer) for n in names), (layer, names)
-    gerber = zipfile.ZipFile(fab / "wattcad-ade7816-gerbers.zip").read(next(n for n in names if n.endswith("F_Cu.gtl"))).decode()
+    gerber = zipfile.ZipFile(made.gerber_zip).read(next(n for n in names if n.endswith("F_Cu.gtl"))).decode()
     assert "%FSLAX46Y46*%" in gerber and "2026-01-01T00:00:00" in gerber  # the date fixed for reproducible zips
     rows = list(csv.DictReader((fab / "wattcad-ade7816-pos.csv").open()))
     u1 = next(r for r in rows if r["Ref"] == "U1")
     assert u1["Package"].startswith("LFCSP-40") and u1["Side"] == "top"
     refs = {r["Ref"] for r in rows}
     assert {"U1", "Y1", "R101", "C101", "R1103"} <= refs and "H1" not in refs  # SMD parts, not the holes
+    assert "R1201" not in refs  # the I2C pull-ups are DNP in an SPI build
     ibom = (fab / "wattcad-ade7816-ibom.html").read_text()
     assert "<html" in ibom.lower() and "pcbdata" in ibom
     junit = ET.parse(out / "wattcad-ade7816" / "wattcad-check.xml").getroot()
     assert sum(int(s.get("failures")) for s in junit) == 0 and sum(int(s.get("tests")) for s in junit) > 60
+    fab_case = next(c for s in junit for c in s if c.get("name") == "ready for fabrication")
+    assert "NOT READY" in fab_case.find("skipped").get("message")
 
     # Nothing changed: every step is skipped.
     code, second = _run_build(args, capsys)
     assert code == 0 and set(second.values()) == {"cached"}
-    gerbers_before = (fab / "wattcad-ade7816-gerbers.zip").read_bytes()
+    positions_before = (fab / "wattcad-ade7816-pos.csv").read_bytes()
 
     # A thicker enclosure wall: only the enclosures run again.
     params = root / "enclosure.yaml"
@@ -148,19 +158,91 @@ def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, 
     assert ran == {"board-round", "check-round", "fab-round", "enclosure-round"}
     assert pcbnew.LoadBoard(str(round_board)).FindFootprintByReference("U1").GetPosition() == moved_to
     # ...and the rectangular board's fabrication files were not touched.
-    assert (fab / "wattcad-ade7816-gerbers.zip").read_bytes() == gerbers_before
+    assert (fab / "wattcad-ade7816-pos.csv").read_bytes() == positions_before
 
 
 @pytest.mark.kicad
 def test_check_passes_this_project_and_writes_junit_json_and_text(built, tmp_path, capsys):
     project = _rect_project(built, tmp_path)
-    code = main(["check", str(project), "--no-enclosure", "--out", str(tmp_path)])
+    code = main(["check", str(project), "--no-enclosure", "--allow-unrouted", "--out", str(tmp_path)])
     text = capsys.readouterr().out
     assert code == 0 and "0 failed" in text
     data = json.loads((tmp_path / "wattcad-check.json").read_text())
-    assert data["passed"] and {c["group"] for c in data["checks"]} == {"erc", "drc", "footprints"}
+    groups = {"erc", "drc", "fabrication", "footprints", "mating", "analog"}
+    assert data["passed"] and {c["group"] for c in data["checks"]} == groups
     junit = ET.parse(tmp_path / "wattcad-check.xml").getroot()
-    assert {s.get("name") for s in junit} == {"wattcad.erc", "wattcad.drc", "wattcad.footprints"}
+    assert {s.get("name") for s in junit} == {f"wattcad.{g}" for g in groups}
+    # Every input's worst case is printed, within the headroom.
+    params = load_board_params()
+    for name in ("IA", "IB", "IC", "ID", "IE", "IF", "V"):
+        line = next(line for line in text.splitlines() if f"U1 input {name}:" in line)
+        percent = int(re.search(r"= (\d+)% of full scale", line).group(1))
+        assert 50 <= percent <= params.headroom * 100, line
+    assert "A1: every pad within 0.1 mm of the pin map" in text
+
+
+@pytest.mark.kicad
+def test_check_refuses_an_unrouted_board_for_the_fab(built, tmp_path, capsys):
+    """A copy of the board with every track removed (this board has none yet): not for the fab."""
+    import pcbnew
+
+    project = _rect_project(built, tmp_path)
+    board_file = project / "wattcad-ade7816.kicad_pcb"
+    board = pcbnew.LoadBoard(str(board_file))
+    for track in list(board.GetTracks()):
+        board.Remove(track)
+    pcbnew.SaveBoard(str(board_file), board)
+    assert main(["check", str(project), "--no-enclosure", "--out", str(tmp_path)]) == 1
+    text = capsys.readouterr().out
+    assert "FAIL  fabrication ready for fabrication: NOT READY:" in text and "unrouted connections" in text
+
+
+MOVE_FEATHER_ROW = """
+import sys, pcbnew
+board = pcbnew.LoadBoard(sys.argv[1])
+a1 = board.FindFootprintByReference("A1")
+for pad in a1.Pads():
+    if int(pad.GetNumber()) >= 17:  # the 12-pin row, one pitch along
+        rel = pad.GetFPRelativePosition()
+        pad.SetFPRelativePosition(pcbnew.VECTOR2I(rel.x, rel.y + pcbnew.FromMM(2.54)))
+pcbnew.SaveBoard(sys.argv[1], board)
+"""
+
+
+def _edit_board(project: Path, script: str) -> None:
+    """Board surgery in a process of its own: removing a footprint from a board in this process
+    leaves pcbnew's SWIG layer returning untyped objects from later LoadBoard calls."""
+    subprocess.run([sys.executable, "-c", script, str(project / "wattcad-ade7816.kicad_pcb")], check=True,
+                   capture_output=True, timeout=120)
+
+
+@pytest.mark.kicad
+def test_check_catches_a_feather_row_one_pitch_off(built, tmp_path, capsys):
+    project = _rect_project(built, tmp_path)
+    _edit_board(project, MOVE_FEATHER_ROW)
+    assert main(["check", str(project), "--no-enclosure", "--allow-unrouted", "--out", str(tmp_path)]) == 1
+    text = capsys.readouterr().out
+    line = next(line for line in text.splitlines() if line.strip().startswith("FAIL  mating"))
+    assert "A1" in line and "2.54 mm" in line and "12 pad(s)" in line
+
+
+@pytest.mark.kicad
+def test_check_catches_a_burden_edited_to_10_ohm_in_the_schematic(built, tmp_path, capsys):
+    project = _rect_project(built, tmp_path)
+    sch = project / "wattcad-ade7816.kicad_sch"
+    text = sch.read_text()
+    # R401 is channel D's burden: its value, in its own symbol block only.
+    start = text.index('(property "Reference" "R401"')
+    block_start = text.rfind("(symbol\n", 0, start)
+    value = re.compile(r'\(property "Value" "[^"]*"')
+    m = value.search(text, block_start)
+    assert m.start() < start + 2000
+    sch.write_text(text[:m.start()] + '(property "Value" "10"' + text[m.end():])
+    assert main(["check", str(project), "--no-enclosure", "--allow-unrouted", "--out", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if "U1 input ID" in line)
+    assert line.strip().startswith("FAIL") and "206% of full scale" in line and "J4 (CT)" in line
+    assert all(line.strip().startswith("PASS") for line in out.splitlines() if "U1 input I" in line and "input ID" not in line)
 
 
 SWAP_U1 = """
@@ -181,10 +263,7 @@ pcbnew.SaveBoard(sys.argv[1], board)
 def test_check_finds_the_5x5_footprint_on_a_6x6_part(built, tmp_path, capsys):
     """The mistake this project exists to catch: the ADE7816 given a 5 x 5 mm QFN footprint."""
     project = _rect_project(built, tmp_path)
-    # The swap runs in a process of its own: removing a footprint from a board in this process
-    # leaves pcbnew's SWIG layer returning untyped objects from later LoadBoard calls.
-    subprocess.run([sys.executable, "-c", SWAP_U1, str(project / "wattcad-ade7816.kicad_pcb")], check=True,
-                   capture_output=True, timeout=120)
+    _edit_board(project, SWAP_U1)
     code = main(["check", str(project), "--no-enclosure", "--out", str(tmp_path)])
     text = capsys.readouterr().out
     assert code == 1
@@ -203,13 +282,14 @@ def test_check_works_on_a_project_wattcad_did_not_make(tmp_path, capsys):
     data = json.loads((tmp_path / "wattcad-check.json").read_text())
     assert code == (0 if data["passed"] else 1)
     groups = {c["group"] for c in data["checks"]}
-    assert groups == {"erc", "drc", "footprints", "enclosure"}
+    assert groups == {"erc", "drc", "fabrication", "footprints", "enclosure"}
     assert "StickHub" in text and len([c for c in data["checks"] if c["group"] == "footprints"]) > 50
     # A project that leans on the global library tables (none of its own) is still checked.
     for table in ("sym-lib-table", "fp-lib-table"):
         (project / table).unlink()
     assert main(["check", str(project), "--no-enclosure", "--out", str(tmp_path)]) in (0, 1)
-    assert {c["group"] for c in json.loads((tmp_path / "wattcad-check.json").read_text())["checks"]} == {"erc", "drc", "footprints"}
+    assert {c["group"] for c in json.loads((tmp_path / "wattcad-check.json").read_text())["checks"]} == \
+        {"erc", "drc", "fabrication", "footprints"}
 
 
 def test_check_names_a_folder_that_is_not_a_project(tmp_path, capsys):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from wattcad.cli import main
+from wattcad.footprints.spec import builtin_specs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,9 +36,10 @@ def test_build_is_the_main_job_and_reproducible(tmp_path, capsys):
     assert (out / "footprints/fp-lib-table").read_text().count("wattcad.pretty") == 1
     assert len(list((out / "footprints/wattcad.pretty").glob("*.kicad_mod"))) == 4
     report = json.loads((out / "reports/footprints.json").read_text())
-    assert len(report["reports"]) >= 13 and all(r["status"] == "pass" for r in report["reports"])
+    specs = builtin_specs()
+    assert len(report["reports"]) == len(specs) >= 12 and all(r["status"] == "pass" for r in report["reports"])
     assert (out / "prints/board-footprints-1to1.pdf").read_bytes().startswith(b"%PDF")
-    assert "13 packages verified, 0 failing" in capsys.readouterr().out
+    assert f"{len(specs)} packages verified, 0 failing" in capsys.readouterr().out
 
     def products():  # the cache's own records carry timings; everything else must not change
         return {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".wattcad-cache" not in p.parts}

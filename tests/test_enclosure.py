@@ -107,7 +107,7 @@ def test_the_ade7816_boards_fit_their_enclosures(tmp_path, board, round_):
     fit = json.loads((out / "fit.json").read_text())
     assert fit["fits"] and fit["interference_mm3"] == 0 and fit["min_clearance_mm"] > 0.2
     refs = {c["ref"] for c in fit["cutouts"]}
-    assert {"J1", "J2", "J3", "J4", "J5", "J6", "J7", "FEATHER_USB"} <= refs
+    assert {"J1", "J2", "J3", "J4", "J5", "J6", "J7", "A1-USB"} <= refs
     assert all(c["axis_offset_mm"] <= 0.1 for c in fit["cutouts"])
     base = cq.importers.importStep(str(out / "base.step")).val()
     lid = cq.importers.importStep(str(out / "lid.step")).val()

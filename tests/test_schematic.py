@@ -11,7 +11,7 @@ import yaml
 from wattcad.cli import main
 from wattcad.errors import InputError
 from wattcad.footprints import sexpr
-from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE, load_board_params
+from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE, format_ohm, load_board_params
 from wattcad.kicad.schematic import generate_project, load_waivers, run_erc
 from wattcad.kicad.schematic_nets import read_schematic_nets
 from wattcad.kicad.symbol import PIN_TABLE, load_pin_table, symbol_library_text
@@ -72,7 +72,7 @@ def test_erc_is_clean_and_every_library_was_found(project):
     again = run_erc(project.out_dir, NAME, load_waivers())
     assert again["violations"] == 0
     tables = (project.out_dir / "sym-lib-table").read_text()
-    for lib in ("ade7816", "Device", "power", "Connector_Audio", "Connector_Generic", "Jumper"):
+    for lib in ("ade7816", "Device", "power", "Connector_Audio", "MCU_Module", "Jumper"):
         assert f'(name "{lib}")' in tables
 
 
@@ -119,9 +119,10 @@ def test_every_current_channel_runs_jack_burden_filter_pin(nets):
         tip = f"CT_{ch.name}_TIP"
         jack = [r for r, p in nets.members(tip) if r.startswith("J")]
         assert len(jack) == 1, ch.name
-        burdens = [(r, p) for r, p in nets.members(tip) if r.startswith("R") and nets.values[r] in ("3.48", "6.98")]
+        burden = format_ohm(ch.burden_half_ohm if ch.differential else ch.burden_ohm)
+        assert burden in ("1.91", "3.83")  # from the worst case in board.yaml (docs/circuit.md)
+        burdens = [(r, p) for r, p in nets.members(tip) if r.startswith("R") and nets.values[r] == burden]
         assert len(burdens) == 1, ch.name
-        assert nets.values[burdens[0][0]] == ("3.48" if ch.differential else "6.98")
         # tip -> 1 k -> the channel's positive input, with 22 nF to AGND on it
         series = [(r, p) for r, p in nets.members(tip) if r.startswith("R") and nets.values[r] == "1k"]
         assert len(series) == 1, ch.name
@@ -165,7 +166,11 @@ def test_title_block_fields_and_bom(project):
     assert by_value["ADE7816"]["MPN"] == "Analog Devices ADE7816ACPZ"
     assert by_value["ADE7816"]["Footprint"] == "wattcad:LFCSP-40-1EP_6x6mm_P0.5mm_EP4.65x4.65mm"
     assert int(by_value["22n"]["Qty"]) == 12  # one per analog input
-    assert int(by_value["1k"]["Qty"]) == 13  # one per analog input, and the divider's bottom
+    assert int(by_value["1k"]["Qty"]) == 14  # one per analog input, the divider's bottom, RESET's series
+    # The I2C pull-ups are placed but not fitted in an SPI build, and the BOM says so.
+    pullups = next(r for r in rows if r["Value"] == "4.7k")
+    assert pullups["Refs"] == "R1201,R1202" and pullups["DNP"] == "DNP"
+    assert by_value["Adafruit_Feather_HUZZAH32_ESP32"]["Footprint"] == "Module:Adafruit_Feather"
 
 
 def test_every_footprint_of_the_circuit_passes_the_verifier(project):
@@ -208,6 +213,56 @@ def test_changed_parameters_rebuild(tmp_path, monkeypatch):
     jp1_pad1 = nets.net("JP1", "1")
     assert jp1_pad1 == "FEATHER_SCL"
     assert result.erc["violations"] == 0
+    # I2C: the pull-ups are fitted.
+    rows = list(csv.DictReader((tmp_path / "out" / f"{NAME}-bom.csv").open()))
+    assert next(r for r in rows if r["Value"] == "4.7k")["DNP"] == ""
+
+
+def _netlist_for(tmp_path, name, params_data, parts_data=None) -> str:
+    """The SKiDL netlist for edited parameters, without the schematic (a second or so a run)."""
+    import sys
+
+    work = tmp_path / name
+    work.mkdir()
+    params, parts = work / "board.yaml", work / "parts.yaml"
+    params.write_text(yaml.safe_dump(params_data))
+    parts.write_text(yaml.safe_dump(parts_data or yaml.safe_load(PARTS_CATALOGUE.read_text())))
+    run = subprocess.run([sys.executable, "-m", "wattcad.kicad.skidl_run", str(work), str(params), str(parts),
+                          "--netlist-only"], capture_output=True, text=True, timeout=300, cwd=work)
+    assert run.returncode == 0, (name, run.stderr[-2000:])
+    text = (work / f"{NAME}.net").read_text()
+    return re.sub(r'\(date "[^"]*"\)|\(source "[^"]*"\)|"SKiDL Line"\) "[^"]*"', "", text)
+
+
+def _set(data, dotted, value):
+    *path, last = dotted.split(".")
+    for key in path:
+        data = data[key]
+    data[last] = value
+
+
+# Every circuit parameter of board.yaml, changed to a value that must change the netlist.
+PARAMETER_EDITS = [("ct.rated_secondary_a_rms", 0.025), ("ct.ratio_tolerance", 0.2), ("ct.crest_factor", 3.0),
+                   ("adc.full_scale_v_peak", 1.0), ("adc.headroom", 0.5), ("voltage.adapter_v_rms", 9.0),
+                   ("voltage.unloaded_rise", 1.1), ("voltage.mains_tolerance", 0.2), ("voltage.divider_bottom_ohm", 2000),
+                   ("filter.series_ohm", 2000), ("filter.shunt_farad", 10e-9), ("crystal_mhz", 12.288),
+                   ("interface", "i2c"), ("i2c_pullup_ohm", 2200), ("host.pins.RESET", 19),
+                   ("channels.B.populated", False), ("channels.E.burden_ohm", 10.0), ("ct.connector.signal_pin", "R")]
+
+
+def test_every_circuit_parameter_reaches_the_netlist(tmp_path):
+    base_data = yaml.safe_load(BOARD_PARAMS.read_text())
+    parts = yaml.safe_load(PARTS_CATALOGUE.read_text())
+    parts["capacitors"].append({"value": "10n", "farad": 10e-9, "package": "chip-0603", "mpn": "Murata GRM1885C1H103JA01D"})
+    parts["others"]["12.288MHz"] = {"mpn": "Abracon ABM8-12.288MHZ-B2-T", "package": "crystal-3225"}
+    base = _netlist_for(tmp_path, "base", base_data, parts)
+    unchanged = []
+    for i, (dotted, value) in enumerate(PARAMETER_EDITS):
+        data = yaml.safe_load(BOARD_PARAMS.read_text())
+        _set(data, dotted, value)
+        if _netlist_for(tmp_path, f"edit{i}", data, parts) == base:
+            unchanged.append(dotted)
+    assert unchanged == []
 
 
 def test_bad_input_leaves_nothing_half_written(tmp_path, project, capsys):
@@ -227,6 +282,6 @@ def test_bad_input_leaves_nothing_half_written(tmp_path, project, capsys):
     bad_parts.write_text(yaml.safe_dump(parts))
     assert main(["schematic", "--parts", str(bad_parts), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "no 22n capacitor" in err and "parts.yaml" in err
+    assert "filter.shunt_farad" in err and "parts.yaml" in err
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # no scratch folders left

@@ -19,7 +19,7 @@ def test_every_builtin_spec_loads_with_sources():
     specs = builtin_specs()
     names = {s.name for s in specs}
     assert {"lfcsp-40-6x6", "chip-0402", "chip-0603", "chip-0805", "sot-23", "sot-23-5", "sot-23-6",
-            "crystal-3225", "jack-3.5mm-sj1-3533ng", "header-1x16-2.54", "header-1x12-2.54",
+            "crystal-3225", "jack-3.5mm-sj1-3533ng", "module-adafruit-feather",
             "terminal-block-2-5.08", "barrel-jack-pj-102ah"} <= names
     assert all(s.source for s in specs)
 

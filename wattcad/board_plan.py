@@ -1,6 +1,6 @@
 """Where the ADE7816 board's fixed parts go, for each outline variant (pure). The connectors sit on
 the edge facing out, the mounting holes in the corners (or between the jacks), the ADE7816 in the
-middle of the analog side, the Feather's headers at the Feather's own 0.8 in spacing."""
+middle of the analog side, the host module (the Feather) with its USB end on the board edge."""
 from __future__ import annotations
 
 import math
@@ -9,10 +9,6 @@ from dataclasses import dataclass
 from wattcad.board_layout import Outline, PartGeom, Placed
 from wattcad.placement import circle_poses, natural_key
 
-FEATHER_ROW_PITCH_MM = 20.32  # 0.8 in between the Feather's two header rows
-# The Feather overhangs its 16-pin header by (50.8 - 38.1) / 2 mm at each end and its USB connector
-# by 1 mm more: pin 1 this far from the edge puts the USB connector's face on the board edge.
-FEATHER_PIN1_FROM_EDGE_MM = (50.8 - 15 * 2.54) / 2 + 1.0
 OPENING_ANGLE_DEG = {"+y": -90.0, "-y": 90.0, "+x": 0.0, "-x": 180.0}  # math angle of a local side
 
 
@@ -36,13 +32,14 @@ def _facing(geom: PartGeom, opening: str, outward_deg: float) -> tuple[float, fl
 
 
 def plan_board(variant: str, pcb: dict, values: dict[str, str], geoms: dict[str, PartGeom],
-               openings: dict[str, str], origin=(20.0, 20.0)) -> BoardPlan:
-    """OPENINGS: connector ref -> the local side its plug goes in ("+y", "-y", ...), from the specs."""
+               openings: dict[str, str], modules: dict[str, float] | None = None, origin=(20.0, 20.0)) -> BoardPlan:
+    """OPENINGS: connector ref -> the local side its plug goes in ("+y", "-y", ...), from the specs.
+    MODULES: a stacked module's ref (the Feather) -> how far its own connector (USB) reaches beyond
+    the footprint's origin on its opening side, from its spec: that face goes on the board edge."""
+    modules = modules or {}
     ct_jacks = [r for r in _refs_with(values, "SJ1-3533NG")]
     ac = _refs_with(values, "PJ-102AH")
     holes = _refs_with(values, "MountingHole")
-    h16 = _refs_with(values, "Feather_16")
-    h12 = _refs_with(values, "Feather_12")
     root = next(r for r, v in values.items() if v == "ADE7816")
     fixed: dict[str, Placed] = {}
     ox, oy = origin
@@ -62,14 +59,10 @@ def plan_board(variant: str, pcb: dict, values: dict[str, str], geoms: dict[str,
         for ref, (x, y) in zip(holes, ((ox + inset, oy + inset), (ox + w - inset, oy + inset),
                                        (ox + inset, oy + h - inset), (ox + w - inset, oy + h - inset))):
             fixed[ref] = Placed(x, y, 0.0)
-        # Feather headers top right, pin 1 towards the right edge so the Feather's USB end (at
-        # its pin-1 end) meets the board edge; pins run along -x (header footprints run along
-        # +y: turned 270 degrees).
-        fx, fy = ox + w - FEATHER_PIN1_FROM_EDGE_MM, oy + 10.0
-        for ref in h16:
-            fixed[ref] = Placed(round(fx, 3), round(fy, 3), 270.0)
-        for ref in h12:
-            fixed[ref] = Placed(round(fx, 3), round(fy + FEATHER_ROW_PITCH_MM, 3), 270.0)
+        # The Feather top right, its USB end facing the right edge.
+        for ref, reach in sorted(modules.items()):
+            angle, _ = _facing(geoms[ref], openings[ref], 0.0)
+            fixed[ref] = Placed(round(ox + w - reach, 3), round(oy + 10.0, 3), angle)
         fixed[root] = Placed(round(ox + 48.0, 3), round(oy + 48.0, 3), 0.0)
     elif variant == "round":
         r = pcb["round"]["diameter_mm"] / 2
@@ -90,12 +83,12 @@ def plan_board(variant: str, pcb: dict, values: dict[str, str], geoms: dict[str,
             hr = r - inset - 1.5
             fixed[ref] = Placed(round(cx + hr * math.cos(math.radians(a)), 4), round(cy - hr * math.sin(math.radians(a)), 4), 0.0)
         # The Feather runs from the left edge (180 degrees, the gap between J2 and J3) towards the
-        # centre, stacked above the board: USB end at the edge, pins along +x.
-        fx = cx - r + FEATHER_PIN1_FROM_EDGE_MM
-        for ref in h16:
-            fixed[ref] = Placed(round(fx, 3), round(cy - FEATHER_ROW_PITCH_MM / 2, 3), 90.0)
-        for ref in h12:
-            fixed[ref] = Placed(round(fx, 3), round(cy + FEATHER_ROW_PITCH_MM / 2, 3), 90.0)
+        # centre, stacked above the board: USB end at the edge, its two rows either side of the
+        # centre line.
+        for ref, reach in sorted(modules.items()):
+            angle, _ = _facing(geoms[ref], openings[ref], 180.0)
+            x0, _, x1, _ = geoms[ref].courtyard  # across the module: turned onto the board's y
+            fixed[ref] = Placed(round(cx - r + reach, 3), round(cy + (x0 + x1) / 2 * math.sin(math.radians(angle)), 3), angle)
         fixed[root] = Placed(round(cx + 6.0, 3), round(cy, 3), 0.0)
     else:
         raise ValueError(f"unknown board variant {variant!r}")

@@ -33,7 +33,7 @@ TURNTABLE = {"rect": ((480, 360), 8, 12)}  # size, samples, frames
 @dataclass
 class Outcome:
     outputs: list[Path]
-    status: str = "pass"  # pass | fail | made
+    status: str = "pass"  # pass | fail | made | blocked (not for the fab: not an error of the build)
     detail: str = ""
 
 
@@ -159,22 +159,35 @@ class Pipeline:
                        f"(left to route)")
 
     def run_check(self, variant: str) -> Outcome:
-        from wattcad.check import Project, check_drc, check_erc, check_footprints, write_reports
+        from wattcad.check import Project, project_checks, write_reports
 
         project = Project(self.project_dir(variant), self.name)
-        results = check_erc(project) + check_drc(project, self.params.pcb["rules"]) + check_footprints(project)
+        # An unrouted board is work in progress here: the check says so, and the fab step refuses it.
+        results = project_checks(project, self.params.pcb["rules"], self.params, allow_unrouted=True, timings=False)
         files = write_reports(project, results, project.dir)
         failed = [r for r in results if r.status == "fail"]
-        return Outcome(files, "fail" if failed else "pass",
-                       f"{len(results) - len(failed)} of {len(results)} checks pass" + (f": {failed[0].name} fails" if failed else ""))
+        fab = next((r for r in results if r.group == "fabrication"), None)
+        detail = f"{sum(r.status == 'pass' for r in results)} of {len(results)} checks pass"
+        if failed:
+            detail += f": {failed[0].name} fails"
+        if fab is not None and fab.status != "pass":
+            detail += f"; {fab.message.split(';')[0]}"
+        return Outcome(files, "fail" if failed else "pass", detail)
 
     def run_fab(self, variant: str) -> Outcome:
+        from wattcad.kicad.drc import run_drc
         from wattcad.kicad.fab import write_fab_outputs
 
+        drc = run_drc(self.board(variant), self.params.pcb["rules"])
+        blockers = ([f"{drc.unconnected} unrouted connections"] if drc.unconnected else []) + \
+                   ([f"{len(drc.errors)} DRC errors"] if drc.errors else [])
         fab = write_fab_outputs(self.board(variant), self.project_dir(variant) / "fab",
-                                self.schematic_dir / f"{self.name}-bom.csv")
-        return Outcome([fab.gerber_zip, fab.positions, fab.ibom], "made",
-                       f"{len(fab.gerber_files)} gerber/drill files zipped, positions, iBOM")
+                                self.schematic_dir / f"{self.name}-bom.csv", gerbers=not blockers)
+        made = [fab.positions, fab.ibom] + ([fab.gerber_zip] if fab.gerber_zip else [])
+        if blockers:
+            return Outcome(made, "blocked", f"NOT FOR THE FAB: {', '.join(blockers)}; no gerbers written "
+                                            f"(positions, BOM and iBOM for review)")
+        return Outcome(made, "made", f"{len(fab.gerber_files)} gerber/drill files zipped, positions, iBOM")
 
     def run_enclosure(self, variant: str) -> Outcome:
         from wattcad.enclosure_job import build_enclosure
@@ -232,15 +245,18 @@ def build(out: Path, boards_dir: Path | None = None, force: bool = False, render
     index = write_index(pipeline, records)
     print(summary_table(records))
     print(f"\n[wattcad] built in {time.perf_counter() - started:.1f} s into {pipeline.out}/ — open {index}")
+    for r in records:
+        if r.status == "blocked":
+            print(f"[wattcad] {r.step}: {r.detail}")
     return EXIT_MISMATCH if any(r.status == "fail" for r in records) else EXIT_OK
 
 
 def summary_table(records: list[StepRecord]) -> str:
     width = max(len(r.step) for r in records)
-    lines = ["", f"{'step':{width}s}  {'result':6s}  {'time':>8s}  what"]
+    lines = ["", f"{'step':{width}s}  {'result':7s}  {'time':>8s}  what"]
     for r in records:
         when = "cached" if r.cached else f"{r.seconds:.1f} s"
-        lines.append(f"{r.step:{width}s}  {r.status.upper():6s}  {when:>8s}  {r.detail}")
+        lines.append(f"{r.step:{width}s}  {r.status.upper():7s}  {when:>8s}  {r.detail}")
     return "\n".join(lines)
 
 

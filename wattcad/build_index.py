@@ -31,7 +31,7 @@ FILES = [  # (relative to a board's project folder, what it is)
 ]
 STYLE = """body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
 h1{margin-bottom:.2em}table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .8em;border-bottom:1px solid #ddd;text-align:left}
-.pass{color:#0a7a2f;font-weight:600}.fail{color:#b00020;font-weight:600}.made{color:#555}
+.pass{color:#0a7a2f;font-weight:600}.fail{color:#b00020;font-weight:600}.blocked{color:#a35200;font-weight:600}.made{color:#555}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:1em}
 figure{margin:0}figure img{width:100%;border:1px solid #ddd;background:#f4f4f4}figcaption{font-size:13px;color:#555}"""
 
@@ -43,11 +43,14 @@ def _link(out: Path, path: Path, label: str) -> str:
 def index_html(pipeline, records) -> str:
     out, name = pipeline.out, pipeline.name
     failed = [r for r in records if r.status == "fail"]
+    blocked = [r for r in records if r.status == "blocked"]
     parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>wattcad build: {escape(name)}</title>",
              f"<style>{STYLE}</style></head><body>",
              f"<h1>{escape(name)}</h1><p>wattcad {escape(__version__)} build: "
-             + (f'<span class=fail>{len(failed)} step(s) failing</span>' if failed else '<span class=pass>every check passes</span>')
-             + "</p>", "<h2>Steps</h2><table><tr><th>step</th><th>result</th><th>what</th></tr>"]
+             + (f'<span class=fail>{len(failed)} step(s) failing</span>' if failed
+                else '<span class=blocked>checks pass, but NOT READY FOR FABRICATION</span>' if blocked
+                else '<span class=pass>every check passes; ready for fabrication</span>')
+             + "</p>" + "".join(f"<p class=blocked>{escape(r.step)}: {escape(r.detail)}</p>" for r in blocked), "<h2>Steps</h2><table><tr><th>step</th><th>result</th><th>what</th></tr>"]
     for r in records:  # no timings: the page is a product and must not change when nothing did
         parts.append(f"<tr><td>{escape(r.step)}</td><td class={escape(r.status)}>{escape(r.status.upper())}</td>"
                      f"<td>{escape(r.detail)}</td></tr>")

@@ -1,6 +1,7 @@
-"""`wattcad check [PROJECT_DIR]`: ERC, DRC with schematic parity, footprint verification and the
+"""`wattcad check [PROJECT_DIR]`: ERC, DRC with schematic parity, fabrication readiness (routed,
+DRC-clean), footprint verification, mating parts (a module's pin map), the analog budget and the
 enclosure fit of a KiCad 9 project (wattcad's or anyone's), as JUnit XML, JSON and a readable
-summary. The same function runs from the CLI, from the build and from the pcbnew plugin."""
+summary. One function (`project_checks`) runs them for the CLI, the build and the pcbnew plugin."""
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ from wattcad.fileio import write_atomic
 
 @dataclass
 class CheckResult:
-    group: str  # erc | drc | footprints | enclosure
+    group: str  # erc | drc | fabrication | footprints | mating | analog | enclosure
     name: str
     status: str  # pass | fail | skip
     message: str = ""
@@ -75,19 +76,35 @@ def check_erc(project: Project, strict: bool = False) -> list[CheckResult]:
                         erc["errors"] + erc["library_issues"] + erc["unwaived_warnings"])]
 
 
-def check_drc(project: Project, rules: dict | None) -> list[CheckResult]:
+def check_drc(project: Project, rules: dict | None, allow_unrouted: bool = False) -> list[CheckResult]:
+    """DRC with parity, and the fabrication gate: a board with unrouted connections or DRC errors is
+    not for the fab (`allow_unrouted` lets work in progress through, reported as skipped)."""
     from wattcad.kicad.drc import run_drc
 
     if not project.board.is_file():
         return [CheckResult("drc", "DRC", "skip", f"{project.board.name} not found")]
     drc = run_drc(project.board, rules)
-    return [CheckResult("drc", "DRC with schematic parity", "pass" if drc.clean else "fail", drc.summary(),
-                        drc.setup_problems + drc.errors + drc.parity + drc.courtyard_overlaps)]
+    results = [CheckResult("drc", "DRC with schematic parity", "pass" if drc.clean else "fail", drc.summary(),
+                           drc.setup_problems + drc.errors + drc.parity + drc.courtyard_overlaps)]
+    blockers = [f"{drc.unconnected} unrouted connections"] if drc.unconnected else []
+    blockers += [f"{len(drc.errors)} DRC errors"] if drc.errors else []
+    if not blockers:
+        results.append(CheckResult("fabrication", "ready for fabrication", "pass", "routed and DRC-clean"))
+    elif allow_unrouted and not drc.errors and not drc.setup_problems:
+        results.append(CheckResult("fabrication", "ready for fabrication", "skip",
+                                   f"NOT READY: {', '.join(blockers)}; allowed as work in progress (--allow-unrouted)"))
+    else:
+        results.append(CheckResult("fabrication", "ready for fabrication", "fail",
+                                   f"NOT READY: {', '.join(blockers)}; route the board (or pass --allow-unrouted while "
+                                   f"it is work in progress)", blockers))
+    return results
 
 
 def check_footprints(project: Project) -> list[CheckResult]:
     """One result per footprint: checked against its package spec where there is one; the others
-    are skipped, by name."""
+    are skipped, by name. A part whose spec says what mates with it (a module's pin map) is reported
+    in the `mating` group: it is the check that a Feather plugs in."""
+    from wattcad.footprints.spec import spec_for_part
     from wattcad.footprints.verify import verify_paths
 
     if not project.board.is_file():
@@ -101,8 +118,69 @@ def check_footprints(project: Project) -> list[CheckResult]:
             status = "skip"  # no package spec and no dimensions in its name
         else:
             status = "pass"
-        results.append(CheckResult("footprints", label, status, r.summary(),
-                                   [f"[{f.check}] {f.message}" for f in r.findings]))
+        details = [f"[{f.check}] {f.message}" for f in r.findings]
+        spec = spec_for_part(r.value, r.footprint) if r.reference else None
+        if spec is not None and "mates" in spec.options:
+            message = (f"{r.reference}: every pad within {spec.position_tolerance_mm:g} mm of the pin map of the "
+                       f"{spec.options['mates']}" if status == "pass" else f"{r.reference} does not mate: {r.summary()}")
+            results.append(CheckResult("mating", f"{r.reference} {r.footprint} mates with {spec.title}", status, message,
+                                       details))
+        else:
+            results.append(CheckResult("footprints", label, status, r.summary(), details))
+    return results
+
+
+def check_analog(project: Project, params=None) -> list[CheckResult]:
+    """Every ADC input's worst-case peak as a share of full scale, from the schematic's own resistor
+    values (KiCad's netlist of it, so a hand edit counts) and the board parameters' worst-case
+    sources. Runs where the schematic has the chip of wattcad's pin table; the sources come from
+    wattcad's board parameters (kicad/data/board.yaml) for its own boards."""
+    from wattcad.analog import Excitation, Resistor, input_budgets, parse_ohm
+    from wattcad.kicad.netlist import export_kicad_netlist, parse_netlist
+    from wattcad.kicad.symbol import load_pin_table
+
+    if not project.schematic.is_file():
+        return []
+    table = load_pin_table()
+    with tempfile.TemporaryDirectory(prefix="wattcad-analog-") as tmp:
+        netlist = parse_netlist(export_kicad_netlist(project.schematic, Path(tmp) / "analog.net"))
+    chips = sorted(r for r, c in netlist.components.items() if c.value.upper().startswith(table.part.upper()))
+    if not chips:
+        return []
+    chip = chips[0]
+    if params is None:
+        return [CheckResult("analog", f"{chip} analog budget", "skip",
+                            "no analog source parameters for this project (wattcad's own: kicad/data/board.yaml)")]
+    pin_net = netlist.pin_net()
+    net_of = {netlist.pin_names.get(node, ""): net for node, net in pin_net.items() if node[0] == chip}
+    inputs = {name: (net_of.get(p), net_of.get(n)) for name, (p, n) in table.adc_inputs.items()}
+    grounds = {net_of[n] for n in table.ac_ground_pins if n in net_of}
+    connectors = ((params.ct_connector, "current", params.ct.worst_peak_a, "CT"),
+                  (params.adapter_connector, "voltage", params.adapter.worst_peak_v, "AC adapter"))
+    resistors, sources, unread = [], [], []
+    for ref, comp in sorted(netlist.components.items()):
+        pins = {pin: net for (r, pin), net in pin_net.items() if r == ref}
+        if ref.rstrip("0123456789") == "R" and len(pins) == 2 and "dnp" not in comp.properties:
+            ohm = parse_ohm(comp.value)
+            if ohm is None:
+                unread.append(f"{ref} value {comp.value!r} is not a resistance")
+            else:
+                (_, net_a), (_, net_b) = sorted(pins.items())
+                resistors.append(Resistor(ref, ohm, net_a, net_b))
+        for connector, kind, peak, what in connectors:
+            if comp.value == connector["value"] and connector["signal_pin"] in pins and connector["return_pin"] in pins:
+                sources.append(Excitation(f"{ref} ({what})", kind, peak, pins[connector["signal_pin"]],
+                                          pins[connector["return_pin"]]))
+    results = []
+    for b in input_budgets(resistors, grounds, sources, inputs, table.adc_inputs, params.full_scale_v_peak):
+        over = b.fraction > params.headroom + 1e-9
+        message = (f"{'-'.join(b.pins)}: worst case {b.peak_v * 1000:.0f} mV peak = {b.fraction:.0%} of full scale "
+                   f"({params.full_scale_v_peak * 1000:.0f} mV), limit {params.headroom:.0%}; "
+                   + (f"driven by {', '.join(b.driven_by)}" if b.driven_by else "no source (input unused)"))
+        results.append(CheckResult("analog", f"{chip} input {b.name}", "fail" if over else "pass", message,
+                                   [f"input {b.name} over its headroom: {message}"] if over else []))
+    if unread:
+        results.append(CheckResult("analog", f"{chip} resistor values", "fail", "; ".join(unread), unread))
     return results
 
 
@@ -122,23 +200,35 @@ def check_enclosure(project: Project) -> list[CheckResult]:
     return [CheckResult("enclosure", "enclosure fit", "pass" if fit["fits"] else "fail", message, collisions)]
 
 
-def run_checks(path: Path, enclosure: bool = True, strict: bool = False) -> tuple[Project, list[CheckResult]]:
-    project = find_project(path)
-    rules = _wattcad_rules(project)
-    results = _timed(lambda: check_erc(project, strict))
-    results += _timed(lambda: check_drc(project, rules))
-    results += _timed(lambda: check_footprints(project))
+def project_checks(project: Project, rules: dict | None = None, params=None, enclosure: bool = False,
+                   strict: bool = False, allow_unrouted: bool = False, timings: bool = True) -> list[CheckResult]:
+    """Every check of a project, in the order they are reported: the CLI, the build's check step and
+    the pcbnew plugin all come here. `timings` False: reports without times, which then depend on
+    the project alone (the build's reports are reproducible)."""
+    timed = _timed if timings else (lambda fn: fn())
+    results = timed(lambda: check_erc(project, strict))
+    results += timed(lambda: check_drc(project, rules, allow_unrouted))
+    results += timed(lambda: check_footprints(project))
+    results += timed(lambda: check_analog(project, params))
     if enclosure:
-        results += _timed(lambda: check_enclosure(project))
-    return project, results
+        results += timed(lambda: check_enclosure(project))
+    return results
 
 
-def _wattcad_rules(project: Project) -> dict | None:
-    """wattcad's own fab rules for its own boards; a user's project is checked against its own."""
+def run_checks(path: Path, enclosure: bool = True, strict: bool = False,
+               allow_unrouted: bool = False) -> tuple[Project, list[CheckResult]]:
+    project = find_project(path)
+    rules, params = wattcad_settings(project)
+    return project, project_checks(project, rules, params, enclosure, strict, allow_unrouted)
+
+
+def wattcad_settings(project: Project):
+    """wattcad's own fab rules and analog parameters for its own boards; a user's project is checked
+    against its own rules, with no analog parameters."""
     from wattcad.kicad.params import load_board_params
 
     params = load_board_params()
-    return params.pcb["rules"] if project.name.startswith(params.name) else None
+    return (params.pcb["rules"], params) if project.name.startswith(params.name) else (None, None)
 
 
 def exit_code(results: list[CheckResult]) -> int:
@@ -151,7 +241,7 @@ def summary_text(project: Project, results: list[CheckResult]) -> str:
     lines = [f"wattcad check {project.dir / project.name}"]
     for group in dict.fromkeys(r.group for r in results):
         members = [r for r in results if r.group == group]
-        if len(members) > 3:
+        if len(members) > 3 and group != "analog":  # the analog budget is a table people read whole
             counts = ", ".join(f"{sum(r.status == s for r in members)} {s}" for s in ("pass", "fail", "skip"))
             worst = "FAIL" if any(r.status == "fail" for r in members) else "PASS"
             lines.append(f"  {worst:5s} {group:10s} {len(members)} checked: {counts}")

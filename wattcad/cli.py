@@ -164,7 +164,8 @@ def cmd_build(args) -> int:
 def cmd_check(args) -> int:
     from wattcad.check import exit_code, run_checks, summary_text, write_reports
 
-    project, results = run_checks(Path(args.project), enclosure=not args.no_enclosure, strict=args.strict)
+    project, results = run_checks(Path(args.project), enclosure=not args.no_enclosure, strict=args.strict,
+                                  allow_unrouted=args.allow_unrouted)
     print(summary_text(project, results))
     for path in write_reports(project, results, Path(args.out)):
         print(path)
@@ -243,15 +244,21 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--enclosure-params", metavar="FILE", help="enclosure parameters overriding enclosure/params.yaml")
     b.set_defaults(func=cmd_build)
 
-    ck = sub.add_parser("check", help="ERC, DRC with parity, footprint verification and enclosure fit of a KiCad 9 project",
+    ck = sub.add_parser("check", help="ERC, DRC with parity, fabrication readiness, footprints, mating parts, analog "
+                                      "budget and enclosure fit of a KiCad 9 project",
                         description="Checks any KiCad 9 project (a folder with one .kicad_pro, or the .kicad_pro): ERC, "
-                                    "DRC with schematic parity, every footprint that has a package spec, and the fit of "
-                                    "wattcad's enclosure around the board. Writes wattcad-check.xml (JUnit), .json and "
+                                    "DRC with schematic parity, fabrication readiness (no unrouted connections, no DRC "
+                                    "errors), every footprint that has a package spec, modules against the pin map of "
+                                    "what plugs in (the Feather), the ADE7816 inputs' worst-case peaks against full "
+                                    "scale, and the fit of wattcad's enclosure around the board. Writes wattcad-check.xml (JUnit), .json and "
                                     ".txt. Exit 1 when a check fails, 2 on bad input, 3 when KiCad is missing.")
     ck.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
     ck.add_argument("--out", default=".", metavar="DIR", help="where the reports go (default: the current folder)")
     ck.add_argument("--no-enclosure", action="store_true", help="skip the enclosure fit check")
     ck.add_argument("--strict", action="store_true", help="ERC warnings fail too")
+    ck.add_argument("--allow-unrouted", action="store_true",
+                    help="a board with unrouted connections (and no DRC errors) is work in progress: reported as "
+                         "not ready for fabrication, skipped in JUnit, not a failure")
     ck.set_defaults(func=cmd_check)
 
     sc = sub.add_parser("schematic", help="generate the ADE7816 circuit: symbol, netlist, ERC-clean KiCad 9 schematic, BOM")

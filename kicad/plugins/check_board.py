@@ -1,5 +1,6 @@
-"""pcbnew action plugin "Check board (wattcad)": ERC, DRC with parity and footprint verification of
-the open board, the same checks as `wattcad check`, reports written beside the board."""
+"""pcbnew action plugin "Check board (wattcad)": the checks of `wattcad check` (ERC, DRC with parity,
+fabrication readiness, footprints, mating parts, analog budget) on the open board, reports written
+beside the board."""
 from __future__ import annotations
 
 import shutil
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pcbnew
 
-from wattcad.check import Project, check_drc, check_erc, check_footprints, summary_text, write_reports
+from wattcad.check import Project, project_checks, summary_text, wattcad_settings, write_reports
 from wattcad.kicad.plugins.base import WattcadPlugin, show_text
 
 
@@ -27,18 +28,15 @@ def check_open_board(board, enclosure: bool = False):
                 (scratch / item.name).symlink_to(item.resolve(), target_is_directory=True)
         pcbnew.SaveBoard(str(scratch / board_file.name), board)
         project = Project(scratch, board_file.stem)
-        results = check_erc(project) + check_drc(project, None) + check_footprints(project)
-        if enclosure:
-            from wattcad.check import check_enclosure
-
-            results += check_enclosure(project)
+        rules, params = wattcad_settings(project)
+        results = project_checks(project, rules, params, enclosure=enclosure)
     real = Project(board_file.parent, board_file.stem)
     return real, results, write_reports(real, results, board_file.parent)
 
 
 class CheckBoardPlugin(WattcadPlugin):
     label = "Check board"
-    help = "ERC, DRC with schematic parity and footprint verification, as `wattcad check` runs them"
+    help = "ERC, DRC with parity, fabrication readiness, footprints, mating parts and analog budget, as `wattcad check`"
 
     def Run(self):
         project, self.last_results, self.report_paths = check_open_board(self.get_board())
