@@ -96,9 +96,9 @@ class Pipeline:
                 Step(f"board-{v}", f"{v} board: update from the schematic, DRC with parity, 3D export",
                      lambda v=v: [sch / f"{self.name}.kicad_sch", sch / f"{self.name}.net", *self.source_files(v),
                                   KICAD_DATA / "board.yaml", *SPECS], lambda v=v: self.run_board(v)),
-                Step(f"check-{v}", f"{v} board: ERC, DRC, footprints as JUnit/JSON (wattcad check)",
-                     lambda v=v: [*self.source_files(v), sch / f"{self.name}.kicad_sch", *SPECS], lambda v=v: self.run_check(v)),
-                Step(f"fab-{v}", f"{v} board: gerbers + drill zip, positions, BOM, interactive BOM",
+                Step(f"check-{v}", f"{v} board: ERC, DRC, fab readiness, footprints, mating, analog budget (wattcad check)",
+                     lambda v=v: [*self.source_files(v), sch / f"{self.name}.kicad_sch", KICAD_DATA / "board.yaml", *SPECS], lambda v=v: self.run_check(v)),
+                Step(f"fab-{v}", f"{v} board: positions, BOM, interactive BOM; gerbers + drill zip once routed and DRC-clean",
                      lambda v=v: [*self.source_files(v), sch / f"{self.name}-bom.csv"], lambda v=v: self.run_fab(v)),
                 Step(f"enclosure-{v}", f"{v} board: enclosure (CadQuery{', FreeCAD' if self.with_freecad(v) else ''}) and fit check",
                      lambda v=v: [self.source[v], self.enclosure_params, *SPECS], lambda v=v: self.run_enclosure(v),
@@ -155,8 +155,7 @@ class Pipeline:
         (b,) = build_boards(self.params, self.schematic_dir, self.out, self.boards_dir, (variant,))
         _say(f"        {b.source.name}: {b.change.summary()}")  # what happened, not what was made: console only
         return Outcome([b.board, *b.renders, b.project_dir / f"{self.name}-drc.json"], "pass" if b.drc.clean else "fail",
-                       f"{len(b.drc.errors)} DRC errors, {len(b.drc.parity)} parity issues, {b.drc.unconnected} unrouted "
-                       f"(left to route)")
+                       f"{len(b.drc.errors)} DRC errors, {len(b.drc.parity)} parity issues, {b.drc.unconnected} unrouted")
 
     def run_check(self, variant: str) -> Outcome:
         from wattcad.check import Project, project_checks, write_reports
