@@ -153,6 +153,15 @@ def cmd_enclosure(args) -> int:
     return result.exit_code
 
 
+def cmd_route(args) -> int:
+    from wattcad.kicad.route import route_board
+
+    report = route_board(Path(args.board), Path(args.out) if args.out else None, args.nets, args.pitch)
+    print(report.summary())
+    print(f"routed in {report.seconds} s")
+    return EXIT_OK if report.complete else EXIT_MISMATCH
+
+
 def cmd_build(args) -> int:
     from wattcad.build import build
 
@@ -361,6 +370,19 @@ def parser() -> argparse.ArgumentParser:
     rn.add_argument("--turntable", type=int, default=0, metavar="FRAMES", help="render FRAMES turns and a GIF")
     rn.add_argument("--out", required=True, metavar="FILE.png")
     rn.set_defaults(func=cmd_render)
+
+    ro = sub.add_parser("route", help="route a board's unrouted connections with wattcad's own grid router",
+                        description="Routes what KiCad reports unrouted (two layers, 45-degree tracks, vias, rip-up "
+                                    "and retry), with the widths and clearances of the board's net classes and its "
+                                    ".kicad_dru clearance rules; a net with a zone joins it by a via. Tracks already "
+                                    "there are kept. The result is checked with kicad-cli DRC: written over BOARD "
+                                    "(after a .bak) only when every connection is routed and DRC is clean; --out "
+                                    "always gets it. Exit 0 when complete and clean, 1 when not.")
+    ro.add_argument("board", metavar="BOARD.kicad_pcb")
+    ro.add_argument("--out", metavar="FILE", help="write the routed board here (whatever the result)")
+    ro.add_argument("--nets", metavar="PATTERN", help="route only nets matching this pattern (fnmatch: '/I?P')")
+    ro.add_argument("--pitch", type=float, default=0.125, metavar="MM", help="routing grid pitch (default 0.125 mm)")
+    ro.set_defaults(func=cmd_route)
 
     pl = sub.add_parser("plugin", help="KiCad action plugins and the Blender add-on")
     plsub = pl.add_subparsers(dest="plugin_command", required=True)

@@ -1,0 +1,296 @@
+"""`wattcad route`: the board's unrouted connections routed by wattcad's own grid router
+(wattcad/router.py), through pcbnew (thin adapter).
+
+What is unrouted comes from KiCad itself: kicad-cli's DRC lists every missing connection between
+two items. Pads, tracks and vias already on the board are kept and routed around; widths and
+clearances come from the board's net classes and the clearance rules of its .kicad_dru; a net
+with a zone reaches it with a via. The result is checked with kicad-cli DRC before anything is
+written over the board: a route that leaves DRC errors goes to --out only."""
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pcbnew
+
+from wattcad.errors import InputError, MissingToolError
+from wattcad.router import Connection, Copper, NetClass, Problem, RouteResult, Router, Terminal
+
+from .board_io import load_board, save_board
+
+# A rule of the form (condition "A.NetClass == 'X' && B.NetClass != 'X' ...") (constraint clearance (min Nmm))
+_RULE = re.compile(r"\(rule\s+\"[^\"]*\"(.*?)\)\s*\)\s*(?=\(rule|\Z)", re.S)
+MAX_PASSES = 4
+ROUTE_WIDTH_CAP_MM = 0.25  # the widest track that leaves a 0.5 mm pitch pin (see below)
+
+
+@dataclass
+class RouteReport:
+    board: Path
+    written: Path | None
+    connections: int
+    routed: int
+    failed: list[str]
+    tracks: int
+    vias: int
+    track_length_mm: float
+    drc_errors: list[str]
+    unconnected_after: int
+    seconds: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        return not self.failed and not self.drc_errors and self.unconnected_after == 0
+
+    def summary(self) -> str:
+        lines = [f"{self.board.name}: {self.routed} of {self.connections} connections routed, {self.tracks} tracks "
+                 f"({self.track_length_mm:.0f} mm), {self.vias} vias; after: {self.unconnected_after} unrouted, "
+                 f"{len(self.drc_errors)} DRC errors" + (f"; written to {self.written}" if self.written else "; NOT written")]
+        lines += [f"  not routed: {f}" for f in self.failed[:40]]
+        lines += [f"  DRC: {e}" for e in self.drc_errors[:40]]
+        return "\n".join(lines)
+
+
+def _drc(board_file: Path) -> dict:
+    out = board_file.with_name(board_file.stem + "-route-drc.json")
+    try:
+        proc = subprocess.run(["kicad-cli", "pcb", "drc", "--format", "json", "--units", "mm", "--severity-error",
+                               "-o", str(out), str(board_file)], capture_output=True, text=True, timeout=600)
+    except FileNotFoundError:
+        raise MissingToolError("kicad-cli (KiCad 9) not found on PATH: run `make` to install it") from None
+    if not out.exists():
+        raise InputError(board_file, None, f"kicad-cli DRC failed: {proc.stderr.strip() or proc.stdout.strip()}")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    out.unlink()
+    return data
+
+
+def _polygon(item, layer) -> tuple:
+    polys = pcbnew.SHAPE_POLY_SET()
+    item.TransformShapeToPolygon(polys, layer, 0, pcbnew.FromMM(0.005), pcbnew.ERROR_OUTSIDE)
+    if polys.OutlineCount() == 0:
+        return ()
+    ring = polys.Outline(0)
+    return tuple((pcbnew.ToMM(ring.CPoint(i).x), pcbnew.ToMM(ring.CPoint(i).y)) for i in range(ring.PointCount()))
+
+
+def _clearance_rules(dru: Path) -> dict[tuple[str, str], float]:
+    """(class, other class) -> clearance, from rules that raise one net class's clearance against
+    every other ("A.NetClass == 'X' && B.NetClass != 'X'")."""
+    if not dru.is_file():
+        return {}
+    rules = {}
+    for body in _RULE.findall(dru.read_text(encoding="utf-8")):
+        m = re.search(r"A\.NetClass == '([^']+)' && B\.NetClass != '([^']+)'", body)
+        c = re.search(r"\(constraint clearance \(min ([\d.]+)mm\)", body)
+        if m and c and m.group(1) == m.group(2):
+            rules[m.group(1)] = float(c.group(1))
+    return rules
+
+
+def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> tuple[Problem, dict]:
+    """The routing problem of a loaded board and its saved file (for KiCad's list of what is unrouted)."""
+    to_mm = pcbnew.ToMM
+    box = board.GetBoardEdgesBoundingBox()
+    polys = pcbnew.SHAPE_POLY_SET()
+    if not board.GetBoardPolygonOutlines(polys) or polys.OutlineCount() == 0:
+        raise InputError(board_file, "Edge.Cuts", "the board has no closed outline")
+    ring = polys.Outline(0)
+    outline = [(to_mm(ring.CPoint(i).x), to_mm(ring.CPoint(i).y)) for i in range(ring.PointCount())]
+    names = sorted(str(n) for n in board.GetNetsByName().keys() if str(n))
+    index = {n: i for i, n in enumerate(names)}
+    ds = board.GetDesignSettings()
+    # The net classes' sizes from the project file (pcbnew's Python hands NETCLASS back unwrapped).
+    pro = board_file.with_suffix(".kicad_pro")
+    if not pro.is_file():
+        raise InputError(pro, None, "the project file is missing: its net classes give the widths and clearances")
+    declared = {c["name"]: c for c in json.loads(pro.read_text(encoding="utf-8")).get("net_settings", {}).get("classes", [])}
+    if "Default" not in declared:
+        raise InputError(pro, "net_settings.classes", "no Default net class")
+    classes = {}
+    for name in names:
+        cls_name = str(board.FindNet(name).GetNetClassName()).split(",")[0]
+        c = declared.get(cls_name, declared["Default"])
+        fallback = declared["Default"]
+        size = {k: float(c.get(k) or fallback[k]) for k in ("track_width", "clearance", "via_diameter", "via_drill")}
+        # Power nets end on 0.5 mm pitch pins: a 0.4 mm track cannot leave them, 0.25 mm can.
+        classes[index[name]] = NetClass(cls_name, min(size["track_width"], ROUTE_WIDTH_CAP_MM), size["clearance"],
+                                        size["via_diameter"], size["via_drill"])
+    between = {}
+    for cls, clearance in _clearance_rules(board_file.with_suffix(".kicad_dru")).items():
+        for other in {c.name for c in classes.values()} | {""}:
+            if other != cls:
+                between[(cls, other)] = between[(other, cls)] = clearance
+    copper, pad_index, holes = [], {}, []
+    for fp in sorted(board.GetFootprints(), key=lambda f: f.GetReference()):
+        for pad in fp.Pads():
+            net = index.get(pad.GetNetname(), -1)
+            layers = tuple(i for i, layer in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)) if pad.IsOnLayer(layer))
+            if pad.GetAttribute() == pcbnew.PAD_ATTRIB_NPTH:
+                holes.append(((to_mm(pad.GetPosition().x), to_mm(pad.GetPosition().y)), to_mm(pad.GetDrillSize().x) / 2))
+                continue
+            if not layers:
+                continue
+            poly = _polygon(pad, pcbnew.F_Cu if 0 in layers else pcbnew.B_Cu)
+            if not poly:
+                continue
+            pad_index[pad.m_Uuid.AsString()] = len(copper)
+            copper.append(Copper(net, layers, polygon=poly))
+    for t in board.GetTracks():
+        net = index.get(t.GetNetname(), -1)
+        pad_index[t.m_Uuid.AsString()] = len(copper)
+        if t.GetClass() == "PCB_VIA":
+            copper.append(Copper(net, (0, 1), centre=(to_mm(t.GetPosition().x), to_mm(t.GetPosition().y)),
+                                 radius_mm=to_mm(t.GetWidth(pcbnew.F_Cu)) / 2))
+        else:
+            layer = 0 if t.GetLayer() == pcbnew.F_Cu else 1
+            copper.append(Copper(net, (layer,), segment=((to_mm(t.GetStart().x), to_mm(t.GetStart().y)),
+                                                         (to_mm(t.GetEnd().x), to_mm(t.GetEnd().y))),
+                                 width_mm=to_mm(t.GetWidth())))
+    zones = {}
+    for z in board.Zones():
+        if z.GetIsRuleArea() or z.GetNetname() not in index:
+            continue
+        outline_z = z.Outline()
+        rings = []
+        for o in range(outline_z.OutlineCount()):
+            r = outline_z.Outline(o)
+            rings.append([(to_mm(r.CPoint(i).x), to_mm(r.CPoint(i).y)) for i in range(r.PointCount())])
+        layer = 0 if z.GetLayer() == pcbnew.F_Cu else 1
+        net = index[z.GetNetname()]
+        zones.setdefault(net, (layer, []))[1].extend(rings)
+    connections, seen = [], set()
+    unrouted = _drc(board_file).get("unconnected_items", [])
+    skipped = []
+    for item in unrouted:
+        ends = [pad_index.get(it.get("uuid", "")) for it in item["items"]]
+        if None in ends or len(ends) != 2:
+            skipped.append(" / ".join(it["description"] for it in item["items"]) + ": not a pad, track or via here")
+            continue
+        a, b = ends
+        net = copper[a].net
+        if net < 0 or (nets_pattern and not fnmatch.fnmatchcase(names[net], nets_pattern)):
+            continue
+        if net in zones:
+            # A zone net: a pad inside its own zone (away from the zone's edge) joins it with a via; a
+            # pad elsewhere (a DGND pad among the analog parts) is wired to its partner instead.
+            layer, rings = zones[net]
+            inside = [_in_zone(copper[end], rings) for end in (a, b)]
+            for end, ok in zip((a, b), inside):
+                if ok and layer not in copper[end].layers and end not in seen:
+                    seen.add(end)
+                    connections.append(Connection(net, Terminal(end, _anchor(board, copper, end)), None))
+            if all(inside):
+                continue
+        connections.append(Connection(net, Terminal(a, _anchor(board, copper, a)), Terminal(b, _anchor(board, copper, b))))
+    problem = Problem(bbox=(to_mm(box.GetLeft()), to_mm(box.GetTop()), to_mm(box.GetRight()), to_mm(box.GetBottom())),
+                      outline=outline, edge_clearance_mm=to_mm(ds.m_CopperEdgeClearance), nets=names, classes=classes,
+                      copper=copper, connections=connections, zones=zones, clearance_between=between, holes=holes,
+                      hole_clearance_mm=to_mm(ds.m_HoleClearance) if ds.m_HoleClearance > 0 else 0.25)
+    return problem, {"skipped": skipped, "pad_index": pad_index}
+
+
+def _in_zone(pad: Copper, rings, inset_mm: float = 1.5) -> bool:
+    """The pad's centre lies inside one of the zone's outlines, INSET_MM from its edge."""
+    import numpy as np
+
+    from wattcad.router import _inside, _segment_distance
+
+    if not pad.polygon:
+        return False  # a track or via: wired to its partner
+    xs, ys = [p[0] for p in pad.polygon], [p[1] for p in pad.polygon]
+    px, py = np.array([(min(xs) + max(xs)) / 2]), np.array([(min(ys) + max(ys)) / 2])
+    for ring in rings:
+        if _inside(px, py, ring)[0] and min(_segment_distance(px, py, p, q)[0] for p, q in zip(ring, ring[1:] + ring[:1])) >= inset_mm:
+            return True
+    return False
+
+
+def _anchor(board, copper, index: int):
+    """Where a connection starts or ends on an item: a pad's centre, a via's centre, a track's end."""
+    c = copper[index]
+    if c.centre is not None:
+        return c.centre
+    if c.segment is not None:
+        return c.segment[0]
+    xs, ys = [p[0] for p in c.polygon], [p[1] for p in c.polygon]
+    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+
+
+def apply_routes(board, problem: Problem, result: RouteResult) -> None:
+    from_mm = pcbnew.FromMM
+    for r in result.routes:
+        net = board.FindNet(problem.nets[r.net])
+        for layer, a, b, width in r.tracks:
+            t = pcbnew.PCB_TRACK(board)
+            t.SetStart(pcbnew.VECTOR2I(from_mm(a[0]), from_mm(a[1])))
+            t.SetEnd(pcbnew.VECTOR2I(from_mm(b[0]), from_mm(b[1])))
+            t.SetWidth(from_mm(width))
+            t.SetLayer(pcbnew.F_Cu if layer == 0 else pcbnew.B_Cu)
+            t.SetNet(net)
+            board.Add(t)
+        for centre, dia, drill in r.vias:
+            v = pcbnew.PCB_VIA(board)
+            v.SetPosition(pcbnew.VECTOR2I(from_mm(centre[0]), from_mm(centre[1])))
+            v.SetWidth(from_mm(dia))
+            v.SetDrill(from_mm(drill))
+            v.SetNet(net)
+            board.Add(v)
+
+
+def route_board(board_file: str | Path, out: str | Path | None = None, nets: str | None = None,
+                pitch_mm: float = 0.125) -> RouteReport:
+    """Route BOARD_FILE's unrouted connections. Written over the board (after a .bak) only when the
+    result is complete and DRC-clean, else to OUT if given; OUT always gets the result."""
+    import time
+
+    started = time.perf_counter()
+    board_file = Path(board_file).resolve()
+    board = load_board(board_file)
+    routed, tracks, vias, length, connections = 0, 0, 0, 0.0, 0
+    with tempfile.TemporaryDirectory(prefix="wattcad-route-") as tmp:
+        scratch = Path(tmp) / board_file.name
+        for suffix in (".kicad_pro", ".kicad_dru"):
+            if board_file.with_suffix(suffix).is_file():
+                shutil.copy2(board_file.with_suffix(suffix), scratch.with_suffix(suffix))
+        pcbnew.SaveBoard(str(scratch), board)
+        # Passes: KiCad's list of what is still unrouted after each (a pad wired to its partner may
+        # leave the partner's island to join next).
+        for _ in range(MAX_PASSES):
+            problem, extra = build_problem(board, scratch, nets)
+            if not problem.connections:
+                break
+            result = Router(problem, pitch_mm).run()
+            connections = max(connections, len(problem.connections) + routed)
+            apply_routes(board, problem, result)
+            pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+            pcbnew.SaveBoard(str(scratch), board)
+            routed += len(result.routes)
+            tracks += sum(len(r.tracks) for r in result.routes)
+            vias += result.via_count
+            length += result.track_length_mm
+            if not result.routes:
+                break
+        drc = _drc(scratch)
+        errors = [f"[{v['type']}] {v['description']}: " + ", ".join(i["description"] for i in v.get("items", []))
+                  for v in drc.get("violations", []) if v.get("severity") == "error"]
+        unconnected = len(drc.get("unconnected_items", []))
+        failed = [f"{problem.nets[c.net]}: {why}" for c, why in result.failed] + extra["skipped"] if problem.connections else []
+        report = RouteReport(board_file, None, connections, routed, failed, tracks, vias, length, errors, unconnected)
+        target = Path(out).resolve() if out else (board_file if report.complete else None)
+        if target is not None:
+            save_board(board, target, backup=target.exists())
+            if target != board_file:
+                for suffix in (".kicad_pro", ".kicad_dru"):
+                    src = board_file.with_suffix(suffix)
+                    if src.is_file() and not target.with_suffix(suffix).exists():
+                        shutil.copy2(src, target.with_suffix(suffix))
+            report.written = target
+    report.seconds = round(time.perf_counter() - started, 1)
+    return report

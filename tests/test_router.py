@@ -1,0 +1,130 @@
+"""wattcad's grid router: pure cases checked by geometry, and KiCad's own ecc83 demo with its tracks
+removed, routed back to zero unrouted connections and a clean DRC in the real KiCad."""
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wattcad.cli import main
+from wattcad.router import Connection, Copper, NetClass, Problem, Terminal, copper_distance, route
+
+ECC83 = Path("/usr/share/kicad/demos/ecc83")
+CLS = NetClass("Default", 0.25, 0.2, 0.6, 0.3)
+
+
+def _square(cx, cy, half):
+    return ((cx - half, cy - half), (cx + half, cy - half), (cx + half, cy + half), (cx - half, cy + half))
+
+
+def _problem(wall: bool = True, zone: bool = False) -> Problem:
+    """Two pads of net 0 either side of a wall of net 1 that leaves a gap at its top."""
+    copper = [Copper(0, (0,), polygon=_square(2, 5, 0.5)), Copper(0, (0,), polygon=_square(12, 5, 0.5))]
+    if wall:
+        copper.append(Copper(1, (0, 1), polygon=((6.5, 2.0), (7.5, 2.0), (7.5, 10.0), (6.5, 10.0))))
+    outline = [(0.0, 0.0), (14.0, 0.0), (14.0, 10.0), (0.0, 10.0)]
+    conns = [Connection(0, Terminal(0, (2.0, 5.0)), Terminal(1, (12.0, 5.0)))]
+    zones = {}
+    if zone:
+        copper.append(Copper(2, (0,), polygon=_square(4, 8.5, 0.4)))
+        conns.append(Connection(2, Terminal(len(copper) - 1, (4.0, 8.5)), None))
+        zones[2] = (1, [[(8.5, 0.5), (13.5, 0.5), (13.5, 9.5), (8.5, 9.5)]])
+    return Problem(bbox=(0, 0, 14, 10), outline=outline, edge_clearance_mm=0.3, nets=["A", "B", "GND"],
+                   classes={0: CLS, 1: CLS, 2: CLS}, copper=copper, connections=conns, zones=zones)
+
+
+def _clearance(problem, result) -> float:
+    """The smallest gap between a new track and other nets' copper, sampled along every track."""
+    gap = math.inf
+    for r in result.routes:
+        for layer, a, b, width in r.tracks:
+            t = np.linspace(0, 1, max(int(math.dist(a, b) / 0.01), 2))
+            xs, ys = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
+            for c in problem.copper:
+                if c.net != r.net and layer in c.layers:
+                    gap = min(gap, float(copper_distance(xs, ys, c).min()) - width / 2)
+    return gap
+
+
+def test_a_route_goes_round_an_obstacle_with_its_clearance():
+    problem = _problem()
+    result = route(problem)
+    assert not result.failed and len(result.routes) == 1
+    assert _clearance(problem, result) >= CLS.clearance_mm - 1e-6
+    (r,) = result.routes
+    # It starts and ends on the pads' centres (joined to the grid inside the pads), and runs at 45
+    # or 90 degrees in between.
+    assert r.tracks[0][1] == (2.0, 5.0) and r.tracks[-1][2] == (12.0, 5.0)
+    pads = problem.copper[:2]
+    for _, a, b, _ in r.tracks:
+        if any(copper_distance(np.array([a[0], b[0]]), np.array([a[1], b[1]]), p).max() == 0 for p in pads):
+            continue
+        angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0])) % 45
+        assert min(angle, 45 - angle) < 1e-6
+    # Longer than the straight line: the wall is in the way.
+    assert result.track_length_mm > 10.5
+
+
+def test_the_same_problem_routes_the_same_way():
+    a, b = route(_problem()), route(_problem())
+    assert [r.tracks for r in a.routes] == [r.tracks for r in b.routes] and a.via_count == b.via_count
+
+
+def test_a_closed_wall_is_crossed_on_the_other_layer():
+    problem = _problem()
+    wall = problem.copper[2]
+    problem.copper[2] = Copper(1, (0,), polygon=((6.5, 0.0), (7.5, 0.0), (7.5, 10.0), (6.5, 10.0)))
+    assert wall.layers == (0, 1)
+    result = route(problem)
+    assert not result.failed and result.via_count == 2
+    assert {layer for r in result.routes for layer, *_ in r.tracks} == {0, 1}
+
+
+def test_a_zone_net_drops_a_via_inside_its_zone():
+    problem = _problem(wall=False, zone=True)
+    result = route(problem)
+    assert not result.failed
+    gnd = next(r for r in result.routes if r.net == 2)
+    (x, y), _, _ = gnd.vias[-1]
+    assert 8.5 + 0.3 + 0.3 <= x <= 13.5 - 0.6 and 0.5 + 0.6 <= y <= 9.5 - 0.6
+
+
+def test_no_way_through_is_reported_not_forced():
+    problem = _problem()
+    problem.copper[2] = Copper(1, (0, 1), polygon=((6.5, 0.0), (7.5, 0.0), (7.5, 10.0), (6.5, 10.0)))
+    result = route(problem)
+    assert result.routes == [] and len(result.failed) == 1
+
+
+@pytest.mark.kicad
+def test_kicads_ecc83_demo_routes_back_clean(tmp_path, capsys):
+    """KiCad's ecc83 demo with every track removed: routed by `wattcad route`, then checked by KiCad."""
+    board = tmp_path / "ecc83-pp.kicad_pcb"
+    shutil.copy2(ECC83 / "ecc83-pp.kicad_pro", tmp_path / "ecc83-pp.kicad_pro")
+    strip = ("import sys, pcbnew\nb = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Remove(t)\n"
+             "pcbnew.SaveBoard(sys.argv[2], b)\n")
+    import sys
+
+    subprocess.run([sys.executable, "-c", strip, str(ECC83 / "ecc83-pp.kicad_pcb"), str(board)], check=True,
+                   capture_output=True, timeout=120)
+    before = board.read_bytes()
+    # Only one net: the rest stays unrouted, so nothing is written over the board (exit 1).
+    assert main(["route", str(board), "--nets", "/Net-(U1-G)"]) == 1
+    assert board.read_bytes() == before and "NOT written" in capsys.readouterr().out
+    # Everything: complete and clean, written in place after a backup.
+    assert main(["route", str(board)]) == 0
+    out = capsys.readouterr().out
+    assert "0 unrouted, 0 DRC errors" in out
+    assert board.with_name(board.name + ".bak").read_bytes() == before
+    drc = tmp_path / "drc.json"
+    subprocess.run(["kicad-cli", "pcb", "drc", "--format", "json", "-o", str(drc), str(board)], check=True,
+                   capture_output=True, timeout=300)
+    data = json.loads(drc.read_text())
+    assert data["unconnected_items"] == [] and [v for v in data["violations"] if v["severity"] == "error"] == []
+    # A routed board has nothing left to route: routing again changes nothing.
+    routed = board.read_bytes()
+    assert main(["route", str(board)]) == 0
+    assert board.read_bytes() == routed

@@ -1,0 +1,532 @@
+"""A grid router for two-layer boards (pure: no KiCad; the pcbnew adapter is kicad/route.py).
+
+The board is sampled on a fine grid (half the routing pitch). For every net class the router keeps,
+per copper layer, which fine cells a track centre of that class may cross: a cell within
+(half the track width + the clearance to that copper) of another net's copper is closed to it.
+Tracks run between routing nodes (every second fine cell) straight or at 45 degrees; a move is
+allowed when its start, middle and end fine cells are open, so the copper between samples stays
+within a quarter pitch of what was checked (the tolerance the checks below leave). Vias join the
+layers where a via's pad fits. A net with a zone on a layer reaches it with a via inside the zone.
+
+Deterministic: no randomness, connections in a fixed order, ties broken by node index.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Point = tuple[float, float]
+LAYERS = ("F.Cu", "B.Cu")
+OPEN = -1  # a fine cell no other net's copper is near
+SHUT = -2  # near the copper of two nets, or of the board edge: no net may pass
+
+
+@dataclass(frozen=True)
+class NetClass:
+    name: str
+    track_mm: float
+    clearance_mm: float
+    via_diameter_mm: float
+    via_drill_mm: float
+
+
+@dataclass(frozen=True)
+class Copper:
+    """Fixed copper: a pad (polygon), a track (segment with width) or a via (circle)."""
+
+    net: int  # index into Problem.nets; -1 for no net
+    layers: tuple[int, ...]  # 0 F.Cu, 1 B.Cu
+    polygon: tuple[Point, ...] = ()
+    segment: tuple[Point, Point] | None = None
+    width_mm: float = 0.0
+    centre: Point | None = None
+    radius_mm: float = 0.0
+
+
+@dataclass(frozen=True)
+class Terminal:
+    copper: int  # index into Problem.copper: the pad to start from or reach
+    point: Point  # its anchor (pad centre)
+
+
+@dataclass(frozen=True)
+class Connection:
+    net: int
+    a: Terminal
+    b: Terminal | None  # None: reach the net's zone with a via
+
+
+@dataclass
+class Problem:
+    bbox: tuple[float, float, float, float]
+    outline: list[Point]  # the board edge
+    edge_clearance_mm: float
+    nets: list[str]
+    classes: dict[int, NetClass]  # net -> its class
+    copper: list[Copper]
+    connections: list[Connection]
+    zones: dict[int, tuple[int, list[list[Point]]]] = field(default_factory=dict)  # net -> (layer, polygons)
+    clearance_between: dict[tuple[str, str], float] = field(default_factory=dict)  # (class, class) -> more than both
+    holes: list[tuple[Point, float]] = field(default_factory=list)  # unplated holes: centre, radius
+    hole_clearance_mm: float = 0.25
+
+
+@dataclass
+class Route:
+    net: int
+    tracks: list[tuple[int, Point, Point, float]] = field(default_factory=list)  # layer, start, end, width
+    vias: list[tuple[Point, float, float]] = field(default_factory=list)  # centre, diameter, drill
+
+
+@dataclass
+class RouteResult:
+    routes: list[Route]
+    failed: list[tuple[Connection, str]]
+
+    @property
+    def track_length_mm(self) -> float:
+        return sum(math.dist(a, b) for r in self.routes for _, a, b, _ in r.tracks)
+
+    @property
+    def via_count(self) -> int:
+        return sum(len(r.vias) for r in self.routes)
+
+
+# ------------------------------------------------------------------------------------ geometry
+def _inside(px: np.ndarray, py: np.ndarray, polygon) -> np.ndarray:
+    """Even-odd test of many points against one polygon."""
+    inside = np.zeros(px.shape, dtype=bool)
+    n = len(polygon)
+    for i in range(n):
+        (x1, y1), (x2, y2) = polygon[i], polygon[(i + 1) % n]
+        crosses = (y1 > py) != (y2 > py)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xcross = x1 + (py - y1) * (x2 - x1) / (y2 - y1)
+        inside ^= crosses & (px < xcross)
+    return inside
+
+
+def _segment_distance(px, py, a: Point, b: Point) -> np.ndarray:
+    ax, ay = a
+    dx, dy = b[0] - ax, b[1] - ay
+    length2 = dx * dx + dy * dy
+    if length2 == 0:
+        return np.hypot(px - ax, py - ay)
+    t = np.clip(((px - ax) * dx + (py - ay) * dy) / length2, 0.0, 1.0)
+    return np.hypot(px - (ax + t * dx), py - (ay + t * dy))
+
+
+def copper_distance(px, py, c: Copper) -> np.ndarray:
+    """Distance from points to the copper's edge (0 inside it)."""
+    if c.segment is not None:
+        return np.maximum(_segment_distance(px, py, *c.segment) - c.width_mm / 2, 0.0)
+    if c.centre is not None:
+        return np.maximum(np.hypot(px - c.centre[0], py - c.centre[1]) - c.radius_mm, 0.0)
+    poly = c.polygon
+    d = np.full(px.shape, np.inf)
+    for i in range(len(poly)):
+        d = np.minimum(d, _segment_distance(px, py, poly[i], poly[(i + 1) % len(poly)]))
+    return np.where(_inside(px, py, poly), 0.0, d)
+
+
+def _extent(c: Copper) -> tuple[float, float, float, float]:
+    if c.segment is not None:
+        (x1, y1), (x2, y2) = c.segment
+        h = c.width_mm / 2
+        return min(x1, x2) - h, min(y1, y2) - h, max(x1, x2) + h, max(y1, y2) + h
+    if c.centre is not None:
+        return c.centre[0] - c.radius_mm, c.centre[1] - c.radius_mm, c.centre[0] + c.radius_mm, c.centre[1] + c.radius_mm
+    xs, ys = [p[0] for p in c.polygon], [p[1] for p in c.polygon]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+# ------------------------------------------------------------------------------------ the grid
+class Grid:
+    """Per net class and layer, the fine cells a track centre may cross (OPEN, a net's own, SHUT)."""
+
+    def __init__(self, problem: Problem, pitch_mm: float):
+        self.problem = problem
+        self.pitch = pitch_mm
+        self.fine = pitch_mm / 2
+        x0, y0, x1, y1 = problem.bbox
+        self.x0 = math.floor(x0 / pitch_mm) * pitch_mm
+        self.y0 = math.floor(y0 / pitch_mm) * pitch_mm
+        self.nx = int(math.ceil((x1 - self.x0) / self.fine)) + 1
+        self.ny = int(math.ceil((y1 - self.y0) / self.fine)) + 1
+        self.class_names = sorted({c.name for c in problem.classes.values()})
+        self.class_of = {net: self.class_names.index(c.name) for net, c in problem.classes.items()}
+        self.class_by_name = {c.name: c for c in problem.classes.values()}
+        # maps[k, 0]: where a track centre of class k may pass; maps[k, 1]: where a via centre may stand.
+        self.maps = np.full((len(self.class_names), 2, 2, self.ny, self.nx), OPEN, dtype=np.int16)
+        self._edge()
+        for c in problem.copper:
+            self.add(c)
+        for centre, radius in problem.holes:
+            self.add(Copper(-1, (0, 1), centre=centre, radius_mm=radius), extra_mm=problem.hole_clearance_mm, shut=True)
+        self.base = self.maps.copy()  # the fixed copper alone: what rip-up may route through
+
+    def restore(self, coppers: list[Copper]) -> None:
+        """Back to the fixed copper, plus COPPERS (the routes that stay)."""
+        self.maps[...] = self.base
+        for c in coppers:
+            self.add(c)
+
+    def xy(self, i: int, j: int) -> Point:
+        return self.x0 + j * self.fine, self.y0 + i * self.fine
+
+    def cell(self, p: Point) -> tuple[int, int]:
+        return int(round((p[1] - self.y0) / self.fine)), int(round((p[0] - self.x0) / self.fine))
+
+    def halo_mm(self, k: int, net: int, via: bool = False) -> float:
+        """How far a track centre (or via centre) of class k keeps from copper of NET: half its width
+        (the via's radius) + the clearance."""
+        mine = self.class_by_name[self.class_names[k]]
+        other = self.problem.classes.get(net)
+        clearance = mine.clearance_mm if other is None else max(mine.clearance_mm, other.clearance_mm)
+        if other is not None:
+            clearance = max(clearance, self.problem.clearance_between.get((mine.name, other.name), 0.0))
+        else:
+            clearance = max(clearance, self.problem.clearance_between.get((mine.name, ""), 0.0))
+        return (mine.via_diameter_mm if via else mine.track_mm) / 2 + clearance
+
+    def _window(self, box, reach):
+        i0 = max(int((box[1] - reach - self.y0) / self.fine) - 1, 0)
+        i1 = min(int((box[3] + reach - self.y0) / self.fine) + 2, self.ny)
+        j0 = max(int((box[0] - reach - self.x0) / self.fine) - 1, 0)
+        j1 = min(int((box[2] + reach - self.x0) / self.fine) + 2, self.nx)
+        return i0, i1, j0, j1
+
+    def add(self, c: Copper, extra_mm: float = 0.0, shut: bool = False) -> None:
+        reach = max(self.halo_mm(k, c.net, True) for k in range(len(self.class_names))) + extra_mm
+        i0, i1, j0, j1 = self._window(_extent(c), reach)
+        if i0 >= i1 or j0 >= j1:
+            return
+        jj, ii = np.meshgrid(np.arange(j0, j1), np.arange(i0, i1))
+        px, py = self.x0 + jj * self.fine, self.y0 + ii * self.fine
+        dist = copper_distance(px, py, c)
+        for k in range(len(self.class_names)):
+            for kind in (0, 1):
+                near = dist < self.halo_mm(k, -1 if shut else c.net, kind == 1) + extra_mm - 1e-9
+                for layer in c.layers:
+                    view = self.maps[k, kind, layer, i0:i1, j0:j1]
+                    if shut or c.net < 0:
+                        view[near] = SHUT
+                    else:
+                        view[near & (view == OPEN)] = c.net
+                        view[near & (view != c.net) & (view != OPEN)] = SHUT
+
+    def _edge(self) -> None:
+        """Cells closer to the board edge than half a track + the edge clearance, or outside it."""
+        jj, ii = np.meshgrid(np.arange(self.nx), np.arange(self.ny))
+        px, py = self.x0 + jj * self.fine, self.y0 + ii * self.fine
+        outline = self.problem.outline
+        inside = _inside(px, py, outline)
+        d = np.full(px.shape, np.inf)
+        for a, b in zip(outline, outline[1:] + outline[:1]):
+            d = np.minimum(d, _segment_distance(px, py, a, b))
+        for k, name in enumerate(self.class_names):
+            cls = self.class_by_name[name]
+            for kind, size in ((0, cls.track_mm), (1, cls.via_diameter_mm)):
+                bad = ~inside | (d < size / 2 + self.problem.edge_clearance_mm)
+                for layer in (0, 1):
+                    self.maps[k, kind, layer][bad] = SHUT
+
+
+# ------------------------------------------------------------------------------------ search
+MOVES = [(0, 1), (1, 0), (0, -1), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)]
+LAYER_COST = (1.0, 2.5)  # prefer the top: the bottom carries the ground zones
+VIA_COST_MM = 2.0
+BEND_COST_MM = 0.1
+RIP_COST_MM = 3.0  # crossing another net's route in the rip-up search
+MAX_RIPS_PER_CONNECTION = 3
+SEARCH_MARGIN_MM = 6.0
+
+
+class Router:
+    def __init__(self, problem: Problem, pitch_mm: float = 0.125, max_expansions: int = 60_000):
+        self.problem = problem
+        self.grid = Grid(problem, pitch_mm)
+        self.max_expansions = max_expansions
+        self.net_nodes: dict[int, set[tuple[int, int, int]]] = {}  # routed copper of each net, as nodes
+        self._zone_masks: dict[tuple[int, int], np.ndarray] = {}
+        self._pad_cache: dict[int, frozenset] = {}
+
+    # A node is (layer, i, j) on the fine grid with i, j even.
+    def _open(self, k: int, net: int, layer: int, i: int, j: int, maps=None) -> bool:
+        g = self.grid
+        if not (0 <= i < g.ny and 0 <= j < g.nx):
+            return False
+        v = (g.maps if maps is None else maps)[k, 0, layer, i, j]
+        return v == OPEN or v == net
+
+    def _via_fits(self, k: int, net: int, i: int, j: int, maps=None) -> bool:
+        """A via centred on this node keeps its clearance on both layers (checked at its centre,
+        exactly: the via map holds the via's own radius)."""
+        g = self.grid
+        if not (0 <= i < g.ny and 0 <= j < g.nx):
+            return False
+        maps = g.maps if maps is None else maps
+        a, b = maps[k, 1, 0, i, j], maps[k, 1, 1, i, j]
+        return (a == OPEN or a == net) and (b == OPEN or b == net)
+
+    def _pad_nodes(self, copper_index: int) -> frozenset[tuple[int, int, int]]:
+        """Routing nodes inside a pad (a track may end anywhere on its own pad)."""
+        if copper_index in self._pad_cache:
+            return self._pad_cache[copper_index]
+        g = self.grid
+        c = self.problem.copper[copper_index]
+        box = _extent(c)
+        i0, i1, j0, j1 = g._window(box, 0.0)
+        i0 += i0 % 2
+        j0 += j0 % 2
+        ii, jj = np.meshgrid(np.arange(i0, i1, 2), np.arange(j0, j1, 2), indexing="ij")
+        inside = copper_distance(g.x0 + jj * g.fine, g.y0 + ii * g.fine, c) <= 1e-9
+        cells = [(int(i), int(j)) for i, j in zip(ii[inside], jj[inside])]
+        if not cells:  # a pad smaller than the grid: its nearest node
+            i, j = g.cell(c.centre or ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
+            cells = [(i - i % 2, j - j % 2)]
+        nodes = frozenset((layer, i, j) for layer in c.layers for i, j in cells)
+        self._pad_cache[copper_index] = nodes
+        return nodes
+
+    def _zone_mask(self, net: int, k: int) -> np.ndarray:
+        """Fine cells inside the net's zone far enough from its edge for a via to join the fill."""
+        if (net, k) not in self._zone_masks:
+            g = self.grid
+            cls = g.class_by_name[g.class_names[k]]
+            inset = cls.via_diameter_mm / 2 + cls.clearance_mm + 0.3  # the fill keeps off its own edge
+            jj, ii = np.meshgrid(np.arange(g.nx), np.arange(g.ny))
+            px, py = g.x0 + jj * g.fine, g.y0 + ii * g.fine
+            mask = np.zeros(px.shape, dtype=bool)
+            for poly in self.problem.zones[net][1]:
+                inside = _inside(px, py, poly)
+                d = np.full(px.shape, np.inf)
+                for a, b in zip(poly, poly[1:] + poly[:1]):
+                    d = np.minimum(d, _segment_distance(px, py, a, b))
+                mask |= inside & (d >= inset)
+            self._zone_masks[(net, k)] = mask
+        return self._zone_masks[(net, k)]
+
+    def search(self, conn: Connection, soft: bool = False):
+        """A* from the source pad to the target pad (or the net's routed copper), or to a via spot
+        inside the net's zone: the path of nodes, or None. `soft`: other nets' routes may be crossed
+        at a price (the rip-up pass then moves them)."""
+        g, net = self.grid, conn.net
+        k = g.class_of[net]
+        starts = self._pad_nodes(conn.a.copper)
+        if conn.b is not None:
+            goals = self._pad_nodes(conn.b.copper) | self.net_nodes.get(net, set())
+            goal_xy = [g.xy(i, j) for _, i, j in goals]
+            zone_layer = None
+        else:
+            goals, goal_xy = set(), []
+            zone_layer = self.problem.zones[net][0]
+        zone_mask = self._zone_mask(net, k) if conn.b is None else None
+
+        if len(goal_xy) > 3:  # a routed tree: aim at its parts nearest the source
+            ax, ay = conn.a.point
+            goal_xy = sorted(goal_xy, key=lambda p: (p[0] - ax) ** 2 + (p[1] - ay) ** 2)[:3]
+
+        def h(i, j):
+            if not goal_xy:
+                return 0.0
+            x, y = g.xy(i, j)
+            best_h = math.inf
+            for gx, gy in goal_xy:
+                dx, dy = abs(x - gx), abs(y - gy)
+                best_h = min(best_h, dx + dy - 0.5858 * min(dx, dy))  # octile distance
+            return best_h
+
+        # The search stays within a margin around its ends: a connection that needs a detour longer
+        # than that is not worth the time (rip-up moves what is in its way instead).
+        if goal_xy:
+            pts = [g.xy(i, j) for _, i, j in starts] + goal_xy
+            lo_i, lo_j = g.cell((min(p[0] for p in pts) - SEARCH_MARGIN_MM, min(p[1] for p in pts) - SEARCH_MARGIN_MM))
+            hi_i, hi_j = g.cell((max(p[0] for p in pts) + SEARCH_MARGIN_MM, max(p[1] for p in pts) + SEARCH_MARGIN_MM))
+        else:
+            lo_i, lo_j, hi_i, hi_j = 0, 0, g.ny, g.nx
+
+        openq = []
+        best: dict[tuple, float] = {}
+        parent: dict[tuple, tuple | None] = {}
+        for s in sorted(starts):
+            state = (s, -1)  # -1: no direction yet (a start, or just through a via)
+            best[state] = 0.0
+            parent[state] = None
+            heapq.heappush(openq, (h(s[1], s[2]), 0.0, s, -1))
+        expansions = 0
+        step = 2
+        while openq:
+            f, cost, node, came = heapq.heappop(openq)
+            state = (node, came)
+            if cost > best.get(state, math.inf):
+                continue
+            layer, i, j = node
+            if conn.b is not None and node in goals:
+                return self._unwind(parent, state)
+            if conn.b is None and layer != zone_layer and zone_mask[i, j] and self._via_fits(k, net, i, j):
+                return self._unwind(parent, state)
+            expansions += 1
+            if expansions > self.max_expansions:
+                return None
+            for dm, (di, dj) in enumerate(MOVES):
+                ni, nj = i + step * di, j + step * dj
+                if not (lo_i <= ni <= hi_i and lo_j <= nj <= hi_j):
+                    continue
+                penalty = 0.0
+                if not (self._open(k, net, layer, ni, nj) and self._open(k, net, layer, i + di, j + dj)):
+                    if not (soft and self._open(k, net, layer, ni, nj, g.base) and
+                            self._open(k, net, layer, i + di, j + dj, g.base)):
+                        continue
+                    penalty = RIP_COST_MM
+                length = g.pitch * (math.sqrt(2) if di and dj else 1.0)
+                c2 = cost + length * LAYER_COST[layer] + penalty + (BEND_COST_MM if came not in (-1, dm) else 0.0)
+                nxt = ((layer, ni, nj), dm)
+                if c2 < best.get(nxt, math.inf) - 1e-12:
+                    best[nxt] = c2
+                    parent[nxt] = state
+                    heapq.heappush(openq, (c2 + h(ni, nj), c2, nxt[0], dm))
+            other = 1 - layer
+            if self._open(k, net, other, i, j) and self._via_fits(k, net, i, j, g.maps if not soft else g.base):
+                nxt = ((other, i, j), -1)
+                c2 = cost + VIA_COST_MM
+                if c2 < best.get(nxt, math.inf) - 1e-12:
+                    best[nxt] = c2
+                    parent[nxt] = state
+                    heapq.heappush(openq, (c2 + h(i, j), c2, nxt[0], -1))
+        return None
+
+    @staticmethod
+    def _unwind(parent, state) -> list[tuple[int, int, int]]:
+        path = []
+        while state is not None:
+            path.append(state[0])
+            state = parent[state]
+        return path[::-1]
+
+    def commit(self, conn: Connection, path: list[tuple[int, int, int]]) -> Route:
+        """The path as tracks and vias (collinear steps merged), added to the grid as copper."""
+        g, net = self.grid, conn.net
+        cls = self.problem.classes[net]
+        route = Route(net)
+        pts = [(layer, g.xy(i, j)) for layer, i, j in path]
+        # Join the pads' anchors: from the source pad's centre to the first node (inside the pad).
+        segments: list[tuple[int, Point, Point]] = []
+        run_start = 0
+        for n in range(1, len(pts) + 1):
+            end_of_run = n == len(pts) or pts[n][0] != pts[run_start][0]
+            if end_of_run:
+                layer = pts[run_start][0]
+                corner = [pts[run_start][1]]
+                for m in range(run_start + 1, n):
+                    corner.append(pts[m][1])
+                simplified = _simplify(corner)
+                for a, b in zip(simplified, simplified[1:]):
+                    segments.append((layer, a, b))
+                if n < len(pts):
+                    route.vias.append((pts[n][1], cls.via_diameter_mm, cls.via_drill_mm))
+                run_start = n
+        # A pad's anchor joined to the first (last) node inside it: the pad is convex, so the joint
+        # stays on its copper. A track or via reached is joined where the node lies on it.
+        first_layer, first_xy = pts[0]
+        if self.problem.copper[conn.a.copper].polygon and math.dist(first_xy, conn.a.point) > 1e-6:
+            segments.insert(0, (first_layer, conn.a.point, first_xy))
+        if conn.b is not None:
+            last_layer, last_xy = pts[-1]
+            if self.problem.copper[conn.b.copper].polygon and path[-1] in self._pad_nodes(conn.b.copper) \
+                    and math.dist(last_xy, conn.b.point) > 1e-6:
+                segments.append((last_layer, last_xy, conn.b.point))
+        else:
+            route.vias.append((pts[-1][1], cls.via_diameter_mm, cls.via_drill_mm))
+        for layer, a, b in segments:
+            if math.dist(a, b) > 1e-9:
+                route.tracks.append((layer, a, b, cls.track_mm))
+        for c in route_copper(route):
+            g.add(c)
+        self.net_nodes.setdefault(net, set()).update(path)
+        return route
+
+    def run(self) -> RouteResult:
+        """Every connection, shortest first; then the ones that found no way, each through the
+        routes in its way, which are ripped up and routed again after it."""
+        order = sorted(self.problem.connections,
+                       key=lambda c: (c.b is None, math.dist(c.a.point, c.b.point) if c.b else 0.0, c.net, c.a.point))
+        done: dict[Connection, tuple[Route, list]] = {}  # connection -> its route and nodes
+        failed = []
+        for conn in order:
+            path = self.search(conn)
+            if path is None:
+                failed.append(conn)
+            else:
+                done[conn] = (self.commit(conn, path), path)
+        rips: dict[Connection, int] = {}
+        queue, lost = list(failed), []
+        while queue:
+            conn = queue.pop(0)
+            path = self.search(conn)
+            if path is None and rips.get(conn, 0) < MAX_RIPS_PER_CONNECTION:
+                soft = self.search(conn, soft=True)
+                victims = self._in_the_way(soft, conn, done) if soft else []
+                if victims:
+                    for v in victims:
+                        del done[v]
+                        rips[v] = rips.get(v, 0) + 1
+                    rips[conn] = rips.get(conn, 0) + 1
+                    self._rebuild(done)
+                    path = self.search(conn)
+                    queue.extend(victims)
+            if path is None:
+                lost.append((conn, "no path, even after ripping up the routes in its way"))
+                continue
+            done[conn] = (self.commit(conn, path), path)
+        routes = [done[c][0] for c in order if c in done]
+        return RouteResult(routes, lost)
+
+    def _in_the_way(self, path, conn: Connection, done) -> list[Connection]:
+        """The routed connections of other nets whose copper is too near PATH."""
+        g = self.grid
+        xs = np.array([g.xy(i, j)[0] for _, i, j in path])
+        ys = np.array([g.xy(i, j)[1] for _, i, j in path])
+        layers = np.array([layer for layer, _, _ in path])
+        k = g.class_of[conn.net]
+        victims = []
+        for other, (route, _) in done.items():
+            if other.net == conn.net:
+                continue
+            reach = g.halo_mm(k, other.net, True)
+            for c in route_copper(route):
+                on = np.isin(layers, c.layers)
+                if on.any() and (copper_distance(xs[on], ys[on], c) < reach).any():
+                    victims.append(other)
+                    break
+        return victims
+
+    def _rebuild(self, done) -> None:
+        self.grid.restore([c for route, _ in done.values() for c in route_copper(route)])
+        self.net_nodes = {}
+        for conn, (_, path) in done.items():
+            self.net_nodes.setdefault(conn.net, set()).update(path)
+
+
+def route_copper(route: Route) -> list[Copper]:
+    return [Copper(route.net, (layer,), segment=(a, b), width_mm=w) for layer, a, b, w in route.tracks] + \
+           [Copper(route.net, (0, 1), centre=c, radius_mm=d / 2) for c, d, _ in route.vias]
+
+
+def _simplify(points: list[Point]) -> list[Point]:
+    """Drop the points in the middle of straight runs."""
+    out = [points[0]]
+    for p, q in zip(points[1:], points[2:]):
+        a = out[-1]
+        if abs((p[0] - a[0]) * (q[1] - p[1]) - (p[1] - a[1]) * (q[0] - p[0])) > 1e-9:
+            out.append(p)
+    if len(points) > 1:
+        out.append(points[-1])
+    return out
+
+
+def route(problem: Problem, pitch_mm: float = 0.125) -> RouteResult:
+    return Router(problem, pitch_mm).run()
