@@ -18,6 +18,7 @@ bench: bootstrap
 	$(PY) benchmarks/footprint_sweep.py
 	$(PY) benchmarks/schematic.py
 	$(PY) benchmarks/board.py
+	$(PY) benchmarks/route.py
 	$(PY) benchmarks/enclosure.py
 	$(PY) benchmarks/render.py
 	$(PY) benchmarks/build.py

@@ -21,11 +21,13 @@ site.addsitedir({purelib!r})
 
 from wattcad.kicad.plugins.check_board import CheckBoardPlugin  # noqa: E402
 from wattcad.kicad.plugins.place_circle import PlaceOnCirclePlugin  # noqa: E402
+from wattcad.kicad.plugins.route import RoutePlugin  # noqa: E402
 from wattcad.kicad.plugins.verify_footprints import VerifyFootprintsPlugin  # noqa: E402
 
 VerifyFootprintsPlugin().register()
 PlaceOnCirclePlugin().register()
 CheckBoardPlugin().register()
+RoutePlugin().register()
 '''
 
 

@@ -27,6 +27,7 @@ from .board_io import load_board, save_board
 # A rule of the form (condition "A.NetClass == 'X' && B.NetClass != 'X' ...") (constraint clearance (min Nmm))
 _RULE = re.compile(r"\(rule\s+\"[^\"]*\"(.*?)\)\s*\)\s*(?=\(rule|\Z)", re.S)
 MAX_PASSES = 4
+THERMAL_RING_MM = 1.0  # the zone's thermal gap (0.5 mm) and the start of its spokes
 ROUTE_WIDTH_CAP_MM = 0.25  # the widest track that leaves a 0.5 mm pitch pin (see below)
 
 
@@ -127,7 +128,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
         for other in {c.name for c in classes.values()} | {""}:
             if other != cls:
                 between[(cls, other)] = between[(other, cls)] = clearance
-    copper, pad_index, holes = [], {}, []
+    copper, pad_index, holes, thermals = [], {}, [], []
     for fp in sorted(board.GetFootprints(), key=lambda f: f.GetReference()):
         for pad in fp.Pads():
             net = index.get(pad.GetNetname(), -1)
@@ -142,6 +143,10 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
                 continue
             pad_index[pad.m_Uuid.AsString()] = len(copper)
             copper.append(Copper(net, layers, polygon=poly))
+            if len(layers) == 2 and net >= 0:
+                xs, ys = [p[0] for p in poly], [p[1] for p in poly]
+                thermals.append(((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2,
+                                 max(max(xs) - min(xs), max(ys) - min(ys)) / 2, net, 1))
     for t in board.GetTracks():
         net = index.get(t.GetNetname(), -1)
         pad_index[t.m_Uuid.AsString()] = len(copper)
@@ -165,6 +170,11 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
         layer = 0 if z.GetLayer() == pcbnew.F_Cu else 1
         net = index[z.GetNetname()]
         zones.setdefault(net, (layer, []))[1].extend(rings)
+    # Keep other nets' tracks off the ring round a zone net's through-hole pad on the zone's layer,
+    # where the zone's thermal spokes run: a track there leaves the pad on an island of the fill.
+    for (cx, cy, radius, net, layer) in thermals:
+        if net in zones and zones[net][0] == layer:
+            copper.append(Copper(net, (layer,), centre=(cx, cy), radius_mm=radius + THERMAL_RING_MM))
     connections, seen = [], set()
     unrouted = _drc(board_file).get("unconnected_items", [])
     skipped = []

@@ -47,7 +47,7 @@ REGISTER = ("from wattcad.kicad.plugins.{module} import {cls}; p = {cls}(); p.re
 
 
 @pytest.mark.parametrize("module, cls", [("verify_footprints", "VerifyFootprintsPlugin"), ("place_circle", "PlaceOnCirclePlugin"),
-                                         ("check_board", "CheckBoardPlugin")])
+                                         ("check_board", "CheckBoardPlugin"), ("route", "RoutePlugin")])
 def test_each_plugin_registers_with_the_real_pcbnew(module, cls):
     # Headless pcbnew survives one registration per process (it asserts PgmOrNull and carries on;
     # a second one aborts), so each plugin registers in a process of its own.
@@ -67,5 +67,6 @@ def test_install_writes_a_loader_that_kicads_python_can_import(tmp_path):
             "sys.path.insert(0, %r); import wattcad_plugins; print(sorted(names))") % str(tmp_path)
     result = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "['Check board (wattcad)', 'Place on circle (wattcad)', 'Verify footprints (wattcad)']" in result.stdout
+    assert "['Check board (wattcad)', 'Place on circle (wattcad)', 'Route (wattcad)', 'Verify footprints (wattcad)']" \
+        in result.stdout
     assert loader.read_text().count("site.addsitedir") == 1

@@ -99,17 +99,23 @@ def test_no_way_through_is_reported_not_forced():
     assert result.routes == [] and len(result.failed) == 1
 
 
-@pytest.mark.kicad
-def test_kicads_ecc83_demo_routes_back_clean(tmp_path, capsys):
-    """KiCad's ecc83 demo with every track removed: routed by `wattcad route`, then checked by KiCad."""
+def _bare_ecc83(tmp_path) -> Path:
+    """KiCad's ecc83 demo board with every track removed (surgery in a process of its own)."""
+    import sys
+
     board = tmp_path / "ecc83-pp.kicad_pcb"
     shutil.copy2(ECC83 / "ecc83-pp.kicad_pro", tmp_path / "ecc83-pp.kicad_pro")
     strip = ("import sys, pcbnew\nb = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Remove(t)\n"
              "pcbnew.SaveBoard(sys.argv[2], b)\n")
-    import sys
-
     subprocess.run([sys.executable, "-c", strip, str(ECC83 / "ecc83-pp.kicad_pcb"), str(board)], check=True,
                    capture_output=True, timeout=120)
+    return board
+
+
+@pytest.mark.kicad
+def test_kicads_ecc83_demo_routes_back_clean(tmp_path, capsys):
+    """KiCad's ecc83 demo with every track removed: routed by `wattcad route`, then checked by KiCad."""
+    board = _bare_ecc83(tmp_path)
     before = board.read_bytes()
     # Only one net: the rest stays unrouted, so nothing is written over the board (exit 1).
     assert main(["route", str(board), "--nets", "/Net-(U1-G)"]) == 1
@@ -128,3 +134,21 @@ def test_kicads_ecc83_demo_routes_back_clean(tmp_path, capsys):
     routed = board.read_bytes()
     assert main(["route", str(board)]) == 0
     assert board.read_bytes() == routed
+
+
+@pytest.mark.kicad
+def test_route_plugin_routes_the_open_board_not_the_file(tmp_path):
+    import pcbnew
+
+    from wattcad.kicad.plugins.route import RoutePlugin
+
+    board_file = _bare_ecc83(tmp_path)
+    before = board_file.read_bytes()
+    board = pcbnew.LoadBoard(str(board_file))
+    plugin = RoutePlugin()
+    plugin.defaults()
+    plugin.get_board = lambda: board
+    plugin.Run()
+    assert plugin.last_report.complete and plugin.last_report.tracks > 20
+    assert len(list(board.GetTracks())) == plugin.last_report.tracks + plugin.last_report.vias  # in the editor
+    assert board_file.read_bytes() == before  # the file is the user's to save

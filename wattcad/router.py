@@ -143,6 +143,25 @@ def _extent(c: Copper) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+_EDGE_CACHE: dict = {}
+
+
+def _edge_distance(outline, x0, y0, fine, nx, ny):
+    """Inside the outline, and the distance to it, of every fine cell (kept for the next pass over
+    the same board: the outline does not change)."""
+    key = (outline, x0, y0, fine, nx, ny)
+    if key not in _EDGE_CACHE:
+        jj, ii = np.meshgrid(np.arange(nx), np.arange(ny))
+        px, py = x0 + jj * fine, y0 + ii * fine
+        inside = _inside(px, py, outline)
+        d = np.full(px.shape, np.inf)
+        for a, b in zip(outline, outline[1:] + outline[:1]):
+            d = np.minimum(d, _segment_distance(px, py, a, b))
+        _EDGE_CACHE.clear()
+        _EDGE_CACHE[key] = (inside, d)
+    return _EDGE_CACHE[key]
+
+
 # ------------------------------------------------------------------------------------ the grid
 class Grid:
     """Per net class and layer, the fine cells a track centre may cross (OPEN, a net's own, SHUT)."""
@@ -220,13 +239,7 @@ class Grid:
 
     def _edge(self) -> None:
         """Cells closer to the board edge than half a track + the edge clearance, or outside it."""
-        jj, ii = np.meshgrid(np.arange(self.nx), np.arange(self.ny))
-        px, py = self.x0 + jj * self.fine, self.y0 + ii * self.fine
-        outline = self.problem.outline
-        inside = _inside(px, py, outline)
-        d = np.full(px.shape, np.inf)
-        for a, b in zip(outline, outline[1:] + outline[:1]):
-            d = np.minimum(d, _segment_distance(px, py, a, b))
+        inside, d = _edge_distance(tuple(self.problem.outline), self.x0, self.y0, self.fine, self.nx, self.ny)
         for k, name in enumerate(self.class_names):
             cls = self.class_by_name[name]
             for kind, size in ((0, cls.track_mm), (1, cls.via_diameter_mm)):
@@ -243,6 +256,7 @@ BEND_COST_MM = 0.1
 RIP_COST_MM = 3.0  # crossing another net's route in the rip-up search
 MAX_RIPS_PER_CONNECTION = 3
 SEARCH_MARGIN_MM = 6.0
+ZONE_SEARCH_MM = 12.0  # how far a zone net's pad looks for a spot for its via
 
 
 class Router:
@@ -255,23 +269,6 @@ class Router:
         self._pad_cache: dict[int, frozenset] = {}
 
     # A node is (layer, i, j) on the fine grid with i, j even.
-    def _open(self, k: int, net: int, layer: int, i: int, j: int, maps=None) -> bool:
-        g = self.grid
-        if not (0 <= i < g.ny and 0 <= j < g.nx):
-            return False
-        v = (g.maps if maps is None else maps)[k, 0, layer, i, j]
-        return v == OPEN or v == net
-
-    def _via_fits(self, k: int, net: int, i: int, j: int, maps=None) -> bool:
-        """A via centred on this node keeps its clearance on both layers (checked at its centre,
-        exactly: the via map holds the via's own radius)."""
-        g = self.grid
-        if not (0 <= i < g.ny and 0 <= j < g.nx):
-            return False
-        maps = g.maps if maps is None else maps
-        a, b = maps[k, 1, 0, i, j], maps[k, 1, 1, i, j]
-        return (a == OPEN or a == net) and (b == OPEN or b == net)
-
     def _pad_nodes(self, copper_index: int) -> frozenset[tuple[int, int, int]]:
         """Routing nodes inside a pad (a track may end anywhere on its own pad)."""
         if copper_index in self._pad_cache:
@@ -319,70 +316,81 @@ class Router:
         starts = self._pad_nodes(conn.a.copper)
         if conn.b is not None:
             goals = self._pad_nodes(conn.b.copper) | self.net_nodes.get(net, set())
-            goal_xy = [g.xy(i, j) for _, i, j in goals]
-            zone_layer = None
+            goal_cells = sorted({(i, j) for _, i, j in goals})
+            margin = SEARCH_MARGIN_MM
         else:
-            goals, goal_xy = set(), []
-            zone_layer = self.problem.zones[net][0]
-        zone_mask = self._zone_mask(net, k) if conn.b is None else None
+            goals, goal_cells = set(), []
+            margin = ZONE_SEARCH_MM
+        if len(goal_cells) > 3:  # a routed tree: aim at its parts nearest the source
+            si, sj = g.cell(conn.a.point)
+            goal_cells = sorted(goal_cells, key=lambda c: ((c[0] - si) ** 2 + (c[1] - sj) ** 2, c))[:3]
+        # The search stays within a margin around its ends: a connection that needs a longer detour
+        # is not worth the time (rip-up moves what is in its way instead).
+        cells = [(i, j) for _, i, j in starts] + goal_cells
+        reach = int(margin / g.fine)
+        lo_i = max(min(c[0] for c in cells) - reach, 0)
+        hi_i = min(max(c[0] for c in cells) + reach, g.ny - 1)
+        lo_j = max(min(c[1] for c in cells) - reach, 0)
+        hi_j = min(max(c[1] for c in cells) + reach, g.nx - 1)
+        window = (slice(lo_i, hi_i + 1), slice(lo_j, hi_j + 1))
 
-        if len(goal_xy) > 3:  # a routed tree: aim at its parts nearest the source
-            ax, ay = conn.a.point
-            goal_xy = sorted(goal_xy, key=lambda p: (p[0] - ax) ** 2 + (p[1] - ay) ** 2)[:3]
+        def allowed(maps, kind, layer):
+            v = maps[k, kind, layer][window]
+            return ((v == OPEN) | (v == net)).tolist()
+
+        track = [allowed(g.maps, 0, layer) for layer in (0, 1)]
+        via_a, via_b = allowed(g.maps, 1, 0), allowed(g.maps, 1, 1)
+        if soft:
+            track_soft = [allowed(g.base, 0, layer) for layer in (0, 1)]
+            via_a, via_b = allowed(g.base, 1, 0), allowed(g.base, 1, 1)
+        zone_layer = self.problem.zones[net][0] if conn.b is None else None
+        zone = self._zone_mask(net, k)[window].tolist() if conn.b is None else None
+        goal_local = [(i - lo_i, j - lo_j) for i, j in goal_cells]
+        pitch_cells = g.fine
 
         def h(i, j):
-            if not goal_xy:
-                return 0.0
-            x, y = g.xy(i, j)
-            best_h = math.inf
-            for gx, gy in goal_xy:
-                dx, dy = abs(x - gx), abs(y - gy)
-                best_h = min(best_h, dx + dy - 0.5858 * min(dx, dy))  # octile distance
+            best_h = 0.0 if not goal_local else math.inf
+            for gi, gj in goal_local:
+                di, dj = abs(i - gi), abs(j - gj)
+                best_h = min(best_h, (di + dj - 0.5858 * min(di, dj)) * pitch_cells)
             return best_h
 
-        # The search stays within a margin around its ends: a connection that needs a detour longer
-        # than that is not worth the time (rip-up moves what is in its way instead).
-        if goal_xy:
-            pts = [g.xy(i, j) for _, i, j in starts] + goal_xy
-            lo_i, lo_j = g.cell((min(p[0] for p in pts) - SEARCH_MARGIN_MM, min(p[1] for p in pts) - SEARCH_MARGIN_MM))
-            hi_i, hi_j = g.cell((max(p[0] for p in pts) + SEARCH_MARGIN_MM, max(p[1] for p in pts) + SEARCH_MARGIN_MM))
-        else:
-            lo_i, lo_j, hi_i, hi_j = 0, 0, g.ny, g.nx
-
-        openq = []
-        best: dict[tuple, float] = {}
-        parent: dict[tuple, tuple | None] = {}
-        for s in sorted(starts):
-            state = (s, -1)  # -1: no direction yet (a start, or just through a via)
-            best[state] = 0.0
-            parent[state] = None
-            heapq.heappush(openq, (h(s[1], s[2]), 0.0, s, -1))
-        expansions = 0
-        step = 2
+        goals_local = {(layer, i - lo_i, j - lo_j) for layer, i, j in goals}
+        rows, cols = hi_i - lo_i + 1, hi_j - lo_j + 1
+        openq, best, parent = [], {}, {}
+        for layer, i, j in sorted(starts):
+            if not (lo_i <= i <= hi_i and lo_j <= j <= hi_j):
+                continue
+            node = (layer, i - lo_i, j - lo_j)
+            best[(node, -1)] = 0.0  # -1: no direction yet (a start, or just through a via)
+            parent[(node, -1)] = None
+            heapq.heappush(openq, (h(node[1], node[2]), 0.0, node, -1))
+        expansions, step = 0, 2
+        diag = g.pitch * math.sqrt(2)
         while openq:
             f, cost, node, came = heapq.heappop(openq)
             state = (node, came)
             if cost > best.get(state, math.inf):
                 continue
             layer, i, j = node
-            if conn.b is not None and node in goals:
-                return self._unwind(parent, state)
-            if conn.b is None and layer != zone_layer and zone_mask[i, j] and self._via_fits(k, net, i, j):
-                return self._unwind(parent, state)
+            if conn.b is not None and node in goals_local:
+                return [(l, a + lo_i, b + lo_j) for l, a, b in self._unwind(parent, state)]
+            if conn.b is None and layer != zone_layer and zone[i][j] and via_a[i][j] and via_b[i][j]:
+                return [(l, a + lo_i, b + lo_j) for l, a, b in self._unwind(parent, state)]
             expansions += 1
             if expansions > self.max_expansions:
                 return None
+            here = track[layer]
             for dm, (di, dj) in enumerate(MOVES):
                 ni, nj = i + step * di, j + step * dj
-                if not (lo_i <= ni <= hi_i and lo_j <= nj <= hi_j):
+                if not (0 <= ni < rows and 0 <= nj < cols):
                     continue
                 penalty = 0.0
-                if not (self._open(k, net, layer, ni, nj) and self._open(k, net, layer, i + di, j + dj)):
-                    if not (soft and self._open(k, net, layer, ni, nj, g.base) and
-                            self._open(k, net, layer, i + di, j + dj, g.base)):
+                if not (here[ni][nj] and here[i + di][j + dj]):
+                    if not (soft and track_soft[layer][ni][nj] and track_soft[layer][i + di][j + dj]):
                         continue
                     penalty = RIP_COST_MM
-                length = g.pitch * (math.sqrt(2) if di and dj else 1.0)
+                length = diag if di and dj else g.pitch
                 c2 = cost + length * LAYER_COST[layer] + penalty + (BEND_COST_MM if came not in (-1, dm) else 0.0)
                 nxt = ((layer, ni, nj), dm)
                 if c2 < best.get(nxt, math.inf) - 1e-12:
@@ -390,7 +398,7 @@ class Router:
                     parent[nxt] = state
                     heapq.heappush(openq, (c2 + h(ni, nj), c2, nxt[0], dm))
             other = 1 - layer
-            if self._open(k, net, other, i, j) and self._via_fits(k, net, i, j, g.maps if not soft else g.base):
+            if via_a[i][j] and via_b[i][j]:
                 nxt = ((other, i, j), -1)
                 c2 = cost + VIA_COST_MM
                 if c2 < best.get(nxt, math.inf) - 1e-12:

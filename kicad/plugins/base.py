@@ -2,6 +2,11 @@
 from (a test hands them a board loaded with pcbnew.LoadBoard), and showing a text result."""
 from __future__ import annotations
 
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
 import pcbnew
 
 
@@ -35,3 +40,22 @@ def show_text(title: str, text: str) -> None:
     except ImportError:
         pass
     print(text)
+
+
+@contextmanager
+def scratch_project(board):
+    """The board as it is in the editor, saved into a scratch copy of its project (the project's
+    files copied, its folders linked, so ${KIPRJMOD} paths still resolve): unsaved edits count and
+    the user's file is not touched. Yields the scratch board file."""
+    board_file = Path(board.GetFileName())
+    if not board_file.name:
+        raise ValueError("the board has never been saved: save it in a KiCad project first")
+    with tempfile.TemporaryDirectory(prefix="wattcad-") as tmp:
+        scratch = Path(tmp)
+        for item in board_file.parent.iterdir():
+            if item.is_file() and item.suffix not in (".kicad_pcb", ".bak") and not item.name.endswith("-bak"):
+                shutil.copy2(item, scratch / item.name)
+            elif item.is_dir():
+                (scratch / item.name).symlink_to(item.resolve(), target_is_directory=True)
+        pcbnew.SaveBoard(str(scratch / board_file.name), board)
+        yield scratch / board_file.name

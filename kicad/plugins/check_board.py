@@ -3,31 +3,18 @@ fabrication readiness, footprints, mating parts, analog budget) on the open boar
 beside the board."""
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
-import pcbnew
-
 from wattcad.check import Project, project_checks, summary_text, wattcad_settings, write_reports
-from wattcad.kicad.plugins.base import WattcadPlugin, show_text
+from wattcad.kicad.plugins.base import WattcadPlugin, scratch_project, show_text
 
 
 def check_open_board(board, enclosure: bool = False):
     """Check `board` as it is in memory: saved into a scratch copy of its project (the project's
     files copied, its folders linked, so ${KIPRJMOD} paths still resolve)."""
     board_file = Path(board.GetFileName())
-    if not board_file.name:
-        raise ValueError("the board has never been saved: save it in a KiCad project first")
-    with tempfile.TemporaryDirectory(prefix="wattcad-check-") as tmp:
-        scratch = Path(tmp)
-        for item in board_file.parent.iterdir():
-            if item.is_file() and item.suffix not in (".kicad_pcb", ".bak") and not item.name.endswith("-bak"):
-                shutil.copy2(item, scratch / item.name)
-            elif item.is_dir():
-                (scratch / item.name).symlink_to(item.resolve(), target_is_directory=True)
-        pcbnew.SaveBoard(str(scratch / board_file.name), board)
-        project = Project(scratch, board_file.stem)
+    with scratch_project(board) as scratch_file:
+        project = Project(scratch_file.parent, board_file.stem)
         rules, params = wattcad_settings(project)
         results = project_checks(project, rules, params, enclosure=enclosure)
     real = Project(board_file.parent, board_file.stem)
