@@ -44,6 +44,7 @@ class RouteReport:
     drc_errors: list[str]
     unconnected_after: int
     seconds: float = 0.0
+    in_editor: bool = False  # the plugin's: the tracks went into the open board, nothing was written
 
     @property
     def complete(self) -> bool:
@@ -52,7 +53,8 @@ class RouteReport:
     def summary(self) -> str:
         lines = [f"{self.board.name}: {self.routed} of {self.connections} connections routed, {self.tracks} tracks "
                  f"({self.track_length_mm:.0f} mm), {self.vias} vias; after: {self.unconnected_after} unrouted, "
-                 f"{len(self.drc_errors)} DRC errors" + (f"; written to {self.written}" if self.written else "; NOT written")]
+                 f"{len(self.drc_errors)} DRC errors" + ("; added to the open board (not saved)" if self.in_editor else
+                                                  f"; written to {self.written}" if self.written else "; NOT written")]
         lines += [f"  not routed: {f}" for f in self.failed[:40]]
         lines += [f"  DRC: {e}" for e in self.drc_errors[:40]]
         return "\n".join(lines)

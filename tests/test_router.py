@@ -150,5 +150,6 @@ def test_route_plugin_routes_the_open_board_not_the_file(tmp_path):
     plugin.get_board = lambda: board
     plugin.Run()
     assert plugin.last_report.complete and plugin.last_report.tracks > 20
+    assert "added to the open board (not saved)" in plugin.last_report.summary()
     assert len(list(board.GetTracks())) == plugin.last_report.tracks + plugin.last_report.vias  # in the editor
     assert board_file.read_bytes() == before  # the file is the user's to save

@@ -34,7 +34,7 @@ def route_open_board(board):
             new.SetNet(net)
             board.Add(new)
     pcbnew.ZONE_FILLER(board).Fill(board.Zones())
-    report.written = None  # nothing was written: the tracks are in the editor, unsaved
+    report.written, report.in_editor = None, True  # the tracks are in the editor, unsaved
     return report
 
 
