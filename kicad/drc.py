@@ -22,6 +22,12 @@ class DrcResult:
     courtyard_overlaps: list[str] = field(default_factory=list)
 
     @property
+    def fab_blockers(self) -> list[str]:
+        """Why the board is not for the fab yet: unrouted connections, DRC errors."""
+        return ([f"{self.unconnected} unrouted connections"] if self.unconnected else []) + \
+               ([f"{len(self.errors)} DRC errors"] if self.errors else [])
+
+    @property
     def clean(self) -> bool:
         return not (self.errors or self.parity or self.setup_problems or self.courtyard_overlaps)
 
@@ -64,21 +70,33 @@ def _dru_problems(dru: Path) -> list[str]:
     return []
 
 
-def run_drc(board: Path, rules: dict | None) -> DrcResult:
+def drc_report(board: Path, *options: str) -> tuple[dict | None, str]:
+    """kicad-cli's DRC report of BOARD as data (None and its complaint when kicad-cli fails)."""
     out = board.with_name(board.stem + "-drc-raw.json")
     try:
-        proc = subprocess.run(["kicad-cli", "pcb", "drc", "--schematic-parity", "--severity-all", "--format", "json",
-                               "--units", "mm", "-o", str(out), str(board)], capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(["kicad-cli", "pcb", "drc", *options, "--format", "json", "--units", "mm", "-o", str(out),
+                               str(board)], capture_output=True, text=True, timeout=600)
     except FileNotFoundError:
         raise MissingToolError("kicad-cli (KiCad 9) not found on PATH: run `make` to install it") from None
-    result = DrcResult(board, setup_problems=check_setup(board, rules))
     if proc.returncode != 0 or not out.exists():
-        result.setup_problems.append(f"kicad-cli pcb drc failed: {proc.stderr.strip() or proc.stdout.strip()}")
-        return result
+        return None, proc.stderr.strip() or proc.stdout.strip()
     data = json.loads(out.read_text(encoding="utf-8"))
     out.unlink()
+    return data, ""
+
+
+def violation_text(v: dict) -> str:
+    return f"[{v['type']}] {v['description']}: " + ", ".join(i["description"] for i in v.get("items", []))
+
+
+def run_drc(board: Path, rules: dict | None) -> DrcResult:
+    data, complaint = drc_report(board, "--schematic-parity", "--severity-all")
+    result = DrcResult(board, setup_problems=check_setup(board, rules))
+    if data is None:
+        result.setup_problems.append(f"kicad-cli pcb drc failed: {complaint}")
+        return result
     for v in data.get("violations", []):
-        text = f"[{v['type']}] {v['description']}: " + ", ".join(i["description"] for i in v.get("items", []))
+        text = violation_text(v)
         if v["type"] in ("courtyards_overlap", "malformed_courtyard"):
             result.courtyard_overlaps.append(text)
         if v["severity"] == "error":
@@ -86,6 +104,5 @@ def run_drc(board: Path, rules: dict | None) -> DrcResult:
         else:
             result.warnings[v["type"]] += 1
     result.unconnected = len(data.get("unconnected_items", []))
-    result.parity = [f"[{v['type']}] {v['description']}: " + ", ".join(i["description"] for i in v.get("items", []))
-                     for v in data.get("schematic_parity", [])]
+    result.parity = [violation_text(v) for v in data.get("schematic_parity", [])]
     return result

@@ -12,17 +12,17 @@ import fnmatch
 import json
 import re
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pcbnew
 
-from wattcad.errors import InputError, MissingToolError
+from wattcad.errors import InputError
 from wattcad.router import Connection, Copper, NetClass, Problem, RouteResult, Router, Terminal
 
 from .board_io import load_board, save_board
+from .drc import drc_report, violation_text
 
 # A rule of the form (condition "A.NetClass == 'X' && B.NetClass != 'X' ...") (constraint clearance (min Nmm))
 _RULE = re.compile(r"\(rule\s+\"[^\"]*\"(.*?)\)\s*\)\s*(?=\(rule|\Z)", re.S)
@@ -61,16 +61,9 @@ class RouteReport:
 
 
 def _drc(board_file: Path) -> dict:
-    out = board_file.with_name(board_file.stem + "-route-drc.json")
-    try:
-        proc = subprocess.run(["kicad-cli", "pcb", "drc", "--format", "json", "--units", "mm", "--severity-error",
-                               "-o", str(out), str(board_file)], capture_output=True, text=True, timeout=600)
-    except FileNotFoundError:
-        raise MissingToolError("kicad-cli (KiCad 9) not found on PATH: run `make` to install it") from None
-    if not out.exists():
-        raise InputError(board_file, None, f"kicad-cli DRC failed: {proc.stderr.strip() or proc.stdout.strip()}")
-    data = json.loads(out.read_text(encoding="utf-8"))
-    out.unlink()
+    data, complaint = drc_report(board_file, "--severity-error")
+    if data is None:
+        raise InputError(board_file, None, f"kicad-cli DRC failed: {complaint}")
     return data
 
 
@@ -130,7 +123,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
         for other in {c.name for c in classes.values()} | {""}:
             if other != cls:
                 between[(cls, other)] = between[(other, cls)] = clearance
-    copper, pad_index, holes, thermals = [], {}, [], []
+    copper, items, holes, thermals = [], {}, [], []  # items: KiCad uuid -> index into copper
     for fp in sorted(board.GetFootprints(), key=lambda f: f.GetReference()):
         for pad in fp.Pads():
             net = index.get(pad.GetNetname(), -1)
@@ -143,15 +136,14 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
             poly = _polygon(pad, pcbnew.F_Cu if 0 in layers else pcbnew.B_Cu)
             if not poly:
                 continue
-            pad_index[pad.m_Uuid.AsString()] = len(copper)
+            items[pad.m_Uuid.AsString()] = len(copper)
             copper.append(Copper(net, layers, polygon=poly))
             if len(layers) == 2 and net >= 0:
                 xs, ys = [p[0] for p in poly], [p[1] for p in poly]
-                thermals.append(((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2,
-                                 max(max(xs) - min(xs), max(ys) - min(ys)) / 2, net, 1))
+                thermals.append((_centre(poly), max(max(xs) - min(xs), max(ys) - min(ys)) / 2, net))
     for t in board.GetTracks():
         net = index.get(t.GetNetname(), -1)
-        pad_index[t.m_Uuid.AsString()] = len(copper)
+        items[t.m_Uuid.AsString()] = len(copper)
         if t.GetClass() == "PCB_VIA":
             copper.append(Copper(net, (0, 1), centre=(to_mm(t.GetPosition().x), to_mm(t.GetPosition().y)),
                                  radius_mm=to_mm(t.GetWidth(pcbnew.F_Cu)) / 2))
@@ -174,14 +166,14 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
         zones.setdefault(net, (layer, []))[1].extend(rings)
     # Keep other nets' tracks off the ring round a zone net's through-hole pad on the zone's layer,
     # where the zone's thermal spokes run: a track there leaves the pad on an island of the fill.
-    for (cx, cy, radius, net, layer) in thermals:
-        if net in zones and zones[net][0] == layer:
-            copper.append(Copper(net, (layer,), centre=(cx, cy), radius_mm=radius + THERMAL_RING_MM))
+    for centre, radius, net in thermals:  # through-hole pads: on every layer, the zone's too
+        if net in zones:
+            copper.append(Copper(net, (zones[net][0],), centre=centre, radius_mm=radius + THERMAL_RING_MM))
     connections, seen = [], set()
     unrouted = _drc(board_file).get("unconnected_items", [])
     skipped = []
     for item in unrouted:
-        ends = [pad_index.get(it.get("uuid", "")) for it in item["items"]]
+        ends = [items.get(it.get("uuid", "")) for it in item["items"]]
         if None in ends or len(ends) != 2:
             skipped.append(" / ".join(it["description"] for it in item["items"]) + ": not a pad, track or via here")
             continue
@@ -197,15 +189,15 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
             for end, ok in zip((a, b), inside):
                 if ok and layer not in copper[end].layers and end not in seen:
                     seen.add(end)
-                    connections.append(Connection(net, Terminal(end, _anchor(board, copper, end)), None))
+                    connections.append(Connection(net, Terminal(end, _anchor(copper, end)), None))
             if all(inside):
                 continue
-        connections.append(Connection(net, Terminal(a, _anchor(board, copper, a)), Terminal(b, _anchor(board, copper, b))))
+        connections.append(Connection(net, Terminal(a, _anchor(copper, a)), Terminal(b, _anchor(copper, b))))
     problem = Problem(bbox=(to_mm(box.GetLeft()), to_mm(box.GetTop()), to_mm(box.GetRight()), to_mm(box.GetBottom())),
                       outline=outline, edge_clearance_mm=to_mm(ds.m_CopperEdgeClearance), nets=names, classes=classes,
                       copper=copper, connections=connections, zones=zones, clearance_between=between, holes=holes,
                       hole_clearance_mm=to_mm(ds.m_HoleClearance) if ds.m_HoleClearance > 0 else 0.25)
-    return problem, {"skipped": skipped, "pad_index": pad_index}
+    return problem, {"skipped": skipped}
 
 
 def _in_zone(pad: Copper, rings, inset_mm: float = 1.5) -> bool:
@@ -216,23 +208,28 @@ def _in_zone(pad: Copper, rings, inset_mm: float = 1.5) -> bool:
 
     if not pad.polygon:
         return False  # a track or via: wired to its partner
-    xs, ys = [p[0] for p in pad.polygon], [p[1] for p in pad.polygon]
-    px, py = np.array([(min(xs) + max(xs)) / 2]), np.array([(min(ys) + max(ys)) / 2])
+    cx, cy = _centre(pad.polygon)
+    px, py = np.array([cx]), np.array([cy])
     for ring in rings:
         if _inside(px, py, ring)[0] and min(_segment_distance(px, py, p, q)[0] for p, q in zip(ring, ring[1:] + ring[:1])) >= inset_mm:
             return True
     return False
 
 
-def _anchor(board, copper, index: int):
+def _centre(polygon) -> tuple[float, float]:
+    """The centre of a polygon's bounding box (a pad's centre: pads here are symmetric)."""
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+
+
+def _anchor(copper, index: int):
     """Where a connection starts or ends on an item: a pad's centre, a via's centre, a track's end."""
     c = copper[index]
     if c.centre is not None:
         return c.centre
     if c.segment is not None:
         return c.segment[0]
-    xs, ys = [p[0] for p in c.polygon], [p[1] for p in c.polygon]
-    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    return _centre(c.polygon)
 
 
 def apply_routes(board, problem: Problem, result: RouteResult) -> None:
@@ -290,8 +287,7 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
             if not result.routes:
                 break
         drc = _drc(scratch)
-        errors = [f"[{v['type']}] {v['description']}: " + ", ".join(i["description"] for i in v.get("items", []))
-                  for v in drc.get("violations", []) if v.get("severity") == "error"]
+        errors = [violation_text(v) for v in drc.get("violations", []) if v.get("severity") == "error"]
         unconnected = len(drc.get("unconnected_items", []))
         failed = [f"{problem.nets[c.net]}: {why}" for c, why in result.failed] + extra["skipped"] if problem.connections else []
         report = RouteReport(board_file, None, connections, routed, failed, tracks, vias, length, errors, unconnected)

@@ -177,9 +177,8 @@ class Pipeline:
         from wattcad.kicad.drc import run_drc
         from wattcad.kicad.fab import write_fab_outputs
 
-        drc = run_drc(self.board(variant), self.params.pcb["rules"])
-        blockers = ([f"{drc.unconnected} unrouted connections"] if drc.unconnected else []) + \
-                   ([f"{len(drc.errors)} DRC errors"] if drc.errors else [])
+        # The fab step decides on its own DRC: it may run without the check step (cached, say).
+        blockers = run_drc(self.board(variant), self.params.pcb["rules"]).fab_blockers
         fab = write_fab_outputs(self.board(variant), self.project_dir(variant) / "fab",
                                 self.schematic_dir / f"{self.name}-bom.csv", gerbers=not blockers)
         made = [fab.positions, fab.ibom] + ([fab.gerber_zip] if fab.gerber_zip else [])

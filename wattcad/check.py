@@ -86,8 +86,7 @@ def check_drc(project: Project, rules: dict | None, allow_unrouted: bool = False
     drc = run_drc(project.board, rules)
     results = [CheckResult("drc", "DRC with schematic parity", "pass" if drc.clean else "fail", drc.summary(),
                            drc.setup_problems + drc.errors + drc.parity + drc.courtyard_overlaps)]
-    blockers = [f"{drc.unconnected} unrouted connections"] if drc.unconnected else []
-    blockers += [f"{len(drc.errors)} DRC errors"] if drc.errors else []
+    blockers = drc.fab_blockers
     if not blockers:
         results.append(CheckResult("fabrication", "ready for fabrication", "pass", "routed and DRC-clean"))
     elif allow_unrouted and not drc.errors and not drc.setup_problems:
