@@ -23,7 +23,19 @@ from wattcad.footprints.spec import spec_for_part
 from .board_io import load_board, save_board
 from .netlist import Netlist
 
-RULES_FILE_TEXT = """(version 1)
+AREA_PREFIX = "wattcad-"  # rule areas the build owns: redrawn from the parts on every build
+
+
+def rules_text(routing: dict) -> str:
+    """The board's .kicad_dru: rules beyond the net classes. The area rules name rule areas the build
+    draws (`_add_rule_areas`); wattcad's router honours them and KiCad's DRC checks them."""
+    clock = " && ".join(f"A.NetName != '{n}'" for n in routing["crystal_nets"])
+    planes = "".join(f"""(rule "wattcad: no other net's track across the {n.strip('/')} plane"
+  (layer B.Cu)
+  (condition "A.NetName != '{n}' && A.intersectsArea('{n.strip('/')}')")
+  (constraint disallow track))
+""" for n in routing["whole_planes"])
+    return f"""(version 1)
 # wattcad design rules beyond the net classes; kicad-cli ignores a broken rules file silently, so the
 # tests check that this one is really applied.
 (rule "wattcad: analog clearance"
@@ -33,7 +45,16 @@ RULES_FILE_TEXT = """(version 1)
   (layer B.Cu)
   (condition "A.Type == 'Zone' && B.Type == 'Zone' && A.NetName != B.NetName")
   (constraint clearance (min 0.5mm)))
-"""
+(rule "wattcad: nothing but the clock between the crystal and the chip"
+  (condition "{clock} && A.NetClass != 'Power' && A.intersectsArea('{AREA_PREFIX}crystal')")
+  (constraint disallow track via))
+(rule "wattcad: digital tracks off the analog area"
+  (condition "A.NetClass == 'Default' && A.intersectsArea('{AREA_PREFIX}analog')")
+  (constraint disallow track via))
+(rule "wattcad: analog tracks off the digital plane"
+  (condition "A.NetClass == '{routing["analog_class"]}' && A.intersectsArea('{AREA_PREFIX}digital')")
+  (constraint disallow track via))
+{planes}"""
 
 
 @dataclass
@@ -148,7 +169,15 @@ def _add_ground_zones(board, plan, nets: dict, host_boxes: list) -> None:
     """AGND under the analog side, DGND under the digital side (the host module's area on the
     round board), both on the bottom layer; they meet only at the net tie."""
     o = plan.outline
-    if o.kind == "rect":
+    if o.kind == "rect" and host_boxes:
+        # DGND under the host in the top right corner; AGND everywhere else, the CT jacks included
+        # (a split at a fixed x put the last two jacks' signals over the digital plane).
+        right, bottom = o.x_mm + o.width_mm, o.y_mm + o.height_mm
+        hx0, hy1 = min(b[0] for b in host_boxes) - 1.5, max(b[3] for b in host_boxes) + 1.5
+        areas = {"/AGND": [(o.x_mm, o.y_mm), (hx0 - 1.0, o.y_mm), (hx0 - 1.0, hy1 + 1.0), (right, hy1 + 1.0),
+                           (right, bottom), (o.x_mm, bottom)],
+                 "/DGND": [(hx0, o.y_mm), (right, o.y_mm), (right, hy1), (hx0, hy1)]}
+    elif o.kind == "rect":
         split = o.x_mm + o.width_mm * 0.58
         areas = {"/AGND": [(o.x_mm, o.y_mm), (split, o.y_mm), (split, o.y_mm + o.height_mm), (o.x_mm, o.y_mm + o.height_mm)],
                  "/DGND": [(split + 1.0, o.y_mm), (o.x_mm + o.width_mm, o.y_mm), (o.x_mm + o.width_mm, o.y_mm + o.height_mm),
@@ -176,11 +205,96 @@ def _add_ground_zones(board, plan, nets: dict, host_boxes: list) -> None:
         zone.SetMinThickness(_mm(0.25))
         zone.SetThermalReliefGap(_mm(0.5))
         zone.SetThermalReliefSpokeWidth(_mm(0.5))
+        if net_name == "/DGND":
+            # The host's header pads sit 0.94 mm apart: thermal spokes between them end on slivers
+            # the fill drops (KiCad: starved thermal). The small digital plane joins them solid.
+            zone.SetPadConnection(pcbnew.ZONE_CONNECTION_FULL)
         outline = zone.Outline()
         outline.NewOutline()
         for x, y in pts:
             outline.Append(_mm(x), _mm(y))
         board.Add(zone)
+
+
+def _add_rule_areas(board, routing: dict, geoms: dict) -> None:
+    """The named areas of the routing rules, redrawn from where the parts are now: `crystal`, the
+    hull of the centres of the clock pads of the parts on both clock nets (the crystal and the
+    chip: the chip's other pins can still leave beside it); `digital`, the digital plane's outline;
+    `analog`, the courtyard box
+    (grown by a margin) of every part whose pads all carry analog or ground nets."""
+    analog_nets = set(routing["ground_nets"])
+    for fp in board.GetFootprints():
+        for pad in fp.Pads():
+            if str(pad.GetNetClassName()).split(",")[0] == routing["analog_class"]:
+                analog_nets.add(pad.GetNetname())
+    areas: list[tuple[str, list]] = []
+    clock_centres = []
+    grow = _mm(routing["analog_margin_mm"])
+    for fp in sorted(board.GetFootprints(), key=lambda f: natural_key(f.GetReference())):
+        pads = [p for p in fp.Pads() if p.GetAttribute() != pcbnew.PAD_ATTRIB_NPTH]
+        on_clock = [p for p in pads if p.GetNetname() in routing["crystal_nets"]]
+        if len({p.GetNetname() for p in on_clock}) == len(routing["crystal_nets"]):
+            clock_centres += [(p.GetPosition().x, p.GetPosition().y) for p in on_clock]
+        if pads and all(p.GetNetname() in analog_nets or not p.GetNetname() for p in pads) and \
+                any(p.GetNetname() in analog_nets - set(routing["ground_nets"]) for p in pads):
+            if fp.GetReference() not in geoms:
+                continue
+            # The courtyard box from wattcad's own reading of the footprint (pcbnew's GetCourtyard
+            # hands back a shared_ptr SWIG cannot free, and SWIG's type table breaks after it).
+            x0, y0, x1, y1 = (_mm(v) for v in placed_box(geoms[fp.GetReference()], _footprint_pose(fp)))
+            x0, y0, x1, y1 = x0 - grow, y0 - grow, x1 + grow, y1 + grow
+            areas.append(("analog", [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]))
+    if clock_centres:
+        areas.append(("crystal", _hull(clock_centres)))
+    # The digital plane's outline on every copper layer: a rule's intersectsArea() only sees items on
+    # the area's own layers, and the plane is on the bottom only.
+    for z in board.Zones():
+        if not z.GetIsRuleArea() and str(z.GetZoneName()) == routing["digital_plane"] and z.Outline().OutlineCount():
+            ring = z.Outline().Outline(0)
+            areas.append(("digital", [(ring.CPoint(i).x, ring.CPoint(i).y) for i in range(ring.PointCount())]))
+    ours = [z for z in board.Zones() if z.GetIsRuleArea() and str(z.GetZoneName()).startswith(AREA_PREFIX)]
+    have = sorted((str(z.GetZoneName())[len(AREA_PREFIX):], [(p.x, p.y) for p in
+                   (z.Outline().Outline(0).CPoint(i) for i in range(z.Outline().Outline(0).PointCount()))]) for z in ours)
+    if have == sorted((name, [(int(x), int(y)) for x, y in pts]) for name, pts in areas):
+        return  # unchanged: the file stays byte for byte the same
+    for z in ours:
+        board.Delete(z)  # Delete, not Remove: a removed zone left to Python confuses SWIG's later lookups
+    for name, pts in areas:
+        zone = pcbnew.ZONE(board)
+        zone.SetIsRuleArea(True)
+        zone.SetDoNotAllowTracks(False)
+        zone.SetDoNotAllowVias(False)
+        zone.SetDoNotAllowPads(False)
+        zone.SetDoNotAllowCopperPour(False)
+        zone.SetDoNotAllowFootprints(False)
+        zone.SetLayerSet(pcbnew.LSET.AllCuMask())
+        zone.SetZoneName(AREA_PREFIX + name)
+        outline = zone.Outline()
+        outline.NewOutline()
+        for x, y in pts:
+            outline.Append(int(x), int(y))
+        board.Add(zone)
+
+
+def _hull(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Convex hull (monotone chain), counter-clockwise, from the lowest-leftmost point."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return pts
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower, upper = [], []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
 
 
 def _footprint_pose(fp) -> Placed:
@@ -303,7 +417,8 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
         for ref in to_place:
             if ref in plan.fixed and (change.created or not _collides_with(plan.fixed[ref], ref, fixed, geoms)):
                 fixed[ref] = plan.fixed[ref]
-        result = layout(geoms, pin_net, plan.outline, fixed, plan.root)
+        result = layout(geoms, pin_net, plan.outline, fixed, plan.root, clearance_mm=pcb["placement"]["part_gap_mm"],
+                        root_keepout_mm=pcb["placement"]["root_keepout_mm"])
         change.unplaced = result.unplaced
         for ref in to_place:
             if ref in result.poses:
@@ -313,15 +428,16 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
         _add_outline(board, plan)
     if not list(board.Zones()):
         _add_ground_zones(board, plan, nets, [placed_box(geoms[r], plan.fixed[r]) for r in sorted(modules) if r in plan.fixed])
+    _add_rule_areas(board, pcb["routing"], geoms)
     save_board(board, source, backup=existing)
     # Fill the zones on the board as KiCad loads it: filled in the process that built it, the
     # fill misses the knock-outs around unplated holes.
     board = load_board(source)
     pcbnew.ZONE_FILLER(board).Fill(board.Zones())
     save_board(board, source, backup=False)
-    rules = source.with_suffix(".kicad_dru")
-    if not rules.exists() or rules.read_text() != RULES_FILE_TEXT:
-        rules.write_text(RULES_FILE_TEXT)
+    rules, text = source.with_suffix(".kicad_dru"), rules_text(pcb["routing"])
+    if not rules.exists() or rules.read_text() != text:
+        rules.write_text(text)
     for stray in source.parent.glob(f".new-{source.stem}.*"):
         stray.unlink()
     if change.created:

@@ -184,7 +184,7 @@ def _pcb(data, path) -> dict:
     for dotted in ("thickness_mm", "rect.width_mm", "rect.height_mm", "rect.corner_radius_mm", "round.diameter_mm",
                    "mounting_hole_inset_mm", "rules.min_track_mm", "rules.min_clearance_mm", "rules.min_drill_mm",
                    "rules.min_via_diameter_mm", "rules.min_annular_ring_mm", "rules.min_hole_to_hole_mm",
-                   "rules.min_copper_edge_clearance_mm"):
+                   "rules.min_copper_edge_clearance_mm", "placement.part_gap_mm", "placement.root_keepout_mm", "placement.crystal_max_mm"):
         node = pcb
         for key in dotted.split("."):
             if not isinstance(node, dict) or key not in node:
@@ -192,6 +192,14 @@ def _pcb(data, path) -> dict:
             node = node[key]
         if dotted != "rect.corner_radius_mm":
             _positive(path, f"pcb.{dotted}", node)
+    routing = _get(data, path, "pcb.routing")
+    for key in ("analog_class", "ground_nets", "analog_margin_mm", "crystal_nets", "whole_planes", "digital_plane"):
+        if not isinstance(routing, dict) or key not in routing:
+            raise InputError(path, f"pcb.routing.{key}", "missing required key")
+    _positive(path, "pcb.routing.analog_margin_mm", routing["analog_margin_mm"])
+    for key in ("ground_nets", "crystal_nets", "whole_planes"):
+        if not (isinstance(routing[key], list) and all(isinstance(n, str) and n for n in routing[key])):
+            raise InputError(path, f"pcb.routing.{key}", "must be a list of net names", routing[key])
     for name, nc in _get(data, path, "pcb.netclasses").items():
         for key in ("track_mm", "clearance_mm", "via_diameter_mm", "via_drill_mm"):
             _positive(path, f"pcb.netclasses.{name}.{key}", nc.get(key) if isinstance(nc, dict) else None)

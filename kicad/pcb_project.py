@@ -111,6 +111,33 @@ def _render(board: Path, out_dir: Path, stem: str) -> list[Path]:
     return made
 
 
+def copper_pictures(board: Path, out_dir: Path, stem: str, dpi: int = 200) -> list[Path]:
+    """The top and bottom copper with the outline (both as seen from the top), cropped to the board:
+    the routing at a glance. kicad-cli plots each layer to PDF, poppler rasterises it."""
+    from PIL import Image, ImageOps
+
+    made = []
+    with tempfile.TemporaryDirectory(prefix="wattcad-copper-") as tmp:
+        for layer, side in (("F.Cu", "top"), ("B.Cu", "bottom")):
+            pdf, stem_png = Path(tmp) / f"{side}.pdf", Path(tmp) / side
+            for cmd in (["kicad-cli", "pcb", "export", "pdf", *_kicad_vars(out_dir), "--layers", f"{layer},Edge.Cuts",
+                         "--mode-single", "-o", str(pdf), str(board)],
+                        ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(pdf), str(stem_png)]):
+                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+                if proc.returncode != 0:
+                    raise DrcFailed(f"{cmd[0]} failed on {board.name} ({layer}): {proc.stderr.strip()[-300:]}")
+            image = Image.open(stem_png.with_suffix(".png")).convert("RGB")
+            box = ImageOps.invert(image.convert("L")).getbbox()
+            if box:
+                margin = dpi // 10
+                image = image.crop((max(box[0] - margin, 0), max(box[1] - margin, 0), min(box[2] + margin, image.width),
+                                    min(box[3] + margin, image.height)))
+            png = out_dir / f"{stem}-copper-{side}.png"
+            image.save(png, optimize=True)
+            made.append(png)
+    return made
+
+
 def build_boards(params: BoardParams, schematic_dir: Path, build_root: Path, boards_dir: Path = BOARDS_DIR,
                  variants: tuple[str, ...] = VARIANTS, render: bool = True) -> list[BoardResult]:
     name = params.name
@@ -133,6 +160,7 @@ def build_boards(params: BoardParams, schematic_dir: Path, build_root: Path, boa
         drc = run_drc(board, params.pcb["rules"])
         write_atomic(project_dir / f"{name}-drc.json", json.dumps(drc.to_json(), indent=2, sort_keys=True) + "\n")
         write_3d_models(board, project_dir)
-        renders = (_render(board, project_dir, f"{name}-board") + export_3d(board, project_dir, f"{name}-board")) if render else []
+        renders = copper_pictures(board, project_dir, f"{name}-board") + \
+            ((_render(board, project_dir, f"{name}-board") + export_3d(board, project_dir, f"{name}-board")) if render else [])
         results.append(BoardResult(variant, source, project_dir, board, change, drc, renders))
     return results

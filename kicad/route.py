@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -18,17 +17,16 @@ from pathlib import Path
 
 import pcbnew
 
-from wattcad.errors import InputError
-from wattcad.router import Connection, Copper, NetClass, Problem, RouteResult, Router, Terminal
+from wattcad.dru import area_rules, class_clearances, parse_rules
+from wattcad.errors import InputError, MissingToolError
+from wattcad.router import Connection, Copper, Keepout, NetClass, Problem, RouteResult, Terminal, route
 
 from .board_io import load_board, save_board
 from .drc import drc_report, violation_text
 
-# A rule of the form (condition "A.NetClass == 'X' && B.NetClass != 'X' ...") (constraint clearance (min Nmm))
-_RULE = re.compile(r"\(rule\s+\"[^\"]*\"(.*?)\)\s*\)\s*(?=\(rule|\Z)", re.S)
 MAX_PASSES = 4
 THERMAL_RING_MM = 1.0  # the zone's thermal gap (0.5 mm) and the start of its spokes
-ROUTE_WIDTH_CAP_MM = 0.25  # the widest track that leaves a 0.5 mm pitch pin (see below)
+ROUTE_WIDTH_CAP_MM = 0.2  # the widest track that leaves a 0.5 mm pitch pin (see below)
 
 
 @dataclass
@@ -76,18 +74,34 @@ def _polygon(item, layer) -> tuple:
     return tuple((pcbnew.ToMM(ring.CPoint(i).x), pcbnew.ToMM(ring.CPoint(i).y)) for i in range(ring.PointCount()))
 
 
-def _clearance_rules(dru: Path) -> dict[tuple[str, str], float]:
-    """(class, other class) -> clearance, from rules that raise one net class's clearance against
-    every other ("A.NetClass == 'X' && B.NetClass != 'X'")."""
-    if not dru.is_file():
-        return {}
-    rules = {}
-    for body in _RULE.findall(dru.read_text(encoding="utf-8")):
-        m = re.search(r"A\.NetClass == '([^']+)' && B\.NetClass != '([^']+)'", body)
-        c = re.search(r"\(constraint clearance \(min ([\d.]+)mm\)", body)
-        if m and c and m.group(1) == m.group(2):
-            rules[m.group(1)] = float(c.group(1))
-    return rules
+def _design_rules(dru: Path) -> list:
+    return parse_rules(dru.read_text(encoding="utf-8"), dru) if dru.is_file() else []
+
+
+def _keepouts(board, rules, names: list[str], classes: dict[int, NetClass], board_file: Path) -> tuple[list[Keepout], list[str]]:
+    """The .kicad_dru rules that keep some nets out of a named area (a zone or rule area of the
+    board), as keepouts; a rule naming an area the board lacks is reported."""
+    areas: dict[str, list] = {}  # name -> (layers, outline) of each zone or rule area of that name
+    for z in board.Zones():
+        outline = z.Outline()
+        layers = tuple(i for i, layer in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)) if z.IsOnLayer(layer))
+        for o in range(outline.OutlineCount()):
+            r = outline.Outline(o)
+            areas.setdefault(str(z.GetZoneName()), []).append(
+                (layers, tuple((pcbnew.ToMM(r.CPoint(i).x), pcbnew.ToMM(r.CPoint(i).y)) for i in range(r.PointCount()))))
+    keepouts, notes = [], []
+    for rule in area_rules(rules):
+        if rule.area not in areas:
+            notes.append(f"rule {rule.name!r}: the board has no area named {rule.area!r}; not honoured")
+            continue
+        nets = frozenset(n for n, name in enumerate(names) if n in classes and rule.applies(name, classes[n].name))
+        ruled = {"F.Cu": (0,), "B.Cu": (1,)}.get(rule.layer or "", (0, 1))
+        # KiCad's intersectsArea() sees an item only on the layers it shares with the area.
+        for layer in ruled:
+            polygons = tuple(poly for layers, poly in areas[rule.area] if layer in layers)
+            if polygons:
+                keepouts.append(Keepout(rule.name, polygons, (layer,), nets, rule.tracks, rule.vias))
+    return keepouts, notes
 
 
 def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> tuple[Problem, dict]:
@@ -115,11 +129,14 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
         c = declared.get(cls_name, declared["Default"])
         fallback = declared["Default"]
         size = {k: float(c.get(k) or fallback[k]) for k in ("track_width", "clearance", "via_diameter", "via_drill")}
-        # Power nets end on 0.5 mm pitch pins: a 0.4 mm track cannot leave them, 0.25 mm can.
+        # Power nets end on 0.5 mm pitch pins: a 0.4 mm track cannot leave them; 0.25 mm leaves no margin
+        # to an analog neighbour (0.25 mm clearance), 0.2 mm does.
         classes[index[name]] = NetClass(cls_name, min(size["track_width"], ROUTE_WIDTH_CAP_MM), size["clearance"],
                                         size["via_diameter"], size["via_drill"])
+    rules = _design_rules(board_file.with_suffix(".kicad_dru"))
+    keepouts, rule_notes = _keepouts(board, rules, names, classes, board_file)
     between = {}
-    for cls, clearance in _clearance_rules(board_file.with_suffix(".kicad_dru")).items():
+    for cls, clearance in class_clearances(rules).items():
         for other in {c.name for c in classes.values()} | {""}:
             if other != cls:
                 between[(cls, other)] = between[(other, cls)] = clearance
@@ -193,11 +210,51 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
             if all(inside):
                 continue
         connections.append(Connection(net, Terminal(a, _anchor(copper, a)), Terminal(b, _anchor(copper, b))))
+    escapes = _escapes(board, copper, items, connections)
     problem = Problem(bbox=(to_mm(box.GetLeft()), to_mm(box.GetTop()), to_mm(box.GetRight()), to_mm(box.GetBottom())),
                       outline=outline, edge_clearance_mm=to_mm(ds.m_CopperEdgeClearance), nets=names, classes=classes,
                       copper=copper, connections=connections, zones=zones, clearance_between=between, holes=holes,
-                      hole_clearance_mm=to_mm(ds.m_HoleClearance) if ds.m_HoleClearance > 0 else 0.25)
-    return problem, {"skipped": skipped}
+                      hole_clearance_mm=to_mm(ds.m_HoleClearance) if ds.m_HoleClearance > 0 else 0.25,
+                      keepouts=keepouts, escapes=escapes)
+    return problem, {"skipped": skipped + rule_notes}
+
+
+FINE_PITCH_MM = 0.65  # pads closer than this to a neighbour get an escape stub
+ESCAPE_BEYOND_MM = 0.6  # how far past the pad's end the stub reaches
+
+
+def _escapes(board, copper, items, connections) -> dict:
+    """Fine-pitch SMD pads with a connection to make and no track on them yet: outward along the
+    pad's long axis (away from its footprint's centre), to ESCAPE_BEYOND_MM past its end."""
+    ends = {}
+    for t in board.GetTracks():
+        if t.GetClass() != "PCB_VIA":
+            for p in (t.GetStart(), t.GetEnd()):
+                ends.setdefault(t.GetNetname(), []).append((pcbnew.ToMM(p.x), pcbnew.ToMM(p.y)))
+    wanted = {c.a.copper for c in connections} | {c.b.copper for c in connections if c.b is not None}
+    escapes = {}
+    for fp in board.GetFootprints():
+        pads = [p for p in fp.Pads() if p.GetAttribute() == pcbnew.PAD_ATTRIB_SMD]
+        centres = [(pcbnew.ToMM(p.GetPosition().x), pcbnew.ToMM(p.GetPosition().y)) for p in pads]
+        fx, fy = pcbnew.ToMM(fp.GetPosition().x), pcbnew.ToMM(fp.GetPosition().y)
+        for pad, (px, py) in zip(pads, centres):
+            index = items.get(pad.m_Uuid.AsString())
+            if index not in wanted:
+                continue
+            if not any(0 < abs(px - qx) + abs(py - qy) and max(abs(px - qx), abs(py - qy)) < FINE_PITCH_MM
+                       for qx, qy in centres):
+                continue
+            poly = copper[index].polygon
+            xs, ys = [p[0] for p in poly], [p[1] for p in poly]
+            if any(min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys) for x, y in ends.get(pad.GetNetname(), ())):
+                continue  # already has a track
+            w, h = max(xs) - min(xs), max(ys) - min(ys)
+            if w >= h:
+                direction, half = (1.0 if px >= fx else -1.0, 0.0), w / 2
+            else:
+                direction, half = (0.0, 1.0 if py >= fy else -1.0), h / 2
+            escapes[index] = (direction, half + ESCAPE_BEYOND_MM)
+    return escapes
 
 
 def _in_zone(pad: Copper, rings, inset_mm: float = 1.5) -> bool:
@@ -234,6 +291,9 @@ def _anchor(copper, index: int):
 
 def apply_routes(board, problem: Problem, result: RouteResult) -> None:
     from_mm = pcbnew.FromMM
+    # One via per spot and net: two connections that join the same zone from the same pad may
+    # choose the same spot.
+    via_at = {(t.GetNetname(), t.GetPosition().x, t.GetPosition().y) for t in board.GetTracks() if t.GetClass() == "PCB_VIA"}
     for r in result.routes:
         net = board.FindNet(problem.nets[r.net])
         for layer, a, b, width in r.tracks:
@@ -245,6 +305,10 @@ def apply_routes(board, problem: Problem, result: RouteResult) -> None:
             t.SetNet(net)
             board.Add(t)
         for centre, dia, drill in r.vias:
+            spot = (problem.nets[r.net], from_mm(centre[0]), from_mm(centre[1]))
+            if spot in via_at:
+                continue
+            via_at.add(spot)
             v = pcbnew.PCB_VIA(board)
             v.SetPosition(pcbnew.VECTOR2I(from_mm(centre[0]), from_mm(centre[1])))
             v.SetWidth(from_mm(dia))
@@ -253,52 +317,130 @@ def apply_routes(board, problem: Problem, result: RouteResult) -> None:
             board.Add(v)
 
 
+ATTEMPTS = 2  # whole routings from the user's board, the nets left unrouted by one first in the next
+
+
+def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple[str, ...]) -> dict:
+    """Passes of the router over BOARD until KiCad lists nothing more it can route; the board is
+    saved to SCRATCH after each. Returns what was done and what KiCad's DRC says of the result."""
+    done = {"routed": 0, "tracks": 0, "vias": 0, "length": 0.0, "connections": 0, "failed": []}
+    for _ in range(MAX_PASSES):
+        problem, extra = build_problem(board, scratch, nets)
+        done["failed"] = list(extra["skipped"])
+        if not problem.connections:
+            break
+        result = route(problem, pitch_mm, first_nets=first_nets)
+        done["connections"] = max(done["connections"], len(problem.connections) + done["routed"])
+        apply_routes(board, problem, result)
+        pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+        pcbnew.SaveBoard(str(scratch), board)
+        done["routed"] += result.routed
+        done["tracks"] += sum(len(r.tracks) for r in result.routes)
+        done["vias"] += result.via_count
+        done["length"] += result.track_length_mm
+        done["failed"] = [f"{problem.nets[c.net]}: {why}" for c, why in result.failed] + extra["skipped"]
+        if not result.routed:
+            break
+    drc = _drc(scratch)
+    done["errors"] = [violation_text(v) for v in drc.get("violations", []) if v.get("severity") == "error"]
+    done["unconnected"] = drc.get("unconnected_items", [])
+    return done
+
+
 def route_board(board_file: str | Path, out: str | Path | None = None, nets: str | None = None,
-                pitch_mm: float = 0.125) -> RouteReport:
+                pitch_mm: float = 0.125, keep_existing: bool = True) -> RouteReport:
     """Route BOARD_FILE's unrouted connections. Written over the board (after a .bak) only when the
-    result is complete and DRC-clean, else to OUT if given; OUT always gets the result."""
+    result is complete and DRC-clean, else to OUT if given; OUT always gets the result.
+    KEEP_EXISTING False: the board's unlocked tracks and vias are removed first."""
     import time
 
     started = time.perf_counter()
     board_file = Path(board_file).resolve()
-    board = load_board(board_file)
-    routed, tracks, vias, length, connections = 0, 0, 0, 0.0, 0
+    best, first_nets = None, ()
     with tempfile.TemporaryDirectory(prefix="wattcad-route-") as tmp:
+        for attempt in range(ATTEMPTS):
+            board = load_board(board_file)
+            if not keep_existing:
+                for t in list(board.GetTracks()):
+                    if not t.IsLocked():
+                        board.Delete(t)  # Delete: a removed item left to Python breaks SWIG's later lookups
+            scratch = Path(tmp) / str(attempt) / board_file.name
+            scratch.parent.mkdir()
+            for suffix in (".kicad_pro", ".kicad_dru"):
+                if board_file.with_suffix(suffix).is_file():
+                    shutil.copy2(board_file.with_suffix(suffix), scratch.with_suffix(suffix))
+            pcbnew.SaveBoard(str(scratch), board)
+            done = _route_passes(board, scratch, nets, pitch_mm, first_nets)
+            done["board"] = board
+            score = (len(done["unconnected"]) + len(done["errors"]), done["length"])
+            if best is None or score < best[0]:
+                best = (score, done)
+            if score[0] == 0:
+                break
+            # Again from the user's board, the nets KiCad still lists as unrouted routed first.
+            left = sorted({it["description"].split("[", 1)[1].split("]", 1)[0]
+                           for item in done["unconnected"] for it in item["items"] if "[" in it["description"]})
+            first_nets = first_nets + tuple(n for n in left if n not in first_nets)
+        done = best[1]
+        report = _write(board_file, done["board"], out, RouteReport(
+            board_file, None, done["connections"], done["routed"], done["failed"], done["tracks"], done["vias"],
+            done["length"], done["errors"], len(done["unconnected"])))
+    report.seconds = round(time.perf_counter() - started, 1)
+    return report
+
+
+def _write(board_file: Path, board, out, report: RouteReport) -> RouteReport:
+    """The routed board to OUT, or over BOARD_FILE (after a .bak) when the result is complete."""
+    target = Path(out).resolve() if out else (board_file if report.complete else None)
+    if target is not None:
+        save_board(board, target, backup=target.exists())
+        if target != board_file:
+            for suffix in (".kicad_pro", ".kicad_dru"):
+                src = board_file.with_suffix(suffix)
+                if src.is_file() and not target.with_suffix(suffix).exists():
+                    shutil.copy2(src, target.with_suffix(suffix))
+        report.written = target
+    return report
+
+
+def freeroute_board(board_file: str | Path, jar: str | Path, out: str | Path | None = None,
+                    timeout_s: float = 1800) -> RouteReport:
+    """Route with FreeRouting (for users who have it and java): the board to Specctra DSN through
+    pcbnew, FreeRouting on one thread (its multithreaded mode is known to leave clearance
+    violations), the session back through pcbnew; then the same DRC and write rules as route_board."""
+    import subprocess
+    import time
+
+    started = time.perf_counter()
+    board_file, jar = Path(board_file).resolve(), Path(jar)
+    if not jar.is_file():
+        raise MissingToolError(f"--freerouting: no FreeRouting JAR at {jar}")
+    java = shutil.which("java")
+    if java is None:
+        raise MissingToolError("--freerouting: java is not on PATH (FreeRouting needs a Java runtime)")
+    board = load_board(board_file)
+    with tempfile.TemporaryDirectory(prefix="wattcad-freeroute-") as tmp:
+        dsn, ses = Path(tmp) / "board.dsn", Path(tmp) / "board.ses"
+        if not pcbnew.ExportSpecctraDSN(board, str(dsn)):
+            raise InputError(board_file, None, "pcbnew could not export the board as Specctra DSN")
+        run = subprocess.run([java, "-jar", str(jar), "-de", str(dsn), "-do", str(ses), "-mt", "1"],
+                             capture_output=True, text=True, timeout=timeout_s)
+        if run.returncode != 0 or not ses.is_file():
+            raise InputError(jar, None, f"FreeRouting failed (exit {run.returncode}): {run.stderr.strip()[-400:]}")
+        if not pcbnew.ImportSpecctraSES(board, str(ses)):
+            raise InputError(ses, None, "pcbnew could not import FreeRouting's session file")
+        pcbnew.ZONE_FILLER(board).Fill(board.Zones())
         scratch = Path(tmp) / board_file.name
         for suffix in (".kicad_pro", ".kicad_dru"):
             if board_file.with_suffix(suffix).is_file():
                 shutil.copy2(board_file.with_suffix(suffix), scratch.with_suffix(suffix))
         pcbnew.SaveBoard(str(scratch), board)
-        # Passes: KiCad's list of what is still unrouted after each (a pad wired to its partner may
-        # leave the partner's island to join next).
-        for _ in range(MAX_PASSES):
-            problem, extra = build_problem(board, scratch, nets)
-            if not problem.connections:
-                break
-            result = Router(problem, pitch_mm).run()
-            connections = max(connections, len(problem.connections) + routed)
-            apply_routes(board, problem, result)
-            pcbnew.ZONE_FILLER(board).Fill(board.Zones())
-            pcbnew.SaveBoard(str(scratch), board)
-            routed += len(result.routes)
-            tracks += sum(len(r.tracks) for r in result.routes)
-            vias += result.via_count
-            length += result.track_length_mm
-            if not result.routes:
-                break
         drc = _drc(scratch)
-        errors = [violation_text(v) for v in drc.get("violations", []) if v.get("severity") == "error"]
-        unconnected = len(drc.get("unconnected_items", []))
-        failed = [f"{problem.nets[c.net]}: {why}" for c, why in result.failed] + extra["skipped"] if problem.connections else []
-        report = RouteReport(board_file, None, connections, routed, failed, tracks, vias, length, errors, unconnected)
-        target = Path(out).resolve() if out else (board_file if report.complete else None)
-        if target is not None:
-            save_board(board, target, backup=target.exists())
-            if target != board_file:
-                for suffix in (".kicad_pro", ".kicad_dru"):
-                    src = board_file.with_suffix(suffix)
-                    if src.is_file() and not target.with_suffix(suffix).exists():
-                        shutil.copy2(src, target.with_suffix(suffix))
-            report.written = target
+    tracks = [t for t in board.GetTracks() if t.GetClass() != "PCB_VIA"]
+    report = _write(board_file, board, out, RouteReport(
+        board_file, None, 0, 0, [], len(tracks), sum(1 for t in board.GetTracks() if t.GetClass() == "PCB_VIA"),
+        sum(pcbnew.ToMM(t.GetLength()) for t in tracks),
+        [violation_text(v) for v in drc.get("violations", []) if v.get("severity") == "error"],
+        len(drc.get("unconnected_items", []))))
     report.seconds = round(time.perf_counter() - started, 1)
     return report

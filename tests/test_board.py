@@ -95,6 +95,38 @@ def test_design_rules_and_custom_rules_are_really_applied(built, tmp_path):
     assert any("default rules" in p for p in check_setup(board_path, rules))
 
 
+@pytest.mark.parametrize("variant", ["rect", "round"])
+def test_routing_rules_are_drawn_on_the_board_and_kicad_enforces_them(built, tmp_path, variant):
+    """The build draws the rule areas (the crystal's, the analog parts') and writes the rules that
+    keep nets out of them; the routed board obeys them, and KiCad's DRC flags a track that does not."""
+    import pcbnew
+
+    assert not any("wattcad:" in e for e in built[variant].drc.errors)
+    work = tmp_path / "p"
+    shutil.copytree(built[variant].project_dir, work)
+    board_path = work / f"{NAME}.kicad_pcb"
+    board = _board(board_path)
+    areas = {}
+    for z in board.Zones():
+        areas.setdefault(str(z.GetZoneName()), []).append(z.GetBoundingBox().Centre())
+    assert len(areas["wattcad-crystal"]) == 1 and len(areas["wattcad-analog"]) >= 20 and "DGND" in areas
+    nets = {str(name): n for name, n in board.GetNetsByName().items()}
+    for net, where in (("/~{SS}", areas["wattcad-analog"][0]), ("/MISO", areas["wattcad-crystal"][0]),
+                       ("/CT_A_TIP", areas["DGND"][0])):
+        t = pcbnew.PCB_TRACK(board)
+        t.SetStart(where - pcbnew.VECTOR2I(pcbnew.FromMM(0.2), 0))
+        t.SetEnd(where + pcbnew.VECTOR2I(pcbnew.FromMM(0.2), 0))
+        t.SetWidth(pcbnew.FromMM(0.2))
+        t.SetLayer(pcbnew.F_Cu)
+        t.SetNet(nets[net])
+        board.Add(t)
+    pcbnew.SaveBoard(str(board_path), board, True)
+    text = "\n".join(run_drc(board_path, load_board_params().pcb["rules"]).errors)
+    for rule in ("digital tracks off the analog area", "nothing but the clock between the crystal and the chip",
+                 "analog tracks off the digital plane"):
+        assert f"wattcad: {rule}" in text, rule
+
+
 def test_rect_jacks_on_the_bottom_edge_facing_out(built):
     board = _board(built["rect"].board)
     pcb = load_board_params().pcb
@@ -175,7 +207,7 @@ def test_crystal_and_filter_parts_sit_by_their_pins(built, variant):
     board = _board(built[variant].board)
     for y_pin, u_pin in (("1", "27"), ("3", "28")):
         ypos, upos = _mm(_pad(board, "Y1", y_pin).GetPosition()), _mm(_pad(board, "U1", u_pin).GetPosition())
-        assert math.dist(ypos, upos) <= 5.0, (y_pin, u_pin)
+        assert math.dist(ypos, upos) <= load_board_params().pcb["placement"]["crystal_max_mm"], (y_pin, u_pin)
     # Every capacitor on a U1 signal or supply net sits within 8 mm of that pin.
     u1 = _fp(board, "U1")
     pins = {}

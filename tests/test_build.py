@@ -183,14 +183,14 @@ def test_check_passes_this_project_and_writes_junit_json_and_text(built, tmp_pat
 
 @pytest.mark.kicad
 def test_check_refuses_an_unrouted_board_for_the_fab(built, tmp_path, capsys):
-    """A copy of the board with every track removed (this board has none yet): not for the fab."""
+    """A copy of the board with every track removed (the built board is routed but for a few connections): not for the fab."""
     import pcbnew
 
     project = _rect_project(built, tmp_path)
     board_file = project / "wattcad-ade7816.kicad_pcb"
     board = pcbnew.LoadBoard(str(board_file))
     for track in list(board.GetTracks()):
-        board.Remove(track)
+        board.Delete(track)  # Remove would leave SWIG unable to type later objects
     pcbnew.SaveBoard(str(board_file), board)
     assert main(["check", str(project), "--no-enclosure", "--out", str(tmp_path)]) == 1
     text = capsys.readouterr().out

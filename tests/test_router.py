@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from wattcad.cli import main
-from wattcad.router import Connection, Copper, NetClass, Problem, Terminal, copper_distance, route
+from wattcad.dru import area_rules, class_clearances, parse_rules
+from wattcad.router import Connection, Copper, Keepout, NetClass, Problem, Terminal, copper_distance, route
 
 ECC83 = Path("/usr/share/kicad/demos/ecc83")
 CLS = NetClass("Default", 0.25, 0.2, 0.6, 0.3)
@@ -97,6 +98,86 @@ def test_no_way_through_is_reported_not_forced():
     problem.copper[2] = Copper(1, (0, 1), polygon=((6.5, 0.0), (7.5, 0.0), (7.5, 10.0), (6.5, 10.0)))
     result = route(problem)
     assert result.routes == [] and len(result.failed) == 1
+
+
+def _track_points(result, net=None):
+    for r in result.routes:
+        if net is None or r.net == net:
+            for layer, a, b, width in r.tracks:
+                t = np.linspace(0, 1, max(int(math.dist(a, b) / 0.01), 2))
+                yield layer, a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]), width
+
+
+def test_a_keepout_turns_the_nets_it_names_and_no_other():
+    """An area across the straight way (the wall's gap closed to net 0 only): net 0 goes round by
+    the other layer, and no track of it touches the area."""
+    area = ((6.0, 0.0), (8.0, 0.0), (8.0, 2.5), (6.0, 2.5))
+    problem = _problem()
+    problem.keepouts = [Keepout("no A on top", (area,), (0,), frozenset({0}))]
+    result = route(problem)
+    assert not result.failed
+    area_copper = Copper(-1, (0,), polygon=area)
+    for layer, xs, ys, width in _track_points(result):
+        if layer == 0:
+            assert float(copper_distance(xs, ys, area_copper).min()) >= width / 2 - 1e-6
+    assert result.via_count >= 2  # the way round is on the bottom layer
+    # The same area for another net changes nothing for net 0.
+    problem.keepouts = [Keepout("no B", (area,), (0,), frozenset({1}))]
+    assert route(problem).via_count == 0
+
+
+def test_fine_pitch_pins_get_straight_escapes_before_anything_is_routed():
+    """A row of 0.5 mm pitch pads: each escaping pad gets a straight stub outward, and the
+    connection starts from its end."""
+    copper, conns = [], []
+    for n in range(4):
+        x = 5.0 + 0.5 * n
+        copper.append(Copper(n, (0,), polygon=((x - 0.125, 4.6), (x + 0.125, 4.6), (x + 0.125, 5.4), (x - 0.125, 5.4))))
+    for n in range(4):  # a target pad far below each pin, in the reverse order: the routes must cross
+        copper.append(Copper(n, (0,), polygon=_square(2.0 + 2.5 * (3 - n), 9.0, 0.4)))
+        conns.append(Connection(n, Terminal(n, (5.0 + 0.5 * n, 5.0)), Terminal(4 + n, (2.0 + 2.5 * (3 - n), 9.0))))
+    problem = Problem(bbox=(0, 0, 14, 10), outline=[(0.0, 0.0), (14.0, 0.0), (14.0, 10.0), (0.0, 10.0)],
+                      edge_clearance_mm=0.3, nets=["A", "B", "C", "D"], classes={n: NetClass("D", 0.2, 0.2, 0.6, 0.3) for n in range(4)},
+                      copper=copper, connections=conns, escapes={n: ((0.0, 1.0), 0.4 + 0.6) for n in range(4)})
+    result = route(problem)
+    assert not result.failed and result.routed == 4
+    stubs = [r for r in result.routes if len(r.tracks) == 1 and r.tracks[0][1][0] == r.tracks[0][2][0]]
+    assert len(stubs) >= 4
+    for n in range(4):
+        (stub,) = [r for r in stubs if r.net == n][:1]
+        _, a, b, _ = stub.tracks[0]
+        assert b[1] - a[1] == pytest.approx(1.0, abs=0.13)  # straight down, 0.6 mm past the pad's end
+    assert _clearance(problem, result) >= 0.2 - 1e-6
+
+
+def test_a_connection_reaches_its_own_partner_not_another_island_of_the_net():
+    """Three pads of one net: A-B routed, then C-D where D's net-mate island A-B lies nearer C. The
+    route from C must end on D (its partner), not on the A-B copper."""
+    pads = [_square(2, 2, 0.4), _square(12, 2, 0.4), _square(2, 8, 0.4), _square(12, 8, 0.4)]
+    copper = [Copper(0, (0,), polygon=p) for p in pads]
+    conns = [Connection(0, Terminal(0, (2.0, 2.0)), Terminal(1, (12.0, 2.0))),
+             Connection(0, Terminal(2, (2.0, 8.0)), Terminal(3, (12.0, 8.0)))]
+    problem = Problem(bbox=(0, 0, 14, 10), outline=[(0.0, 0.0), (14.0, 0.0), (14.0, 10.0), (0.0, 10.0)],
+                      edge_clearance_mm=0.3, nets=["A"], classes={0: CLS}, copper=copper, connections=conns)
+    result = route(problem)
+    ends = {p for r in result.routes for _, a, b, _ in r.tracks for p in (a, b)}
+    assert (12.0, 8.0) in ends and (12.0, 2.0) in ends
+
+
+def test_design_rules_the_router_honours_are_read_and_the_rest_left_to_kicad():
+    rules = parse_rules("""(version 1)
+# a comment
+(rule "analog" (condition "A.NetClass == 'Analog' && B.NetClass != 'Analog'") (constraint clearance (min 0.3mm)))
+(rule "xtal" (condition "A.NetName != '/CLKIN' && A.NetClass != 'Power' && A.intersectsArea('x')")
+  (constraint disallow track via))
+(rule "plane" (layer B.Cu) (condition "A.NetName != '/DGND' && A.intersectsArea('DGND')") (constraint disallow track))
+(rule "or: KiCad's" (condition "A.NetClass == 'D' || A.intersectsArea('y')") (constraint disallow track))
+""")
+    assert class_clearances(rules) == {"Analog": 0.3}
+    xtal, plane = area_rules(rules)
+    assert (xtal.area, xtal.tracks, xtal.vias, xtal.layer) == ("x", True, True, None)
+    assert xtal.applies("/MOSI", "Default") and not xtal.applies("/CLKIN", "Default") and not xtal.applies("+3V3", "Power")
+    assert (plane.layer, plane.vias) == ("B.Cu", False) and plane.applies("/AGND", "Power") and not plane.applies("/DGND", "Power")
 
 
 def _bare_ecc83(tmp_path) -> Path:

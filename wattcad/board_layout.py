@@ -90,7 +90,7 @@ class LayoutResult:
 def layout(parts: dict[str, PartGeom], pin_net: dict[tuple[str, str], str], outline: Outline,
            fixed: dict[str, Placed], root: str, big_net_size: int = 8, clearance_mm: float = 0.25,
            edge_margin_mm: float = 1.0, grid_mm: float = 0.25, search_radius_mm: float = 45.0,
-           priority: tuple[str, ...] = ("Y", "C")) -> LayoutResult:
+           priority: tuple[str, ...] = ("Y", "C"), root_keepout_mm: float = 0.0) -> LayoutResult:
     """Place every part of PARTS that FIXED does not; ROOT (the IC) anchors the order."""
     result = LayoutResult(poses=dict(fixed))
     net_members: dict[str, list[tuple[str, str]]] = {}
@@ -121,8 +121,18 @@ def layout(parts: dict[str, PartGeom], pin_net: dict[tuple[str, str], str], outl
                 order.append(n)
                 queue.append(n)
     order += sorted((r for r in parts if r not in seen), key=natural_key)
+    # Decoupling capacitors (only on big nets, one of them a supply pin of the root IC) would come
+    # last by the walk above, when the room by their pins is taken: they go right after the crystal.
+    root_nets = {net for (ref, _), net in pin_net.items() if ref == root and net not in small}
+    def decoupling(r: str) -> bool:
+        nets = {net for (ref, _), net in pin_net.items() if ref == r}
+        return r.startswith(priority[-1]) and bool(nets) and not nets & small and bool(nets & root_nets) and len(nets) > 1
+    first = [r for r in order if r.startswith(priority[0])]
+    order = first + [r for r in order if decoupling(r) and r not in first] + \
+        [r for r in order if not decoupling(r) and r not in first]
 
-    boxes = {ref: placed_box(parts[ref], pose, clearance_mm / 2) for ref, pose in result.poses.items() if ref in parts}
+    boxes = {ref: placed_box(parts[ref], pose, clearance_mm / 2 + (root_keepout_mm if ref == root else 0.0))
+             for ref, pose in result.poses.items() if ref in parts}
     for ref in order:
         geom = parts[ref]
         desired, angle = _desired(ref, geom, parts, result.poses, pin_net, net_members, small, outline, root)

@@ -16,6 +16,8 @@ PICTURES = [  # (relative to a board's project folder, caption)
     ("renders/{v}-turntable.gif", "Blender: turntable"),
     ("{name}-board-iso.png", "KiCad 3D viewer (kicad-cli)"),
     ("{name}-board-top.png", "KiCad: top"),
+    ("{name}-board-copper-top.png", "Top copper (KiCad plot)"),
+    ("{name}-board-copper-bottom.png", "Bottom copper, seen through the board (KiCad plot)"),
     ("enclosure/enclosure-iso.png", "Enclosure (CadQuery)"),
 ]
 FILES = [  # (relative to a board's project folder, what it is)

@@ -12,11 +12,12 @@ Deterministic: no randomness, connections in a fixed order, ties broken by node 
 """
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from wattcad.router_search import DI, DJ, astar
 
 Point = tuple[float, float]
 LAYERS = ("F.Cu", "B.Cu")
@@ -59,6 +60,19 @@ class Connection:
     b: Terminal | None  # None: reach the net's zone with a via
 
 
+@dataclass(frozen=True)
+class Keepout:
+    """An area the tracks (and/or vias) of some nets must not touch: a design rule of the board
+    ("no digital track in the analog area"), honoured while routing and checked by KiCad after."""
+
+    name: str
+    polygons: tuple[tuple[Point, ...], ...]
+    layers: tuple[int, ...]
+    nets: frozenset[int]  # the nets it applies to
+    tracks: bool = True
+    vias: bool = False
+
+
 @dataclass
 class Problem:
     bbox: tuple[float, float, float, float]
@@ -72,6 +86,10 @@ class Problem:
     clearance_between: dict[tuple[str, str], float] = field(default_factory=dict)  # (class, class) -> more than both
     holes: list[tuple[Point, float]] = field(default_factory=list)  # unplated holes: centre, radius
     hole_clearance_mm: float = 0.25
+    keepouts: list[Keepout] = field(default_factory=list)
+    # Fine-pitch pads' escape directions: copper index -> (unit vector outward, length to reach from
+    # the pad's centre). Their stubs are laid first, so no other net's track closes a pin in.
+    escapes: dict[int, tuple[Point, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +103,7 @@ class Route:
 class RouteResult:
     routes: list[Route]
     failed: list[tuple[Connection, str]]
+    routed: int = 0  # connections made (the routes also hold the fan-out stubs)
 
     @property
     def track_length_mm(self) -> float:
@@ -249,24 +268,42 @@ class Grid:
 
 
 # ------------------------------------------------------------------------------------ search
-MOVES = [(0, 1), (1, 0), (0, -1), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)]
 LAYER_COST = (1.0, 2.5)  # prefer the top: the bottom carries the ground zones
 VIA_COST_MM = 2.0
 BEND_COST_MM = 0.1
 RIP_COST_MM = 3.0  # crossing another net's route in the rip-up search
-MAX_RIPS_PER_CONNECTION = 3
-SEARCH_MARGIN_MM = 6.0
+MAX_RIPS_PER_CONNECTION = 8
+HISTORY_COST_MM = 0.0  # added to the cells round a rip-up's way, for every later search
+ROUNDS = 3  # whole routing rounds, the failed connections first in each next one
+SEARCH_MARGIN_MM = 10.0
 ZONE_SEARCH_MM = 12.0  # how far a zone net's pad looks for a spot for its via
 
 
 class Router:
-    def __init__(self, problem: Problem, pitch_mm: float = 0.125, max_expansions: int = 60_000):
+    def __init__(self, problem: Problem, pitch_mm: float = 0.125, max_expansions: int = 3_000_000,
+                 search_margin_mm: float = SEARCH_MARGIN_MM):
         self.problem = problem
+        self.search_margin_mm = search_margin_mm
         self.grid = Grid(problem, pitch_mm)
         self.max_expansions = max_expansions
-        self.net_nodes: dict[int, set[tuple[int, int, int]]] = {}  # routed copper of each net, as nodes
+        # What each connection starts from and aims at: the island of copper its pad is joined to
+        # so far (pads, stubs and routes, as nodes), kept by union-find over copper indices.
+        self._parent: dict[int, int] = {}
+        self._island_nodes: dict[int, set[tuple[int, int, int]]] = {}
         self._zone_masks: dict[tuple[int, int], np.ndarray] = {}
         self._pad_cache: dict[int, frozenset] = {}
+        self._keepout_masks: dict[tuple[int, int, int], np.ndarray] = {}
+        # Where routes fought (a rip-up's way through others): dearer for every later search, so the
+        # routes that come back keep out of the contested cells (PathFinder's history cost).
+        self.history = np.zeros((2, self.grid.ny, self.grid.nx))
+        stubs = {c: self._stub(c, *e) for c, e in sorted(problem.escapes.items())}
+        self.stubs: list[tuple[Route, list]] = [s for s in stubs.values() if s is not None]
+        self.stub_pads = [c for c, s in stubs.items() if s is not None]
+        self.pad_stubs = {c: frozenset(s[1]) for c, s in stubs.items() if s is not None}  # pad -> its stub's nodes
+        for stub, _ in self.stubs:
+            for c in route_copper(stub):
+                self.grid.add(c)
+        self.grid.base = self.grid.maps.copy()  # the stubs are fixed: rip-up never moves them
 
     # A node is (layer, i, j) on the fine grid with i, j even.
     def _pad_nodes(self, copper_index: int) -> frozenset[tuple[int, int, int]]:
@@ -282,12 +319,87 @@ class Router:
         ii, jj = np.meshgrid(np.arange(i0, i1, 2), np.arange(j0, j1, 2), indexing="ij")
         inside = copper_distance(g.x0 + jj * g.fine, g.y0 + ii * g.fine, c) <= 1e-9
         cells = [(int(i), int(j)) for i, j in zip(ii[inside], jj[inside])]
-        if not cells:  # a pad smaller than the grid: its nearest node
-            i, j = g.cell(c.centre or ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
-            cells = [(i - i % 2, j - j % 2)]
-        nodes = frozenset((layer, i, j) for layer in c.layers for i, j in cells)
+        # Only the nodes a track of the pad's net may stand on: a node near the pad's edge would
+        # put the track's side closer than the clearance to the neighbouring pad.
+        k = g.class_of.get(c.net, 0)
+        ci, cj = g.cell(c.centre or ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
+        centre = (2 * round(ci / 2), 2 * round(cj / 2))  # the node nearest the centre
+        nodes = set()
+        for layer in c.layers:
+            free = g.base[k, 0, layer]
+            mine = [(i, j) for i, j in cells if free[i, j] in (OPEN, c.net)]
+            nodes |= {(layer, i, j) for i, j in (mine or [centre])}
+        nodes = frozenset(nodes)
         self._pad_cache[copper_index] = nodes
         return nodes
+
+    def _stub(self, copper_index: int, direction: Point, length_mm: float):
+        """A straight track from the pad's node nearest its centre outward (on the pad's layer),
+        as long as the fixed copper leaves room, up to LENGTH_MM; None if there is no room."""
+        g, c = self.grid, self.problem.copper[copper_index]
+        if c.net < 0 or c.net not in self.problem.classes:
+            return None
+        k, layer = g.class_of[c.net], c.layers[0]
+        ci, cj = g.cell(_centre_of(c))
+        i, j = 2 * round(ci / 2), 2 * round(cj / 2)
+        di, dj = int(round(direction[1])), int(round(direction[0]))
+        free = self.grid.maps[k, 0, layer].copy()
+        for index, keepout in enumerate(self.problem.keepouts):
+            if c.net in keepout.nets and keepout.tracks and layer in keepout.layers:
+                free[self._keepout_mask(index, k, 0)] = SHUT
+        path = [(layer, i, j)]
+        for _ in range(int(length_mm / g.pitch)):
+            ni, nj = path[-1][1] + 2 * di, path[-1][2] + 2 * dj
+            if not (0 <= ni < g.ny and 0 <= nj < g.nx) or free[ni, nj] not in (OPEN, c.net) or \
+                    free[ni - di, nj - dj] not in (OPEN, c.net):
+                break
+            path.append((layer, ni, nj))
+        if len(path) < 2:
+            return None
+        cls = self.problem.classes[c.net]
+        return Route(c.net, [(layer, g.xy(i, j), g.xy(path[-1][1], path[-1][2]), cls.track_mm)]), path
+
+    def _find(self, copper_index: int) -> int:
+        if copper_index not in self._parent:
+            self._parent[copper_index] = copper_index
+            self._island_nodes[copper_index] = set(self._pad_nodes(copper_index)) | \
+                set(self.pad_stubs.get(copper_index, ()))
+        root = copper_index
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[copper_index] != root:
+            self._parent[copper_index], copper_index = root, self._parent[copper_index]
+        return root
+
+    def _join(self, conn: Connection, path) -> None:
+        """CONN's route joins its two islands (or grows its pad's island towards the zone)."""
+        ra = self._find(conn.a.copper)
+        if conn.b is not None:
+            rb = self._find(conn.b.copper)
+            if ra != rb:
+                if len(self._island_nodes[ra]) < len(self._island_nodes[rb]):
+                    ra, rb = rb, ra
+                self._parent[rb] = ra
+                self._island_nodes[ra] |= self._island_nodes.pop(rb)
+        self._island_nodes[ra].update(path)
+
+    def _keepout_mask(self, index: int, k: int, kind: int) -> np.ndarray:
+        """Fine cells where a track (kind 0) or via (kind 1) centre of class k would touch keepout INDEX."""
+        key = (index, k, kind)
+        if key not in self._keepout_masks:
+            g = self.grid
+            cls = g.class_by_name[g.class_names[k]]
+            half = (cls.via_diameter_mm if kind else cls.track_mm) / 2
+            mask = np.zeros((g.ny, g.nx), dtype=bool)
+            for poly in self.problem.keepouts[index].polygons:
+                area = Copper(-1, (0,), polygon=poly)
+                i0, i1, j0, j1 = g._window(_extent(area), half + 0.01)
+                if i0 >= i1 or j0 >= j1:
+                    continue
+                jj, ii = np.meshgrid(np.arange(j0, j1), np.arange(i0, i1))
+                mask[i0:i1, j0:j1] |= copper_distance(g.x0 + jj * g.fine, g.y0 + ii * g.fine, area) < half + 0.01
+            self._keepout_masks[key] = mask
+        return self._keepout_masks[key]
 
     def _zone_mask(self, net: int, k: int) -> np.ndarray:
         """Fine cells inside the net's zone far enough from its edge for a via to join the fill."""
@@ -313,11 +425,14 @@ class Router:
         at a price (the rip-up pass then moves them)."""
         g, net = self.grid, conn.net
         k = g.class_of[net]
-        starts = self._pad_nodes(conn.a.copper)
+        own = self._pad_nodes(conn.a.copper) | self.pad_stubs.get(conn.a.copper, frozenset())
+        starts = self._island_nodes[self._find(conn.a.copper)]
         if conn.b is not None:
-            goals = self._pad_nodes(conn.b.copper) | self.net_nodes.get(net, set())
+            if self._find(conn.b.copper) == self._find(conn.a.copper):
+                return []  # joined already, through the net's other routes
+            goals = self._island_nodes[self._find(conn.b.copper)]
             goal_cells = sorted({(i, j) for _, i, j in goals})
-            margin = SEARCH_MARGIN_MM
+            margin = self.search_margin_mm
         else:
             goals, goal_cells = set(), []
             margin = ZONE_SEARCH_MM
@@ -326,86 +441,51 @@ class Router:
             goal_cells = sorted(goal_cells, key=lambda c: ((c[0] - si) ** 2 + (c[1] - sj) ** 2, c))[:3]
         # The search stays within a margin around its ends: a connection that needs a longer detour
         # is not worth the time (rip-up moves what is in its way instead).
-        cells = [(i, j) for _, i, j in starts] + goal_cells
+        cells = [(i, j) for _, i, j in own] + goal_cells
         reach = int(margin / g.fine)
         lo_i = max(min(c[0] for c in cells) - reach, 0)
-        hi_i = min(max(c[0] for c in cells) + reach, g.ny - 1)
         lo_j = max(min(c[1] for c in cells) - reach, 0)
-        hi_j = min(max(c[1] for c in cells) + reach, g.nx - 1)
-        window = (slice(lo_i, hi_i + 1), slice(lo_j, hi_j + 1))
+        lo_i, lo_j = lo_i - lo_i % 2, lo_j - lo_j % 2  # node (a, b) is fine cell (lo_i + 2a, lo_j + 2b)
+        rows = (min(max(c[0] for c in cells) + reach, g.ny - 1) - lo_i) // 2 + 1
+        cols = (min(max(c[1] for c in cells) + reach, g.nx - 1) - lo_j) // 2 + 1
+        fine = (slice(lo_i, lo_i + 2 * rows - 1), slice(lo_j, lo_j + 2 * cols - 1))
+        nodes = (slice(lo_i, lo_i + 2 * rows - 1, 2), slice(lo_j, lo_j + 2 * cols - 1, 2))
 
-        def allowed(maps, kind, layer):
-            v = maps[k, kind, layer][window]
-            return ((v == OPEN) | (v == net)).tolist()
+        def allowed(maps, kind, window):
+            v = maps[k, kind][(slice(None),) + window]
+            return (v == OPEN) | (v == net)
 
-        track = [allowed(g.maps, 0, layer) for layer in (0, 1)]
-        via_a, via_b = allowed(g.maps, 1, 0), allowed(g.maps, 1, 1)
-        if soft:
-            track_soft = [allowed(g.base, 0, layer) for layer in (0, 1)]
-            via_a, via_b = allowed(g.base, 1, 0), allowed(g.base, 1, 1)
-        zone_layer = self.problem.zones[net][0] if conn.b is None else None
-        zone = self._zone_mask(net, k)[window].tolist() if conn.b is None else None
-        goal_local = [(i - lo_i, j - lo_j) for i, j in goal_cells]
-        pitch_cells = g.fine
-
-        def h(i, j):
-            best_h = 0.0 if not goal_local else math.inf
-            for gi, gj in goal_local:
-                di, dj = abs(i - gi), abs(j - gj)
-                best_h = min(best_h, (di + dj - 0.5858 * min(di, dj)) * pitch_cells)
-            return best_h
-
-        goals_local = {(layer, i - lo_i, j - lo_j) for layer, i, j in goals}
-        rows, cols = hi_i - lo_i + 1, hi_j - lo_j + 1
-        openq, best, parent = [], {}, {}
-        for layer, i, j in sorted(starts):
-            if not (lo_i <= i <= hi_i and lo_j <= j <= hi_j):
+        track = allowed(g.maps, 0, fine)
+        vias = allowed(g.base if soft else g.maps, 1, nodes).all(axis=0)
+        soft_track = allowed(g.base, 0, fine) if soft else track
+        for index, keepout in enumerate(self.problem.keepouts):
+            if net not in keepout.nets:
                 continue
-            node = (layer, i - lo_i, j - lo_j)
-            best[(node, -1)] = 0.0  # -1: no direction yet (a start, or just through a via)
-            parent[(node, -1)] = None
-            heapq.heappush(openq, (h(node[1], node[2]), 0.0, node, -1))
-        expansions, step = 0, 2
-        diag = g.pitch * math.sqrt(2)
-        while openq:
-            f, cost, node, came = heapq.heappop(openq)
-            state = (node, came)
-            if cost > best.get(state, math.inf):
-                continue
-            layer, i, j = node
-            if conn.b is not None and node in goals_local:
-                return [(l, a + lo_i, b + lo_j) for l, a, b in self._unwind(parent, state)]
-            if conn.b is None and layer != zone_layer and zone[i][j] and via_a[i][j] and via_b[i][j]:
-                return [(l, a + lo_i, b + lo_j) for l, a, b in self._unwind(parent, state)]
-            expansions += 1
-            if expansions > self.max_expansions:
-                return None
-            here = track[layer]
-            for dm, (di, dj) in enumerate(MOVES):
-                ni, nj = i + step * di, j + step * dj
-                if not (0 <= ni < rows and 0 <= nj < cols):
-                    continue
-                penalty = 0.0
-                if not (here[ni][nj] and here[i + di][j + dj]):
-                    if not (soft and track_soft[layer][ni][nj] and track_soft[layer][i + di][j + dj]):
-                        continue
-                    penalty = RIP_COST_MM
-                length = diag if di and dj else g.pitch
-                c2 = cost + length * LAYER_COST[layer] + penalty + (BEND_COST_MM if came not in (-1, dm) else 0.0)
-                nxt = ((layer, ni, nj), dm)
-                if c2 < best.get(nxt, math.inf) - 1e-12:
-                    best[nxt] = c2
-                    parent[nxt] = state
-                    heapq.heappush(openq, (c2 + h(ni, nj), c2, nxt[0], dm))
-            other = 1 - layer
-            if via_a[i][j] and via_b[i][j]:
-                nxt = ((other, i, j), -1)
-                c2 = cost + VIA_COST_MM
-                if c2 < best.get(nxt, math.inf) - 1e-12:
-                    best[nxt] = c2
-                    parent[nxt] = state
-                    heapq.heappush(openq, (c2 + h(i, j), c2, nxt[0], -1))
-        return None
+            if keepout.tracks:
+                barred = self._keepout_mask(index, k, 0)[fine]
+                for layer in keepout.layers:
+                    track[layer] &= ~barred
+                    if soft:
+                        soft_track[layer] &= ~barred
+            if keepout.vias:
+                vias &= ~self._keepout_mask(index, k, 1)[nodes]
+        zone_layer = self.problem.zones[net][0] if conn.b is None else -1
+        zone = self._zone_mask(net, k)[nodes] if conn.b is None else np.zeros((rows, cols), dtype=bool)
+        goal = np.zeros((2, rows, cols), dtype=bool)
+        for layer, i, j in goals:
+            a, b = (i - lo_i) // 2, (j - lo_j) // 2
+            if 0 <= a < rows and 0 <= b < cols:
+                goal[layer, a, b] = True
+        goal_nodes = np.array([((i - lo_i) // 2, (j - lo_j) // 2) for i, j in goal_cells], dtype=np.int64).reshape(-1, 2)
+        start_nodes = np.array(sorted((layer, (i - lo_i) // 2, (j - lo_j) // 2) for layer, i, j in starts
+                                      if 0 <= (i - lo_i) // 2 < rows and 0 <= (j - lo_j) // 2 < cols),
+                               dtype=np.int64).reshape(-1, 3)
+        path = astar(track, soft_track, vias, zone, goal, goal_nodes, start_nodes, soft, zone_layer, g.pitch,
+                     np.array(LAYER_COST), VIA_COST_MM, BEND_COST_MM, RIP_COST_MM, self.max_expansions, DI, DJ,
+                     self.history[(slice(None),) + fine])
+        if len(path) == 0:
+            return None
+        return [(int(layer), lo_i + 2 * int(a), lo_j + 2 * int(b)) for layer, a, b in path]
 
     @staticmethod
     def _unwind(parent, state) -> list[tuple[int, int, int]]:
@@ -420,6 +500,9 @@ class Router:
         g, net = self.grid, conn.net
         cls = self.problem.classes[net]
         route = Route(net)
+        if not path:  # its ends were joined already
+            self._join(conn, path)
+            return route
         pts = [(layer, g.xy(i, j)) for layer, i, j in path]
         # Join the pads' anchors: from the source pad's centre to the first node (inside the pad).
         segments: list[tuple[int, Point, Point]] = []
@@ -440,7 +523,8 @@ class Router:
         # A pad's anchor joined to the first (last) node inside it: the pad is convex, so the joint
         # stays on its copper. A track or via reached is joined where the node lies on it.
         first_layer, first_xy = pts[0]
-        if self.problem.copper[conn.a.copper].polygon and math.dist(first_xy, conn.a.point) > 1e-6:
+        if self.problem.copper[conn.a.copper].polygon and path[0] in self._pad_nodes(conn.a.copper) \
+                and math.dist(first_xy, conn.a.point) > 1e-6:
             segments.insert(0, (first_layer, conn.a.point, first_xy))
         if conn.b is not None:
             last_layer, last_xy = pts[-1]
@@ -454,14 +538,15 @@ class Router:
                 route.tracks.append((layer, a, b, cls.track_mm))
         for c in route_copper(route):
             g.add(c)
-        self.net_nodes.setdefault(net, set()).update(path)
+        self._join(conn, path)
         return route
 
-    def run(self) -> RouteResult:
-        """Every connection, shortest first; then the ones that found no way, each through the
-        routes in its way, which are ripped up and routed again after it."""
-        order = sorted(self.problem.connections,
-                       key=lambda c: (c.b is None, math.dist(c.a.point, c.b.point) if c.b else 0.0, c.net, c.a.point))
+    def run(self, first: tuple[Connection, ...] = ()) -> RouteResult:
+        """Every connection, FIRST ones first, then shortest first; then the ones that found no way,
+        each through the routes in its way, which are ripped up and routed again after it."""
+        order = list(first) + sorted((c for c in self.problem.connections if c not in first),
+                                     key=lambda c: (c.b is None, math.dist(c.a.point, c.b.point) if c.b else 0.0,
+                                                    c.net, c.a.point))
         done: dict[Connection, tuple[Route, list]] = {}  # connection -> its route and nodes
         failed = []
         for conn in order:
@@ -479,6 +564,8 @@ class Router:
                 soft = self.search(conn, soft=True)
                 victims = self._in_the_way(soft, conn, done) if soft else []
                 if victims:
+                    for layer, i, j in soft:
+                        self.history[layer, max(i - 1, 0):i + 2, max(j - 1, 0):j + 2] += HISTORY_COST_MM
                     for v in victims:
                         del done[v]
                         rips[v] = rips.get(v, 0) + 1
@@ -490,8 +577,11 @@ class Router:
                 lost.append((conn, "no path, even after ripping up the routes in its way"))
                 continue
             done[conn] = (self.commit(conn, path), path)
-        routes = [done[c][0] for c in order if c in done]
-        return RouteResult(routes, lost)
+        # A stub whose pad no route reached would dangle: it goes.
+        reached = {end for c in done for end in (c.a.copper, c.b.copper if c.b else None)}
+        stubs = [stub for pad, (stub, _) in zip(self.stub_pads, self.stubs) if pad in reached]
+        routes = stubs + [done[c][0] for c in order if c in done]
+        return RouteResult(routes, lost, len(done))
 
     def _in_the_way(self, path, conn: Connection, done) -> list[Connection]:
         """The routed connections of other nets whose copper is too near PATH."""
@@ -514,9 +604,14 @@ class Router:
 
     def _rebuild(self, done) -> None:
         self.grid.restore([c for route, _ in done.values() for c in route_copper(route)])
-        self.net_nodes = {}
+        self._parent, self._island_nodes = {}, {}
         for conn, (_, path) in done.items():
-            self.net_nodes.setdefault(conn.net, set()).update(path)
+            self._join(conn, path)
+
+
+def _centre_of(c: Copper) -> Point:
+    x0, y0, x1, y1 = _extent(c)
+    return c.centre or ((x0 + x1) / 2, (y0 + y1) / 2)
 
 
 def route_copper(route: Route) -> list[Copper]:
@@ -536,5 +631,18 @@ def _simplify(points: list[Point]) -> list[Point]:
     return out
 
 
-def route(problem: Problem, pitch_mm: float = 0.125) -> RouteResult:
-    return Router(problem, pitch_mm).run()
+def route(problem: Problem, pitch_mm: float = 0.125, rounds: int = ROUNDS, first_nets: tuple[str, ...] = ()) -> RouteResult:
+    """Route the problem, the connections of FIRST_NETS first; while connections fail, route it
+    again from scratch with them first too (a connection that lost out to the ones routed before it
+    often finds its way when it goes first). The result with the fewest failures (then the
+    shortest) is kept."""
+    best = None
+    first = tuple(c for name in first_nets for c in problem.connections if problem.nets[c.net] == name)
+    for _ in range(rounds):
+        result = Router(problem, pitch_mm).run(first)
+        if best is None or (len(result.failed), result.track_length_mm) < (len(best.failed), best.track_length_mm):
+            best = result
+        if not result.failed:
+            break
+        first = first + tuple(c for c, _ in result.failed if c not in first)
+    return best
