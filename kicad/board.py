@@ -65,12 +65,18 @@ class BoardChange:
     kept: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
     created: bool = False
+    rerouted: str = ""  # what the re-route after a circuit change did
+
+    @property
+    def circuit_changed(self) -> bool:
+        return not self.created and bool(self.added or self.removed or self.updated)
 
     def summary(self) -> str:
         if self.created:
             return f"new board: {len(self.added)} footprints placed"
         return (f"updated: {len(self.added)} added {self.added}, {len(self.removed)} removed {self.removed}, "
-                f"{len(self.updated)} changed {self.updated}, {len(self.kept)} kept as they were")
+                f"{len(self.updated)} changed {self.updated}, {len(self.kept)} kept as they were") + \
+            (f"; {self.rerouted}" if self.rerouted else "")
 
 
 def _mm(v: float) -> int:

@@ -147,6 +147,14 @@ def build_boards(params: BoardParams, schematic_dir: Path, build_root: Path, boa
     for variant in variants:
         source = boards_dir / board_file_name(name, variant)
         change = build_or_update_board(source, netlist, variant, params.pcb, schematic_dir)
+        if change.circuit_changed:
+            # The tracks stay; what the change left unrouted is routed, and kept when it is better.
+            from .route import route_board
+
+            routed = route_board(source, write_improvement=True, backup=False)  # the update made the .bak
+            change.rerouted = (f"re-routed what the change left unrouted: {routed.routed} connections made, "
+                               f"{routed.unconnected_after} still unrouted" +
+                               ("" if routed.written else f", not kept ({len(routed.drc_errors)} DRC errors)"))
         project_dir = schematic_dir if variant == "rect" else build_root / f"{name}-{variant}"
         if project_dir != schematic_dir:
             # The same schematic beside every board: parity needs the schematic of the board's name.

@@ -216,7 +216,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
                       copper=copper, connections=connections, zones=zones, clearance_between=between, holes=holes,
                       hole_clearance_mm=to_mm(ds.m_HoleClearance) if ds.m_HoleClearance > 0 else 0.25,
                       keepouts=keepouts, escapes=escapes)
-    return problem, {"skipped": skipped + rule_notes}
+    return problem, {"skipped": skipped + rule_notes, "unrouted": len(unrouted)}
 
 
 FINE_PITCH_MM = 0.65  # pads closer than this to a neighbour get an escape stub
@@ -324,9 +324,11 @@ def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple
     """Passes of the router over BOARD until KiCad lists nothing more it can route; the board is
     saved to SCRATCH after each. Returns what was done and what KiCad's DRC says of the result."""
     done = {"routed": 0, "tracks": 0, "vias": 0, "length": 0.0, "connections": 0, "failed": []}
-    for _ in range(MAX_PASSES):
+    for n in range(MAX_PASSES):
         problem, extra = build_problem(board, scratch, nets)
         done["failed"] = list(extra["skipped"])
+        if n == 0:
+            done["before"] = extra["unrouted"]
         if not problem.connections:
             break
         result = route(problem, pitch_mm, first_nets=first_nets)
@@ -348,10 +350,13 @@ def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple
 
 
 def route_board(board_file: str | Path, out: str | Path | None = None, nets: str | None = None,
-                pitch_mm: float = 0.125, keep_existing: bool = True) -> RouteReport:
+                pitch_mm: float = 0.125, keep_existing: bool = True, write_improvement: bool = False,
+                backup: bool = True) -> RouteReport:
     """Route BOARD_FILE's unrouted connections. Written over the board (after a .bak) only when the
-    result is complete and DRC-clean, else to OUT if given; OUT always gets the result.
-    KEEP_EXISTING False: the board's unlocked tracks and vias are removed first."""
+    result is complete and DRC-clean (WRITE_IMPROVEMENT: or DRC-clean with fewer unrouted than
+    before), else to OUT if given; OUT always gets the result.
+    KEEP_EXISTING False: the board's unlocked tracks and vias are removed first. BACKUP: a .bak of
+    what is written over first."""
     import time
 
     started = time.perf_counter()
@@ -382,18 +387,20 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
                            for item in done["unconnected"] for it in item["items"] if "[" in it["description"]})
             first_nets = first_nets + tuple(n for n in left if n not in first_nets)
         done = best[1]
-        report = _write(board_file, done["board"], out, RouteReport(
-            board_file, None, done["connections"], done["routed"], done["failed"], done["tracks"], done["vias"],
-            done["length"], done["errors"], len(done["unconnected"])))
+        report = RouteReport(board_file, None, done["connections"], done["routed"], done["failed"], done["tracks"],
+                             done["vias"], done["length"], done["errors"], len(done["unconnected"]))
+        better = write_improvement and not report.drc_errors and report.unconnected_after < done.get("before", 0)
+        report = _write(board_file, done["board"], out, report, better, backup)
     report.seconds = round(time.perf_counter() - started, 1)
     return report
 
 
-def _write(board_file: Path, board, out, report: RouteReport) -> RouteReport:
-    """The routed board to OUT, or over BOARD_FILE (after a .bak) when the result is complete."""
-    target = Path(out).resolve() if out else (board_file if report.complete else None)
+def _write(board_file: Path, board, out, report: RouteReport, better: bool = False, backup: bool = True) -> RouteReport:
+    """The routed board to OUT, or over BOARD_FILE (after a .bak) when the result is complete (or
+    BETTER than what was there)."""
+    target = Path(out).resolve() if out else (board_file if report.complete or better else None)
     if target is not None:
-        save_board(board, target, backup=target.exists())
+        save_board(board, target, backup=backup and target.exists())
         if target != board_file:
             for suffix in (".kicad_pro", ".kicad_dru"):
                 src = board_file.with_suffix(suffix)

@@ -284,6 +284,8 @@ def test_hand_edits_survive_a_rebuild(built, tmp_path):
     assert "my zone" in [z.GetZoneName() for z in after.Zones()]
     assert "R401: value 3.83 -> 1k" in result.change.updated and _fp(after, "R401").GetValue() == "1k"
     assert result.drc.parity == [] and result.drc.courtyard_overlaps == []
+    # The circuit changed: what that left unrouted was routed again, and the summary says so.
+    assert "re-routed what the change left unrouted" in result.change.summary()
 
     # Channel F back: its jack and burden come back as new parts, placed clear of everything.
     data["channels"]["F"]["populated"] = True
