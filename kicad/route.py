@@ -380,8 +380,8 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
             score = (len(done["unconnected"]) + len(done["errors"]), done["length"])
             if best is None or score < best[0]:
                 best = (score, done)
-            if score[0] == 0:
-                break
+            if score[0] == 0 or not done.get("before"):
+                break  # complete, or nothing was unrouted to begin with (what is wrong is not routing's)
             # Again from the user's board, the nets KiCad still lists as unrouted routed first.
             left = sorted({it["description"].split("[", 1)[1].split("]", 1)[0]
                            for item in done["unconnected"] for it in item["items"] if "[" in it["description"]})

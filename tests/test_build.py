@@ -183,7 +183,7 @@ def test_check_passes_this_project_and_writes_junit_json_and_text(built, tmp_pat
 
 @pytest.mark.kicad
 def test_check_refuses_an_unrouted_board_for_the_fab(built, tmp_path, capsys):
-    """A copy of the board with every track removed (the built board is routed but for a few connections): not for the fab."""
+    """A copy of the board with every track removed: not for the fab."""
     import pcbnew
 
     project = _rect_project(built, tmp_path)
