@@ -273,7 +273,6 @@ VIA_COST_MM = 2.0
 BEND_COST_MM = 0.1
 RIP_COST_MM = 3.0  # crossing another net's route in the rip-up search
 MAX_RIPS_PER_CONNECTION = 8
-HISTORY_COST_MM = 0.0  # added to the cells round a rip-up's way, for every later search
 ROUNDS = 3  # whole routing rounds, the failed connections first in each next one
 SEARCH_MARGIN_MM = 10.0
 ZONE_SEARCH_MM = 12.0  # how far a zone net's pad looks for a spot for its via
@@ -293,9 +292,6 @@ class Router:
         self._zone_masks: dict[tuple[int, int], np.ndarray] = {}
         self._pad_cache: dict[int, frozenset] = {}
         self._keepout_masks: dict[tuple[int, int, int], np.ndarray] = {}
-        # Where routes fought (a rip-up's way through others): dearer for every later search, so the
-        # routes that come back keep out of the contested cells (PathFinder's history cost).
-        self.history = np.zeros((2, self.grid.ny, self.grid.nx))
         stubs = {c: self._stub(c, *e) for c, e in sorted(problem.escapes.items())}
         self.stubs: list[tuple[Route, list]] = [s for s in stubs.values() if s is not None]
         self.stub_pads = [c for c, s in stubs.items() if s is not None]
@@ -481,8 +477,7 @@ class Router:
                                       if 0 <= (i - lo_i) // 2 < rows and 0 <= (j - lo_j) // 2 < cols),
                                dtype=np.int64).reshape(-1, 3)
         path = astar(track, soft_track, vias, zone, goal, goal_nodes, start_nodes, soft, zone_layer, g.pitch,
-                     np.array(LAYER_COST), VIA_COST_MM, BEND_COST_MM, RIP_COST_MM, self.max_expansions, DI, DJ,
-                     self.history[(slice(None),) + fine])
+                     np.array(LAYER_COST), VIA_COST_MM, BEND_COST_MM, RIP_COST_MM, self.max_expansions, DI, DJ)
         if len(path) == 0:
             return None
         return [(int(layer), lo_i + 2 * int(a), lo_j + 2 * int(b)) for layer, a, b in path]
@@ -564,8 +559,6 @@ class Router:
                 soft = self.search(conn, soft=True)
                 victims = self._in_the_way(soft, conn, done) if soft else []
                 if victims:
-                    for layer, i, j in soft:
-                        self.history[layer, max(i - 1, 0):i + 2, max(j - 1, 0):j + 2] += HISTORY_COST_MM
                     for v in victims:
                         del done[v]
                         rips[v] = rips.get(v, 0) + 1

@@ -19,13 +19,12 @@ DJ = np.array([1, 0, -1, 0, 1, -1, 1, -1], dtype=np.int64)
 
 @njit(cache=True)
 def astar(track, soft_track, via, zone, goal, goal_nodes, starts, soft, zone_layer, pitch_mm, layer_cost,
-          via_cost_mm, bend_cost_mm, rip_cost_mm, max_expansions, di_moves, dj_moves, history):
+          via_cost_mm, bend_cost_mm, rip_cost_mm, max_expansions, di_moves, dj_moves):
     """TRACK[layer, fi, fj]: fine cells a track centre may cross (SOFT_TRACK: the same, through other
     nets' routes). VIA[ni, nj]: nodes a via may stand on. ZONE[ni, nj]: nodes where a via joins the
     net's zone (ZONE_LAYER >= 0: reaching one on the other layer ends the search). GOAL[layer, ni,
     nj]: the nodes to reach; GOAL_NODES (k x 2): up to three of them, for the heuristic. STARTS
-    (m x 3): layer, node row, node column. HISTORY[layer, fi, fj]: an extra cost (mm) for entering
-    a fine cell where routes fought before. Returns the path as (n x 3) node states, empty if none."""
+    (m x 3): layer, node row, node column. Returns the path as (n x 3) node states, empty if none."""
     rows, cols = via.shape
     size = 2 * rows * cols * 9
     best = np.full(size, np.inf)
@@ -72,7 +71,7 @@ def astar(track, soft_track, via, zone, goal, goal_nodes, starts, soft, zone_lay
                     continue
                 penalty = rip_cost_mm
             length = diag if (di != 0 and dj != 0) else pitch_mm
-            c2 = cost + length * layer_cost[layer] + penalty + history[layer, fi, fj]
+            c2 = cost + length * layer_cost[layer] + penalty
             if came != 8 and came != dm:
                 c2 += bend_cost_mm
             nxt = ((layer * rows + na) * cols + nb) * 9 + dm
