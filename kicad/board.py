@@ -226,8 +226,8 @@ def _add_rule_areas(board, routing: dict, geoms: dict) -> None:
     """The named areas of the routing rules, redrawn from where the parts are now: `crystal`, the
     hull of the centres of the clock pads of the parts on both clock nets (the crystal and the
     chip: the chip's other pins can still leave beside it); `digital`, the digital plane's outline;
-    `analog`, the courtyard box
-    (grown by a margin) of every part whose pads all carry analog or ground nets."""
+    `analog`, the courtyard box (grown by a margin) of every part whose pads all carry analog or
+    ground nets."""
     analog_nets = set(routing["ground_nets"])
     for fp in board.GetFootprints():
         for pad in fp.Pads():
@@ -432,7 +432,7 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
 
     if not _has_outline(board):
         _add_outline(board, plan)
-    if not list(board.Zones()):
+    if not any(not z.GetIsRuleArea() or not str(z.GetZoneName()).startswith(AREA_PREFIX) for z in board.Zones()):
         _add_ground_zones(board, plan, nets, [placed_box(geoms[r], plan.fixed[r]) for r in sorted(modules) if r in plan.fixed])
     _add_rule_areas(board, pcb["routing"], geoms)
     save_board(board, source, backup=existing)

@@ -18,6 +18,7 @@ from .board import BoardChange, build_or_update_board
 from .drc import DrcResult, run_drc
 from .netlist import export_kicad_netlist, parse_netlist
 from .params import BoardParams
+from .route import route_board
 
 BOARDS_DIR = Path(__file__).resolve().parent / "boards"
 VARIANTS = ("rect", "round")
@@ -149,8 +150,6 @@ def build_boards(params: BoardParams, schematic_dir: Path, build_root: Path, boa
         change = build_or_update_board(source, netlist, variant, params.pcb, schematic_dir)
         if change.circuit_changed:
             # The tracks stay; what the change left unrouted is routed, and kept when it is better.
-            from .route import route_board
-
             routed = route_board(source, write_improvement=True, backup=False)  # the update made the .bak
             change.rerouted = (f"re-routed what the change left unrouted: {routed.routed} connections made, "
                                f"{routed.unconnected_after} still unrouted" +

@@ -74,21 +74,24 @@ def _polygon(item, layer) -> tuple:
     return tuple((pcbnew.ToMM(ring.CPoint(i).x), pcbnew.ToMM(ring.CPoint(i).y)) for i in range(ring.PointCount()))
 
 
+def _zone_rings(zone) -> list[list[tuple[float, float]]]:
+    """A zone's (or rule area's) outlines, in millimetres."""
+    outline = zone.Outline()
+    return [[(pcbnew.ToMM(r.CPoint(i).x), pcbnew.ToMM(r.CPoint(i).y)) for i in range(r.PointCount())]
+            for r in (outline.Outline(o) for o in range(outline.OutlineCount()))]
+
+
 def _design_rules(dru: Path) -> list:
     return parse_rules(dru.read_text(encoding="utf-8"), dru) if dru.is_file() else []
 
 
-def _keepouts(board, rules, names: list[str], classes: dict[int, NetClass], board_file: Path) -> tuple[list[Keepout], list[str]]:
+def _keepouts(board, rules, names: list[str], classes: dict[int, NetClass]) -> tuple[list[Keepout], list[str]]:
     """The .kicad_dru rules that keep some nets out of a named area (a zone or rule area of the
     board), as keepouts; a rule naming an area the board lacks is reported."""
     areas: dict[str, list] = {}  # name -> (layers, outline) of each zone or rule area of that name
     for z in board.Zones():
-        outline = z.Outline()
         layers = tuple(i for i, layer in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)) if z.IsOnLayer(layer))
-        for o in range(outline.OutlineCount()):
-            r = outline.Outline(o)
-            areas.setdefault(str(z.GetZoneName()), []).append(
-                (layers, tuple((pcbnew.ToMM(r.CPoint(i).x), pcbnew.ToMM(r.CPoint(i).y)) for i in range(r.PointCount()))))
+        areas.setdefault(str(z.GetZoneName()), []).extend((layers, tuple(ring)) for ring in _zone_rings(z))
     keepouts, notes = [], []
     for rule in area_rules(rules):
         if rule.area not in areas:
@@ -134,7 +137,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
         classes[index[name]] = NetClass(cls_name, min(size["track_width"], ROUTE_WIDTH_CAP_MM), size["clearance"],
                                         size["via_diameter"], size["via_drill"])
     rules = _design_rules(board_file.with_suffix(".kicad_dru"))
-    keepouts, rule_notes = _keepouts(board, rules, names, classes, board_file)
+    keepouts, rule_notes = _keepouts(board, rules, names, classes)
     between = {}
     for cls, clearance in class_clearances(rules).items():
         for other in {c.name for c in classes.values()} | {""}:
@@ -173,14 +176,8 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
     for z in board.Zones():
         if z.GetIsRuleArea() or z.GetNetname() not in index:
             continue
-        outline_z = z.Outline()
-        rings = []
-        for o in range(outline_z.OutlineCount()):
-            r = outline_z.Outline(o)
-            rings.append([(to_mm(r.CPoint(i).x), to_mm(r.CPoint(i).y)) for i in range(r.PointCount())])
         layer = 0 if z.GetLayer() == pcbnew.F_Cu else 1
-        net = index[z.GetNetname()]
-        zones.setdefault(net, (layer, []))[1].extend(rings)
+        zones.setdefault(index[z.GetNetname()], (layer, []))[1].extend(_zone_rings(z))
     # Keep other nets' tracks off the ring round a zone net's through-hole pad on the zone's layer,
     # where the zone's thermal spokes run: a track there leaves the pad on an island of the fill.
     for centre, radius, net in thermals:  # through-hole pads: on every layer, the zone's too
