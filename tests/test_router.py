@@ -164,6 +164,16 @@ def test_a_connection_reaches_its_own_partner_not_another_island_of_the_net():
     assert (12.0, 8.0) in ends and (12.0, 2.0) in ends
 
 
+def test_a_pad_off_the_board_is_reported_not_a_crash():
+    """KiCad's multichannel_mixer-unrouted demo has parts still beside the outline: their
+    connections are named as failed, the rest routes."""
+    problem = _problem(wall=False)
+    problem.copper.append(Copper(0, (0,), polygon=_square(30, 5, 0.5)))
+    problem.connections.append(Connection(0, Terminal(len(problem.copper) - 1, (30.0, 5.0)), Terminal(1, (12.0, 5.0))))
+    result = route(problem)
+    assert result.routed == 1 and [why for _, why in result.failed] == ["an end lies outside the board outline"]
+
+
 def test_design_rules_the_router_honours_are_read_and_the_rest_left_to_kicad():
     rules = parse_rules("""(version 1)
 # a comment

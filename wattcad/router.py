@@ -293,10 +293,8 @@ class Router:
         self._pad_cache: dict[int, frozenset] = {}
         self._keepout_masks: dict[tuple[int, int, int], np.ndarray] = {}
         stubs = {c: self._stub(c, *e) for c, e in sorted(problem.escapes.items())}
-        self.stubs: list[tuple[Route, list]] = [s for s in stubs.values() if s is not None]
-        self.stub_pads = [c for c, s in stubs.items() if s is not None]
-        self.pad_stubs = {c: frozenset(s[1]) for c, s in stubs.items() if s is not None}  # pad -> its stub's nodes
-        for stub, _ in self.stubs:
+        self.stubs: dict[int, tuple[Route, frozenset]] = {c: (s[0], frozenset(s[1])) for c, s in stubs.items() if s}
+        for stub, _ in self.stubs.values():
             for c in route_copper(stub):
                 self.grid.add(c)
         self.grid.base = self.grid.maps.copy()  # the stubs are fixed: rip-up never moves them
@@ -355,11 +353,15 @@ class Router:
         cls = self.problem.classes[c.net]
         return Route(c.net, [(layer, g.xy(i, j), g.xy(path[-1][1], path[-1][2]), cls.track_mm)]), path
 
+    def _stub_nodes(self, copper_index: int) -> frozenset:
+        """The nodes of the pad's escape stub (none if it has none)."""
+        return self.stubs[copper_index][1] if copper_index in self.stubs else frozenset()
+
     def _find(self, copper_index: int) -> int:
         if copper_index not in self._parent:
             self._parent[copper_index] = copper_index
             self._island_nodes[copper_index] = set(self._pad_nodes(copper_index)) | \
-                set(self.pad_stubs.get(copper_index, ()))
+                set(self._stub_nodes(copper_index))
         root = copper_index
         while self._parent[root] != root:
             root = self._parent[root]
@@ -421,7 +423,7 @@ class Router:
         at a price (the rip-up pass then moves them)."""
         g, net = self.grid, conn.net
         k = g.class_of[net]
-        own = self._pad_nodes(conn.a.copper) | self.pad_stubs.get(conn.a.copper, frozenset())
+        own = self._pad_nodes(conn.a.copper) | self._stub_nodes(conn.a.copper)
         starts = self._island_nodes[self._find(conn.a.copper)]
         if conn.b is not None:
             if self._find(conn.b.copper) == self._find(conn.a.copper):
@@ -543,7 +545,12 @@ class Router:
                                      key=lambda c: (c.b is None, math.dist(c.a.point, c.b.point) if c.b else 0.0,
                                                     c.net, c.a.point))
         done: dict[Connection, tuple[Route, list]] = {}  # connection -> its route and nodes
-        failed = []
+        failed, lost = [], []
+        x0, y0, x1, y1 = self.problem.bbox
+        off_board = [c for c in order if any(not (x0 <= t.point[0] <= x1 and y0 <= t.point[1] <= y1)
+                                             for t in (c.a, c.b) if t is not None)]
+        lost += [(c, "an end lies outside the board outline") for c in off_board]
+        order = [c for c in order if c not in off_board]
         for conn in order:
             path = self.search(conn)
             if path is None:
@@ -551,7 +558,7 @@ class Router:
             else:
                 done[conn] = (self.commit(conn, path), path)
         rips: dict[Connection, int] = {}
-        queue, lost = list(failed), []
+        queue = list(failed)
         while queue:
             conn = queue.pop(0)
             path = self.search(conn)
@@ -572,7 +579,7 @@ class Router:
             done[conn] = (self.commit(conn, path), path)
         # A stub whose pad no route reached would dangle: it goes.
         reached = {end for c in done for end in (c.a.copper, c.b.copper if c.b else None)}
-        stubs = [stub for pad, (stub, _) in zip(self.stub_pads, self.stubs) if pad in reached]
+        stubs = [stub for pad, (stub, _) in self.stubs.items() if pad in reached]
         routes = stubs + [done[c][0] for c in order if c in done]
         return RouteResult(routes, lost, len(done))
 
