@@ -117,6 +117,11 @@ class Footprint:
     def copper_pads(self) -> list[Pad]:
         return [p for p in self.pads if p.is_copper and p.kind != "np_thru_hole"]
 
+    @property
+    def fields(self) -> dict[str, str]:
+        """The part's fields carried on the board (MPN, Manufacturer_Part_Number, Package...)."""
+        return {t.name: t.text for t in self.texts if t.name not in ("Reference", "Value", "user")}
+
     def layer_graphics(self, suffix: str) -> list[Graphic]:
         return [g for g in self.graphics if g.layer.endswith(suffix)]
 

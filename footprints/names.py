@@ -1,4 +1,6 @@
-"""Dimensions encoded in KiCad footprint names, e.g. QFN-40-1EP_6x6mm_P0.5mm_EP4.6x4.6mm."""
+"""Dimensions encoded in footprint names: KiCad's (QFN-40-1EP_6x6mm_P0.5mm_EP4.6x4.6mm, and KiCad 4's
+QFN-40-1EP_6x6mm_Pitch0.5mm) and IPC-7351's (QFN50P600X600X80-41N: pitch 0.50, body 6.00 x 6.00,
+height 0.80, 41 pads counting the thermal pad)."""
 from __future__ import annotations
 
 import re
@@ -7,7 +9,7 @@ from dataclasses import dataclass
 _NAME_RE = re.compile(
     r"^(?P<family>[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)*?)-(?P<pins>\d+)(?:-(?P<eps>\d+)EP)?"
     r"_(?P<bx>\d+(?:\.\d+)?)x(?P<by>\d+(?:\.\d+)?)mm"
-    r"(?:_[^_]*?)*?_P(?P<pitch>\d+(?:\.\d+)?)mm"
+    r"(?:_[^_]*?)*?_P(?:itch)?(?P<pitch>\d+(?:\.\d+)?)mm"
     r"(?:_EP(?P<epx>\d+(?:\.\d+)?)x(?P<epy>\d+(?:\.\d+)?)mm)?"
 )
 NO_LEAD_FAMILIES = ("QFN", "DFN", "LFCSP", "SON", "WSON", "VSON", "USON", "XSON", "TSON", "VQFN", "WQFN", "UQFN",
@@ -33,10 +35,29 @@ class NameDims:
         return "SON" in fam or "DFN" in fam
 
 
+# IPC-7351B: family, pitch, body length x width x height (hundredths of a millimetre), pad count.
+_IPC_RE = re.compile(r"^(?P<family>[A-Z]*(?:QFN|DFN|SON))(?P<pitch>\d+)P(?P<bx>\d+)X(?P<by>\d+)"
+                     r"X(?P<h>\d+)-(?P<pads>\d+)[LNM]?$", re.IGNORECASE)
+
+
+def _parse_ipc(name: str) -> NameDims | None:
+    m = _IPC_RE.match(name)
+    if not m:
+        return None
+    family = m.group("family").upper()
+    pads = int(m.group("pads"))
+    # The count includes a thermal pad: one more than the leads' multiple (4 sides, or 2 for DFN/SON).
+    sides = 2 if ("DFN" in family or "SON" in family) else 4
+    eps = 1 if pads % sides == 1 else 0
+    return NameDims(family=family, pins=pads - eps, exposed_pads=eps, body_x_mm=int(m.group("bx")) / 100,
+                    body_y_mm=int(m.group("by")) / 100, pitch_mm=int(m.group("pitch")) / 100,
+                    ep_x_mm=None, ep_y_mm=None)
+
+
 def parse_name(name: str) -> NameDims | None:
     m = _NAME_RE.match(name)
     if not m:
-        return None
+        return _parse_ipc(name)
     fam = m.group("family")
     return NameDims(
         family=fam, pins=int(m.group("pins")), exposed_pads=int(m.group("eps") or 0),

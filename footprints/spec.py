@@ -260,13 +260,37 @@ def find_spec(name_or_path: str) -> PackageSpec:
     raise InputError(None, "--package", f"unknown package spec; known: {known}", name_or_path)
 
 
-def spec_for_part(value: str, footprint_name: str = "") -> PackageSpec | None:
-    """The spec for a board part, matched by its value (part number) or its footprint name."""
-    value_l = value.lower()
-    fp_l = footprint_name.lower().split(":")[-1]
+# Fields that carry the orderable part number or the package, as boards and schematics name them.
+PART_NUMBER_FIELDS = ("MPN", "Manufacturer_Part_Number", "Manufacturer Part Number", "MFR_PN", "MPN1", "PartNumber",
+                      "Part Number", "manf#", "mpn")
+PACKAGE_FIELDS = ("Package", "package", "Case", "Package / Case")
+
+
+def _part_number_spec(number: str) -> PackageSpec | None:
+    """The spec whose part number NUMBER is, or starts with (orderable suffixes: ADE7816ACPZ-RL)."""
+    number_l = number.strip().lower()
+    if not number_l:
+        return None
     for spec in builtin_specs():
-        if any(value_l == p.lower() or value_l.startswith(p.lower()) for p in spec.parts):
+        if any(number_l == p.lower() or number_l.startswith(p.lower()) for p in spec.parts):
             return spec
+    return None
+
+
+def spec_for_part(value: str, footprint_name: str = "", fields: dict[str, str] | None = None) -> PackageSpec | None:
+    """The spec for a board part, matched by its value or a part-number field (the part number,
+    orderable suffixes allowed), a package field (a spec's name or alias), or its footprint name."""
+    fields = fields or {}
+    for number in [value] + [fields[f] for f in PART_NUMBER_FIELDS if f in fields]:
+        spec = _part_number_spec(number)
+        if spec is not None:
+            return spec
+    for f in PACKAGE_FIELDS:
+        package = fields.get(f, "").strip().lower()
+        for spec in builtin_specs() if package else ():
+            if package == spec.name.lower() or package in spec.aliases or package in footprint_names_of(spec):
+                return spec
+    fp_l = footprint_name.lower().split(":")[-1]
     if not fp_l:
         return None
     for spec in builtin_specs():
@@ -286,3 +310,45 @@ def footprint_names_of(spec: PackageSpec) -> set[str]:
 
         names.add(footprint_name(spec).lower())
     return names
+
+
+PART_MAP_NAME = "wattcad-parts.yaml"
+
+
+def load_part_map(path: str | Path) -> list[tuple[str, PackageSpec]]:
+    """A user's mapping of parts to package specs (`parts: {PATTERN: SPEC}`), PATTERN a reference
+    or value (shell wildcards allowed), SPEC a known spec name or a spec file beside the map."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, None, f"cannot read the part map: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, None, f"not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("parts"), dict):
+        raise InputError(path, "parts", "a part map needs a 'parts' mapping of reference or value to spec",
+                         data if not isinstance(data, dict) else data.get("parts"))
+    out = []
+    for pattern, target in data["parts"].items():
+        if not isinstance(target, str) or not target.strip():
+            raise InputError(path, f"parts.{pattern}", "must name a package spec or a spec file", target)
+        if Path(target).suffix in (".yaml", ".yml"):
+            spec = load_spec(path.parent / target)  # its own errors name the spec file
+        else:
+            spec = next((sp for sp in builtin_specs() if target.lower() in
+                         (sp.name.lower(), *sp.aliases, *(p.lower() for p in sp.parts))), None)
+            if spec is None:
+                known = ", ".join(sp.name for sp in builtin_specs())
+                raise InputError(path, f"parts.{pattern}", f"unknown package spec; known: {known}", target)
+        out.append((str(pattern), spec))
+    return out
+
+
+def map_spec(part_map: list[tuple[str, PackageSpec]], reference: str, value: str) -> PackageSpec | None:
+    """The spec the user's map gives this part: the first pattern matching its reference or value."""
+    import fnmatch
+
+    for pattern, spec in part_map:
+        if fnmatch.fnmatchcase(reference, pattern) or fnmatch.fnmatchcase(value, pattern):
+            return spec
+    return None

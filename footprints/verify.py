@@ -15,7 +15,7 @@ from . import sexpr
 from .landpattern import Density
 from .model import Footprint, Pad, footprint_from_node, read_kicad_mod
 from .names import NameDims, is_no_lead_name, parse_name
-from .spec import PackageSpec, spec_for_part
+from .spec import PART_MAP_NAME, PackageSpec, load_part_map, map_spec, spec_for_part
 
 PITCH_TOL_MM = 0.01
 ROW_SPAN_TOL_MM = 0.15
@@ -42,6 +42,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     read_error: str = ""
+    note: str = ""
+    pads: int = 0  # copper pads: a part with 8 or more is a packaged IC worth matching to a spec  # how the file was read, when that is worth saying (an upgraded old format)
 
     @property
     def status(self) -> str:
@@ -52,6 +54,12 @@ class Report:
         if any(f.severity == "warning" for f in self.findings):
             return "warn"
         return "pass" if self.checks else "unchecked"
+
+    @property
+    def matched(self) -> bool:
+        """Checked against what the part is (its package spec, or the dimensions its name states),
+        not only against the general rules every footprint must keep."""
+        return bool(self.spec_name) or any(c.startswith("name:") for c in self.checks)
 
     @property
     def label(self) -> str:
@@ -80,7 +88,7 @@ class Report:
     def to_json(self) -> dict:
         return {"subject": self.subject, "footprint": self.footprint, "reference": self.reference,
                 "value": self.value, "spec": self.spec_name, "status": self.status,
-                "checks": self.checks, "read_error": self.read_error,
+                "checks": self.checks, "read_error": self.read_error, "note": self.note,
                 "findings": [f.__dict__ for f in self.findings], "summary": self.summary()}
 
     @property
@@ -603,7 +611,7 @@ def check_pin_list(fp: Footprint, spec: PackageSpec, report: Report) -> None:
 def verify_footprint(fp: Footprint, spec: PackageSpec | None = None, subject: str = "") -> Report:
     placed = bool(fp.reference) and "*" not in fp.reference  # a part on a board or schematic, not a library's REF**
     report = Report(subject=subject or fp.source, footprint=fp.name, reference=fp.reference if placed else "",
-                    value=fp.value if placed else "")
+                    value=fp.value if placed else "", pads=len(fp.copper_pads()))
     if spec is not None and spec.kind == "no_lead":
         lead_count = spec.pin_count
     else:
@@ -624,16 +632,19 @@ def verify_footprint(fp: Footprint, spec: PackageSpec | None = None, subject: st
 
 
 # ------------------------------------------------------------------------------ inputs
-def board_footprints(path: Path) -> list[Footprint]:
+def board_footprints(path: Path, text_path: Path | None = None) -> list[Footprint]:
+    """The footprints of the board at PATH, read from TEXT_PATH (a copy of it in the current
+    format, when a host has upgraded it) or from PATH itself."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (text_path or path).read_text(encoding="utf-8")
         root = sexpr.parse(text)
     except (OSError, UnicodeDecodeError, sexpr.SexprError) as exc:
         raise InputError(path, None, f"cannot read board: {exc}") from None
     if not root or root[0] != "kicad_pcb":
         raise InputError(path, None, "not a KiCad board (no top-level 'kicad_pcb')", root[0] if root else "")
     out = []
-    for node in sexpr.children(root, "footprint"):
+    # KiCad 4 and 5 boards call a footprint a `module`; its pads and texts read the same.
+    for node in sexpr.children(root, "footprint") + sexpr.children(root, "module"):
         at = sexpr.child(node, "at")
         rot = float(at[3]) if at is not None and len(at) > 3 else 0.0
         fp = footprint_from_node(node, str(path), board_rotation_deg=rot)
@@ -648,9 +659,10 @@ def board_footprints(path: Path) -> list[Footprint]:
     return out
 
 
-def verify_paths(paths: list[str | Path], spec: PackageSpec | None = None) -> list[Report]:
+def verify_paths(paths: list[str | Path], spec: PackageSpec | None = None, board_reader=None) -> list[Report]:
     """Verify every footprint found under PATHS; a file that cannot be read gets an error report
-    of its own and the rest are still checked."""
+    of its own and the rest are still checked. BOARD_READER (a host's: path -> (copy in the current
+    format, note)) reads boards the way KiCad does, old formats included."""
     reports: list[Report] = []
     for raw in paths:
         path = Path(raw)
@@ -662,13 +674,21 @@ def verify_paths(paths: list[str | Path], spec: PackageSpec | None = None) -> li
                 reports.append(_verify_file(f, spec))
         elif path.suffix == ".kicad_pcb":
             try:
-                fps = board_footprints(path)
+                copy, note = board_reader(path) if board_reader is not None else (None, "")
+                fps = board_footprints(path, copy)
+                map_file = path.parent / PART_MAP_NAME
+                part_map = load_part_map(map_file) if map_file.is_file() else []
             except InputError as exc:
-                reports.append(Report(subject=str(path), footprint="", read_error=str(exc).split(": ", 1)[-1]))
+                # The board's own name is the report's subject; another file (the part map) is named.
+                message = str(exc).split(": ", 1)[-1] if exc.path == str(path) else str(exc)
+                reports.append(Report(subject=str(path), footprint="", read_error=message))
                 continue
             for fp in sorted(fps, key=lambda f: natural_key(f.reference)):
-                part_spec = spec if spec is not None else spec_for_part(fp.value, fp.name)
-                reports.append(verify_footprint(fp, part_spec, subject=str(path)))
+                part_spec = spec or map_spec(part_map, fp.reference, fp.value) or \
+                    spec_for_part(fp.value, fp.name, fp.fields)
+                report = verify_footprint(fp, part_spec, subject=str(path))
+                report.note = note
+                reports.append(report)
         elif not path.exists():
             reports.append(Report(subject=str(path), footprint="", read_error="no such file or folder"))
         else:
@@ -695,5 +715,23 @@ def format_table(reports: list[Report]) -> str:
         lines.append("  ".join(cell[:48].ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
     counts = {s: sum(r.status == s for r in reports) for s in ("pass", "warn", "fail", "error", "unchecked")}
     lines.append("")
+    for subject, note in dict.fromkeys((r.subject, r.note) for r in reports if r.note):
+        lines.append(f"{subject}: {note}")
+    for r in unmatched_ics(reports):
+        lines.append(f"warning: {r.reference} ({r.value or 'no value'}, {r.footprint}, {r.pads} pads) not checked: "
+                     f"no package spec matches its value, part-number or package field, and its footprint name "
+                     f"carries no dimensions; map it in {PART_MAP_NAME}")
+    if reports and not any(r.matched for r in reports):
+        lines.append("warning: no part was matched to a package spec or a footprint name with dimensions")
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing checked")
     return "\n".join(lines)
+
+
+def unmatched_ics(reports: list[Report]) -> list[Report]:
+    """Board parts that look like packaged ICs (8 or more pads) and were checked against nothing."""
+    return [r for r in reports if r.reference and not r.read_error and not r.matched and r.pads >= 8]
+
+
+def silent(reports: list[Report]) -> bool:
+    """Nothing matched, or a packaged IC left unmatched: a pass that would say nothing."""
+    return bool(unmatched_ics(reports)) or (bool(reports) and not any(r.matched for r in reports))

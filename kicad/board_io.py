@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -53,3 +54,32 @@ def save_board(board: "pcbnew.BOARD", path: str | Path, backup: bool = True) -> 
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
     return path
+
+
+# Board file format versions (the `(version N)` header) of the last release that wrote each.
+_RELEASES = ((19999999, "KiCad 4"), (20171130, "KiCad 5"), (20211014, "KiCad 6"), (20221018, "KiCad 7"),
+             (20240108, "KiCad 8"))
+
+
+def board_format(path: Path) -> tuple[int | None, str]:
+    """The board's format version and the KiCad release that writes it ('' when current)."""
+    head = Path(path).read_text(encoding="utf-8", errors="replace")[:400]
+    m = re.search(r"\(version\s+(\d+)\)", head)
+    if not m:
+        return None, ""
+    version = int(m.group(1))
+    return version, next((name for last, name in _RELEASES if version <= last), "")
+
+
+def current_format_copy(path: str | Path, scratch_dir: Path) -> tuple[Path, str]:
+    """The board as this KiCad writes it, in SCRATCH_DIR (the user's file is never touched), and a
+    note saying so when it was upgraded from an older format ('' when it was current)."""
+    path = Path(path)
+    version, release = board_format(path) if path.is_file() else (None, "")
+    board = load_board(path)
+    copy = Path(scratch_dir) / path.name
+    if not pcbnew.SaveBoard(str(copy), board):
+        raise InputError(path, None, "KiCad could not write an upgraded copy of the board")
+    note = (f"read through KiCad {pcbnew.Version().split('-')[0]}: a scratch copy upgraded from the {release} "
+            f"format (version {version})") if release else ""
+    return copy, note

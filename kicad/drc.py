@@ -89,8 +89,8 @@ def violation_text(v: dict) -> str:
     return f"[{v['type']}] {v['description']}: " + ", ".join(i["description"] for i in v.get("items", []))
 
 
-def run_drc(board: Path, rules: dict | None) -> DrcResult:
-    data, complaint = drc_report(board, "--schematic-parity", "--severity-all")
+def run_drc(board: Path, rules: dict | None, parity: bool = True) -> DrcResult:
+    data, complaint = drc_report(board, *(("--schematic-parity",) if parity else ()), "--severity-all")
     result = DrcResult(board, setup_problems=check_setup(board, rules))
     if data is None:
         result.setup_problems.append(f"kicad-cli pcb drc failed: {complaint}")

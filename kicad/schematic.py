@@ -370,12 +370,14 @@ def load_waivers(path: Path = ERC_WAIVERS) -> list[dict]:
                 raise InputError(path, f"waivers[{i}].{key}", "missing required key")
     return waivers
 
-def run_erc(work: Path, name: str, waivers: list[dict]) -> dict:
+def run_erc(work: Path, name: str, waivers: list[dict], schematic: Path | None = None) -> dict:
     """kicad-cli ERC with every severity; errors fail, warnings fail unless waived with a reason;
-    a library that was not found fails whatever its severity (kicad-cli calls it a warning)."""
+    a library that was not found fails whatever its severity (kicad-cli calls it a warning).
+    SCHEMATIC: another file than WORK/NAME.kicad_sch (a KiCad 5 project's .sch)."""
     out = work / "erc.json"
     result = subprocess.run([_kicad_cli(), "sch", "erc", "--format", "json", "--severity-all", "--units", "mm",
-                             "-o", str(out), str(work / f"{name}.kicad_sch")], capture_output=True, text=True, timeout=300)
+                             "-o", str(out), str(schematic or work / f"{name}.kicad_sch")], capture_output=True, text=True,
+                            timeout=300)
     if result.returncode != 0 or not out.exists():
         raise ErcFailed(f"kicad-cli sch erc failed: {result.stderr.strip() or result.stdout.strip()}")
     report = json.loads(out.read_text(encoding="utf-8"))

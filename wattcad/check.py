@@ -33,7 +33,13 @@ class Project:
 
     @property
     def schematic(self) -> Path:
-        return self.dir / f"{self.name}.kicad_sch"
+        """The KiCad 6+ schematic, or a KiCad 4/5 project's legacy .sch when that is all there is."""
+        current, legacy = self.dir / f"{self.name}.kicad_sch", self.dir / f"{self.name}.sch"
+        return legacy if not current.is_file() and legacy.is_file() else current
+
+    @property
+    def legacy(self) -> bool:
+        return self.schematic.suffix == ".sch"
 
     @property
     def board(self) -> Path:
@@ -43,14 +49,16 @@ class Project:
 def find_project(path: Path) -> Project:
     """A folder with one .kicad_pro (or a .kicad_pro / .kicad_pcb file given directly)."""
     path = Path(path)
-    if path.is_file() and path.suffix in (".kicad_pro", ".kicad_pcb", ".kicad_sch"):
+    if path.is_file() and path.suffix in (".kicad_pro", ".kicad_pcb", ".kicad_sch", ".pro", ".sch"):
         return Project(path.parent, path.stem)
     if not path.is_dir():
         raise InputError(path, None, "no such project folder")
-    pros = sorted(path.glob("*.kicad_pro"))
+    # KiCad 6+ projects, else KiCad 4/5 ones (.pro): those are checked on an upgraded copy.
+    pros = sorted(path.glob("*.kicad_pro")) or sorted(path.glob("*.pro"))
     if len(pros) != 1:
         found = ", ".join(p.name for p in pros) or "none"
-        raise InputError(path, "*.kicad_pro", f"expected one KiCad project file, found {found}; name the .kicad_pro")
+        raise InputError(path, "*.kicad_pro", f"expected one KiCad project file (.kicad_pro, or a KiCad 4/5 .pro), "
+                                              f"found {found}; name the project file")
     return Project(path, pros[0].stem)
 
 
@@ -68,12 +76,38 @@ def check_erc(project: Project, strict: bool = False) -> list[CheckResult]:
 
     if not project.schematic.is_file():
         return [CheckResult("erc", "ERC", "skip", f"{project.schematic.name} not found")]
-    erc = run_erc(project.dir, project.name, [])
+    if project.legacy:
+        missing = legacy_parts_missing(project)
+        if missing:
+            return [CheckResult("erc", "ERC", "skip", missing)]
+    erc = run_erc(project.dir, project.name, [], schematic=project.schematic)
     failing = erc["errors"] + erc["library_issues"] + (erc["unwaived_warnings"] if strict else [])
     message = (f"{len(erc['errors'])} errors, {len(erc['unwaived_warnings'])} warnings, "
                f"{len(erc['library_issues'])} library issues")
     return [CheckResult("erc", "ERC", "fail" if failing else "pass", message,
                         erc["errors"] + erc["library_issues"] + erc["unwaived_warnings"])]
+
+
+def legacy_parts_missing(project: Project) -> str:
+    """Why KiCad's checks of a legacy schematic would be hollow ('' when they are not): kicad-cli
+    9 loads a KiCad 4/5 .sch but drops each symbol whose library it cannot find."""
+    from wattcad.kicad.netlist import export_kicad_netlist, parse_netlist
+    from wattcad.legacy_schematic import read_parts
+
+    parts = read_parts(project.schematic)
+    with tempfile.TemporaryDirectory() as tmp:
+        loaded = parse_netlist(export_kicad_netlist(project.schematic, Path(tmp) / "legacy.net")).components
+    if len(loaded) >= len(parts):
+        return ""
+    return (f"KiCad {_kicad_version()} loaded {len(loaded)} of the {len(parts)} parts of the legacy schematic "
+            f"{project.schematic.name} (it drops symbols whose libraries it cannot find); open the project in KiCad 9 "
+            f"and save it to check it")
+
+
+def _kicad_version() -> str:
+    from wattcad.kicad.board_io import pcbnew
+
+    return pcbnew.Version().split("-")[0]
 
 
 def check_drc(project: Project, rules: dict | None, allow_unrouted: bool = False) -> list[CheckResult]:
@@ -83,8 +117,11 @@ def check_drc(project: Project, rules: dict | None, allow_unrouted: bool = False
 
     if not project.board.is_file():
         return [CheckResult("drc", "DRC", "skip", f"{project.board.name} not found")]
-    drc = run_drc(project.board, rules)
-    results = [CheckResult("drc", "DRC with schematic parity", "pass" if drc.clean else "fail", drc.summary(),
+    # Parity needs a schematic KiCad 9 reads whole: a legacy one gets DRC alone, and says so.
+    parity = not project.legacy or not legacy_parts_missing(project)
+    drc = run_drc(project.board, rules, parity=parity)
+    name = "DRC with schematic parity" if parity else "DRC (no schematic parity: legacy schematic)"
+    results = [CheckResult("drc", name, "pass" if drc.clean else "fail", drc.summary(),
                            drc.setup_problems + drc.errors + drc.parity + drc.courtyard_overlaps)]
     blockers = drc.fab_blockers
     if not blockers:
@@ -99,17 +136,21 @@ def check_drc(project: Project, rules: dict | None, allow_unrouted: bool = False
     return results
 
 
-def check_footprints(project: Project) -> list[CheckResult]:
+def check_footprints(project: Project, strict: bool = False) -> list[CheckResult]:
     """One result per footprint: checked against its package spec where there is one; the others
     are skipped, by name. A part whose spec says what mates with it (a module's pin map) is reported
     in the `mating` group: it is the check that a Feather plugs in."""
-    from wattcad.footprints.spec import spec_for_part
-    from wattcad.footprints.verify import verify_paths
+    from wattcad.cli import host_board_reader
+    from wattcad.footprints.spec import PART_MAP_NAME, find_spec
+    from wattcad.footprints.verify import unmatched_ics, verify_paths
 
     if not project.board.is_file():
         return [CheckResult("footprints", "footprints", "skip", f"{project.board.name} not found")]
     results = []
-    for r in verify_paths([project.board]):
+    with tempfile.TemporaryDirectory(prefix="wattcad-check-") as scratch:
+        reports = verify_paths([project.board], board_reader=host_board_reader(Path(scratch)))
+    unmatched = unmatched_ics(reports)
+    for r in reports:
         label = f"{r.reference} {r.footprint}".strip() or r.subject
         if r.status in ("fail", "error"):
             status = "fail"
@@ -117,15 +158,24 @@ def check_footprints(project: Project) -> list[CheckResult]:
             status = "skip"  # no package spec and no dimensions in its name
         else:
             status = "pass"
+        if r in unmatched:
+            status = "fail" if strict else "skip"
         details = [f"[{f.check}] {f.message}" for f in r.findings]
-        spec = spec_for_part(r.value, r.footprint) if r.reference else None
+        spec = find_spec(r.spec_name) if r.spec_name else None
         if spec is not None and "mates" in spec.options:
             message = (f"{r.reference}: every pad within {spec.position_tolerance_mm:g} mm of the pin map of the "
                        f"{spec.options['mates']}" if status == "pass" else f"{r.reference} does not mate: {r.summary()}")
             results.append(CheckResult("mating", f"{r.reference} {r.footprint} mates with {spec.title}", status, message,
                                        details))
         else:
-            results.append(CheckResult("footprints", label, status, r.summary(), details))
+            message = r.summary() if r not in unmatched else (
+                f"{r.reference} ({r.value or 'no value'}, {r.footprint}, {r.pads} pads): no package spec matches its "
+                f"value, part-number or package field, and its footprint name carries no dimensions; map it in "
+                f"{PART_MAP_NAME}")
+            results.append(CheckResult("footprints", label, status, message, details))
+    if reports and not any(r.matched for r in reports):
+        results.append(CheckResult("footprints", "parts matched", "fail" if strict else "skip",
+                                   "no part on the board matched a package spec or a footprint name with dimensions"))
     return results
 
 
@@ -138,7 +188,7 @@ def check_analog(project: Project, params=None) -> list[CheckResult]:
     from wattcad.kicad.netlist import export_kicad_netlist, parse_netlist
     from wattcad.kicad.symbol import load_pin_table
 
-    if not project.schematic.is_file():
+    if not project.schematic.is_file() or project.legacy:
         return []
     table = load_pin_table()
     with tempfile.TemporaryDirectory(prefix="wattcad-analog-") as tmp:
@@ -207,7 +257,7 @@ def project_checks(project: Project, rules: dict | None = None, params=None, enc
     timed = _timed if timings else (lambda fn: fn())
     results = timed(lambda: check_erc(project, strict))
     results += timed(lambda: check_drc(project, rules, allow_unrouted))
-    results += timed(lambda: check_footprints(project))
+    results += timed(lambda: check_footprints(project, strict))
     results += timed(lambda: check_analog(project, params))
     if enclosure:
         results += timed(lambda: check_enclosure(project))
@@ -216,9 +266,52 @@ def project_checks(project: Project, rules: dict | None = None, params=None, enc
 
 def run_checks(path: Path, enclosure: bool = True, strict: bool = False,
                allow_unrouted: bool = False) -> tuple[Project, list[CheckResult]]:
+    """The checks of the project at PATH; a project of an older KiCad is checked on a copy KiCad
+    9 has upgraded, in a scratch folder, and the report says so first."""
     project = find_project(path)
     rules, params = wattcad_settings(project)
-    return project, project_checks(project, rules, params, enclosure, strict, allow_unrouted)
+    old = old_format(project)
+    if not old:
+        return project, project_checks(project, rules, params, enclosure, strict, allow_unrouted)
+    with tempfile.TemporaryDirectory(prefix="wattcad-upgrade-") as tmp:
+        scratch = upgraded_copy(project, Path(tmp))
+        results = [CheckResult("input", "read through KiCad 9", "pass",
+                               f"{old}: checked on a copy upgraded in a scratch folder; {project.dir} is untouched")]
+        results += project_checks(scratch, rules, params, enclosure, strict, allow_unrouted)
+    return project, results
+
+
+# Project files copied to the scratch folder as they are (KiCad reads them in place).
+_PROJECT_FILES = ("*.pro", "*.kicad_pro", "*.sch", "*.kicad_sch", "*.lib", "*.dcm", "*.kicad_sym", "*.kicad_dru",
+                  "sym-lib-table", "fp-lib-table")
+
+
+def old_format(project: Project) -> str:
+    """What is old about the project ('' if nothing): a KiCad 4/5 project, a board an older KiCad saved."""
+    from wattcad.kicad.board_io import board_format
+
+    old = []
+    if project.legacy:
+        old.append(f"KiCad 4/5 project ({project.schematic.name}, legacy schematic)")
+    if project.board.is_file():
+        version, release = board_format(project.board)
+        if release:
+            old.append(f"board {project.board.name} saved by {release} (format {version})")
+    return "; ".join(old)
+
+
+def upgraded_copy(project: Project, scratch: Path) -> Project:
+    """The project's files in SCRATCH, its board saved by this KiCad."""
+    import shutil
+
+    from wattcad.kicad.board_io import current_format_copy
+
+    for pattern in _PROJECT_FILES:
+        for f in sorted(project.dir.glob(pattern)):
+            shutil.copy2(f, scratch / f.name)
+    if project.board.is_file():
+        current_format_copy(project.board, scratch)
+    return Project(scratch, project.name)
 
 
 def wattcad_settings(project: Project):

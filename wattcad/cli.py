@@ -6,6 +6,7 @@ import argparse
 import json
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 from wattcad import __version__
@@ -26,12 +27,23 @@ def _exit_for(reports) -> int:
     return EXIT_OK
 
 
+def host_board_reader(scratch_dir: Path):
+    """KiCad's own board reader when KiCad is installed (anything KiCad opens, wattcad reads, old
+    formats upgraded in SCRATCH_DIR), else None: the pure reader."""
+    try:
+        from wattcad.kicad.board_io import current_format_copy
+    except ImportError:
+        return None
+    return lambda path: current_format_copy(path, scratch_dir)
+
+
 def cmd_footprint_verify(args) -> int:
     from wattcad.footprints.spec import find_spec
-    from wattcad.footprints.verify import format_table, verify_paths
+    from wattcad.footprints.verify import format_table, silent, verify_paths
 
     spec = find_spec(args.package) if args.package else None
-    reports = verify_paths(args.paths, spec)
+    with tempfile.TemporaryDirectory(prefix="wattcad-verify-") as scratch:
+        reports = verify_paths(args.paths, spec, board_reader=host_board_reader(Path(scratch)))
     print(format_table(reports))
     problems = [r for r in reports if r.status in ("fail", "error", "warn")]
     if problems:
@@ -41,7 +53,8 @@ def cmd_footprint_verify(args) -> int:
     if args.json:
         write_atomic(args.json, _reports_json(reports))
     code = _exit_for(reports)
-    # A file that could not be read is bad input, but a mismatch elsewhere still fails the check.
+    if code == EXIT_OK and args.strict and silent(reports):
+        return EXIT_MISMATCH
     return code
 
 
@@ -312,6 +325,8 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="+", metavar="PATH")
     v.add_argument("--package", metavar="SPEC", help="spec file or known spec name (e.g. ade7816)")
     v.add_argument("--json", metavar="FILE", help="write the report as JSON")
+    v.add_argument("--strict", action="store_true",
+                   help="exit 1 when nothing was matched to a spec, or a part with 8 or more pads was not")
     v.set_defaults(func=cmd_footprint_verify)
 
     s = fsub.add_parser("sweep", help="check every QFN/DFN/LFCSP/SON footprint of a KiCad library against its name")
