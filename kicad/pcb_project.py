@@ -90,7 +90,7 @@ def export_3d(board: Path, project_dir: Path, stem: str) -> list[Path]:
         raise DrcFailed(f"kicad-cli pcb export step failed for {board.name}: {proc.stderr.strip()[-400:]}")
     normalise_step(step)
     try:
-        glb = export_glb(board, project_dir / f"{stem}.glb", project_dir / MODELS_DIR)
+        glb = export_glb(board, project_dir / f"{stem}.glb", project_dir / MODELS_DIR).path
     except ExportError as exc:
         raise DrcFailed(str(exc)) from None
     normalise_glb(glb)

@@ -248,3 +248,26 @@ def test_blender_addon_imports_a_kicad_board(project, tmp_path):
     assert "_menu" in got["menu"] and got["result"] == ["FINISHED"]
     assert {"wattcad solder mask", "wattcad ENIG gold", "wattcad silkscreen", "wattcad nickel"} <= set(got["materials"])
     assert got["has_u1"] and got["meshes"] > 60
+
+
+@pytest.mark.kicad
+@pytest.mark.blender
+def test_missing_and_unreadable_models_are_left_out_and_listed(tmp_path, capsys):
+    """As KiCad's 3D viewer does: the board is rendered without them, a warning names each, and the
+    .json beside the picture lists them; exit 0."""
+    board = tmp_path / "models.kicad_pcb"
+    text = (Path(__file__).parent / "data" / "old_kicad" / "kicad5-qfn6x6.kicad_pcb").read_text()
+    gone, broken = tmp_path / "gone.wrl", tmp_path / "broken.wrl"
+    broken.write_text("#VRML V2.0 utf8\nShape { geometry IndexedFaceSet { coord Coordinate { point [ 0 0 0, 1 x")
+    model = "    (model {} (at (xyz 0 0 0)) (scale (xyz 1 1 1)) (rotate (xyz 0 0 0)))\n"
+    text = text.replace("    (pad 41 ", model.format(gone) + "    (pad 41 ", 1)  # U1
+    text = text.replace("    (pad 1 smd roundrect", model.format(broken) + "    (pad 1 smd roundrect", 1)  # R1
+    board.write_text(text)
+    out = tmp_path / "models.png"
+    assert main(["render", str(board), "--view", "top", "--size", "160x120", "--samples", "2", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert f"U1: {gone} not found" in said and f"{broken} unreadable" in said
+    info = json.loads(out.with_suffix(".json").read_text())
+    assert info["missing_models"] == [f"U1: {gone} not found", f"{broken} unreadable"]
+    # The board is there: its solder mask fills most of the top view.
+    assert _green_fraction(_rgb(out), (0, 0, 160, 120)) > 0.4

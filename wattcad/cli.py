@@ -246,6 +246,8 @@ def cmd_render(args) -> int:
     info = result.info
     for image in result.images:
         print(image)
+    for note in info.get("missing_models", []):
+        print(f"warning: 3D model left out (KiCad could not load it): {note}")
     if result.gif:
         print(result.gif)
     print(f"render: {info['view']} {info['width_px']}x{info['height_px']}, {info['samples']} samples on {info['device']} "

@@ -73,7 +73,7 @@ def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "i
            samples: int = 32, style: str = "", turntable_frames: int = 0, timeout_s: float = 3600,
            glb: Path | None = None) -> RenderResult:
     """`glb`: the board's GLB when it was already exported with kicad_export's flags (the build's)."""
-    from wattcad.blender.kicad_export import ExportError, export_glb
+    from wattcad.blender.kicad_export import ExportError, KicadCliMissing, export_glb
     from wattcad.kicad.boardmodel_reader import read_board_model
 
     board = Path(board)
@@ -88,14 +88,17 @@ def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "i
     out = check_output_path(out)
     model = read_board_model(board)  # a board with no outline stops here, named
     command = find_blender()
+    missing: list[str] = []
     with tempfile.TemporaryDirectory(prefix="wattcad-render-") as tmp:
         if glb is None:
             glb = Path(tmp) / f"{board.stem}.glb"
             models = board.parent / "3dmodels"
             try:
-                export_glb(board, glb, models if models.is_dir() else None)
-            except ExportError as exc:
+                missing = export_glb(board, glb, models if models.is_dir() else None).missing_models
+            except KicadCliMissing as exc:
                 raise MissingToolError(str(exc)) from None
+            except ExportError as exc:
+                raise WattcadError(str(exc)) from None
         frames_out = Path(tmp) / out.name if turntable_frames else out
         info_path = out.with_suffix(".json")  # the camera and where the board lands, for checks
         args = ["--", "--glb", str(glb), "--view", view, "--size", f"{size[0]}x{size[1]}", "--samples", str(samples),
@@ -118,6 +121,9 @@ def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "i
                 raise InputError(board, None, detail)
             raise WattcadError(f"Blender render of {board.name} failed (exit {proc.returncode}): {detail}")
         info = json.loads(info_path.read_text())
+        if missing:  # rendered without them, as KiCad's 3D viewer shows such a board; said beside the picture
+            info["missing_models"] = missing
+            write_atomic(info_path, json.dumps(info, indent=2, sort_keys=True) + "\n")
         if not turntable_frames:
             return RenderResult([out], info)
         frames = sorted(Path(tmp).glob(f"{out.stem}-*.png"))

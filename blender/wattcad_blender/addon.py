@@ -18,7 +18,7 @@ def import_kicad_board(path: Path, enclosure_dir: Path | None = None, enclosure_
     if path.suffix.lower() == ".kicad_pcb":
         with tempfile.TemporaryDirectory() as tmp:
             models = path.parent / "3dmodels"
-            glb = export_glb(path, Path(tmp) / f"{path.stem}.glb", models if models.is_dir() else None)
+            glb = export_glb(path, Path(tmp) / f"{path.stem}.glb", models if models.is_dir() else None).path
             asm = scene.import_board(glb)
     elif path.suffix.lower() == ".glb":
         asm = scene.import_board(path)

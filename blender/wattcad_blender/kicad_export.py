@@ -3,8 +3,10 @@ Blender add-on use. No bpy here, and nothing of wattcad: the add-on runs in a us
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Every layer Blender dresses (pads, mask, silkscreen, copper), in the board's own axes (mm, KiCad
@@ -17,16 +19,34 @@ class ExportError(Exception):
     pass
 
 
+class KicadCliMissing(ExportError):
+    pass
+
+
+@dataclass
+class GlbExport:
+    path: Path
+    missing_models: list[str] = field(default_factory=list)  # 3D models left out, each with why
+
+
+# What kicad-cli says when it leaves a 3D model out (and exits 2 having written the GLB without it).
+_MODEL_COMPLAINTS = (re.compile(r"^Could not add 3D model for (?P<ref>\S+?)\.?$"),
+                     re.compile(r"^File not found: (?P<file>.+)$"),
+                     re.compile(r"^readVRML\(\) failed on filename '(?P<file>.+)'\.?$"),
+                     re.compile(r"^No model for filename '(?P<file>.+)'\.?$"))
+
+
 def find_kicad_cli() -> str:
     found = os.environ.get("WATTCAD_KICAD_CLI") or shutil.which("kicad-cli")
     if not found:
-        raise ExportError("kicad-cli not found on PATH (KiCad 9); set WATTCAD_KICAD_CLI to its path")
+        raise KicadCliMissing("kicad-cli not found on PATH (KiCad 9); set WATTCAD_KICAD_CLI to its path")
     return found
 
 
-def export_glb(board: Path, out: Path, models_dir: Path | None = None, timeout_s: float = 600) -> Path:
+def export_glb(board: Path, out: Path, models_dir: Path | None = None, timeout_s: float = 600) -> GlbExport:
     """`board` (.kicad_pcb) to `out` (.glb) with its 3D bodies; `models_dir` stands in for
-    KICAD9_3DMODEL_DIR when the board's models live beside its project."""
+    KICAD9_3DMODEL_DIR when the board's models live beside its project. A 3D model that is missing
+    or unreadable is left out, as KiCad's 3D viewer does, and listed; any other failure raises."""
     board, out = Path(board), Path(out)
     if not board.is_file():
         raise ExportError(f"{board}: no such board file")
@@ -34,9 +54,31 @@ def export_glb(board: Path, out: Path, models_dir: Path | None = None, timeout_s
     tmp = out.with_name(f".{out.name}.part.glb")
     proc = subprocess.run([find_kicad_cli(), "pcb", "export", "glb", *defines, *GLB_FLAGS, "-o", str(tmp), str(board)],
                           capture_output=True, text=True, timeout=timeout_s)
-    if proc.returncode != 0 or not tmp.is_file():
+    missing = _missing_models(proc.stdout + "\n" + proc.stderr)
+    if not tmp.is_file() or (proc.returncode != 0 and not missing):
         tmp.unlink(missing_ok=True)
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise ExportError(f"{board}: kicad-cli pcb export glb failed (exit {proc.returncode}): {' '.join(detail[-3:])}")
     os.replace(tmp, out)
-    return out
+    return GlbExport(out, missing)
+
+
+def _missing_models(output: str) -> list[str]:
+    """The 3D models kicad-cli's output says it left out, one line each, in the order it said so."""
+    found: list[str] = []
+    ref = ""
+    for line in (ln.strip() for ln in output.splitlines()):
+        for pattern in _MODEL_COMPLAINTS:
+            m = pattern.match(line)
+            if not m:
+                continue
+            if "ref" in pattern.groupindex:
+                ref = m["ref"]
+            else:
+                note = f"{ref}: {m['file']} not found" if pattern.pattern.startswith("^File") else \
+                    f"{m['file']} unreadable"
+                if not any(m["file"] in f for f in found):
+                    found.append(note)
+                ref = ""
+            break
+    return found

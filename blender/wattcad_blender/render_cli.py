@@ -68,7 +68,10 @@ def main(argv: list[str]) -> int:
             glb = args.glb
             if glb is None:
                 models = args.board.parent / "3dmodels"
-                glb = export_glb(args.board, Path(tmp) / "board.glb", models if models.is_dir() else None)
+                exported = export_glb(args.board, Path(tmp) / "board.glb", models if models.is_dir() else None)
+                glb = exported.path
+                for note in exported.missing_models:
+                    print(f"render: warning: 3D model left out: {note}", file=sys.stderr)
             job = scene.RenderJob(glb=glb, out=out, view=args.view, width_px=args.size[0], height_px=args.size[1],
                                   samples=args.samples, enclosure_dir=args.enclosure, enclosure_style=args.enclosure_style,
                                   turntable_frames=args.turntable, thickness_mm=args.thickness_mm)
