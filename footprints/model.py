@@ -59,6 +59,26 @@ class Pad:
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         return min(xs), min(ys), max(xs), max(ys)
 
+    def core(self) -> tuple[list[tuple[float, float]], float]:
+        """The pad's copper as a convex core grown by a radius: a circle is a point grown by its
+        radius, an oval a segment grown by half its width, a rounded rectangle a smaller rectangle
+        grown by its corner radius. (Custom pads stand as their anchor rectangle.)"""
+        a = math.radians(self.rotation_deg)
+        c, s = math.cos(a), math.sin(a)
+        def place(dx, dy):
+            return self.x_mm + dx * c + dy * s, self.y_mm - dx * s + dy * c
+        hw, hh = self.w_mm / 2, self.h_mm / 2
+        if self.shape == "circle":
+            return [(self.x_mm, self.y_mm)], hw
+        if self.shape == "oval":
+            r = min(hw, hh)
+            return [place(-(hw - r), -(hh - r)), place(hw - r, hh - r)], r
+        r = 0.0
+        if self.shape == "roundrect" and self.roundrect_rratio:
+            r = min(self.roundrect_rratio * min(self.w_mm, self.h_mm), hw, hh)
+        return [place(dx, dy) for dx, dy in ((-(hw - r), -(hh - r)), (hw - r, -(hh - r)), (hw - r, hh - r),
+                                             (-(hw - r), hh - r))], r
+
     @property
     def size_x_mm(self) -> float:
         x0, _, x1, _ = self.bbox()
@@ -344,3 +364,46 @@ def footprint_to_node(fp: Footprint) -> list:
 
 def kicad_mod_text(fp: Footprint) -> str:
     return sexpr.dump(footprint_to_node(fp)) + "\n"
+
+
+def _segment_distance(p, a, b) -> float:
+    ax, ay = b[0] - a[0], b[1] - a[1]
+    length2 = ax * ax + ay * ay
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * ax + (p[1] - a[1]) * ay) / length2))
+    return math.hypot(p[0] - a[0] - t * ax, p[1] - a[1] - t * ay)
+
+
+def _edges(points):
+    return list(zip(points, points[1:] + points[:1])) if len(points) > 1 else [(points[0], points[0])]
+
+
+def _separated(a, b) -> bool:
+    """Separating-axis test for two convex point sets (a point, a segment or a polygon each)."""
+    for points in (a, b):
+        for p, q in _edges(points):
+            nx, ny = q[1] - p[1], p[0] - q[0]
+            if nx == 0 and ny == 0:
+                continue
+            pa = [x * nx + y * ny for x, y in a]
+            pb = [x * nx + y * ny for x, y in b]
+            if max(pa) < min(pb) - 1e-12 or max(pb) < min(pa) - 1e-12:
+                return True
+    # Two segments (or points) may also be parted along their own direction.
+    for points in (a, b):
+        if len(points) == 2:
+            dx, dy = points[1][0] - points[0][0], points[1][1] - points[0][1]
+            pa = [x * dx + y * dy for x, y in a]
+            pb = [x * dx + y * dy for x, y in b]
+            if max(pa) < min(pb) - 1e-12 or max(pb) < min(pa) - 1e-12:
+                return True
+    return len(a) == 1 and len(b) == 1 and a[0] != b[0]
+
+
+def pad_gap(a: Pad, b: Pad) -> float:
+    """Copper-to-copper distance between two pads' exact shapes (negative when they overlap)."""
+    (ca, ra), (cb, rb) = a.core(), b.core()
+    if not _separated(ca, cb):
+        return -(ra + rb) - 1e-3  # overlapping: by how much is not needed, only that they do
+    core = min(min(_segment_distance(p, *e) for e in _edges(cb)) for p in ca)
+    core = min(core, min(min(_segment_distance(p, *e) for e in _edges(ca)) for p in cb))
+    return core - ra - rb

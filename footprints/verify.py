@@ -13,7 +13,7 @@ from wattcad.placement import natural_key
 from . import landpattern as lp
 from . import sexpr
 from .landpattern import Density
-from .model import Footprint, Pad, footprint_from_node, read_kicad_mod
+from .model import Footprint, Pad, footprint_from_node, pad_gap, read_kicad_mod
 from .names import NameDims, is_no_lead_name, parse_name
 from .spec import PART_MAP_NAME, PackageSpec, load_part_map, map_spec, spec_for_part
 
@@ -264,14 +264,17 @@ def check_universal(fp: Footprint, report: Report, geo: NoLeadGeometry | None = 
     overlaps = []
     for i, (a, ba) in enumerate(boxes):
         for b, bb in boxes[i + 1:]:
-            if a.number != b.number and a.copper_sides & b.copper_sides and _gap(ba, bb) < -EPS:
+            # Boxes first (cheap, and most pairs are far apart), then the exact shapes: a staggered
+            # TO-92's round pads have overlapping boxes and 0.5 mm of copper between them.
+            if a.number != b.number and a.copper_sides & b.copper_sides and _gap(ba, bb) < -EPS \
+                    and pad_gap(a, b) < -EPS:
                 overlaps.append(f"{a.number}/{b.number}")
     if overlaps:
         report.add("error", "no overlapping pads", f"pads {', '.join(overlaps[:6])} overlap")
     if geo is not None and geo.ep_pads:
         report.ran("exposed pad clearance")
         need = rules["ep_to_lead_clearance_mm"]
-        worst = min(((_gap(l.bbox(), e.bbox()), l.number) for l in geo.leads for e in geo.ep_pads
+        worst = min(((pad_gap(l, e), l.number) for l in geo.leads for e in geo.ep_pads
                      if l.copper_sides & e.copper_sides), default=None)
         if worst is not None and worst[0] < need - EPS:
             report.add("error", "exposed pad clearance",

@@ -1,0 +1,55 @@
+"""KiCad's own demo boards (installed by `make`), which nobody here wrote: every one is read the way
+KiCad reads it and verified without a crash; what the general rules say there is true."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from wattcad.cli import host_board_reader, main
+from wattcad.footprints.model import pad_gap
+from wattcad.footprints.verify import board_footprints, verify_paths
+
+DEMOS = Path("/usr/share/kicad/demos")
+BOARDS = sorted(DEMOS.rglob("*.kicad_pcb")) if DEMOS.is_dir() else []
+
+
+@pytest.mark.kicad
+def test_the_demos_are_there():
+    assert len(BOARDS) >= 19, f"KiCad's demos missing from {DEMOS}: `make` installs them"
+
+
+@pytest.mark.kicad
+@pytest.mark.parametrize("board", BOARDS, ids=[b.stem for b in BOARDS])
+def test_every_demo_board_is_read_and_verified(board, capsys):
+    code = main(["footprint", "verify", str(board)])
+    out = capsys.readouterr().out
+    assert code in (0, 1), out  # 2 would be "cannot read", 3 a missing host
+    assert "cannot read board" not in out
+    assert "footprint" in out.splitlines()[0]  # the table, with its rows
+    assert len(out.splitlines()) > 3
+
+
+@pytest.mark.kicad
+def test_staggered_to92_pads_do_not_overlap():
+    """pic_programmer's TO-92: round 1.3 mm pads whose boxes overlap, with copper between them."""
+    board = DEMOS / "pic_programmer" / "pic_programmer.kicad_pcb"
+    with tempfile.TemporaryDirectory() as tmp:
+        copy, _ = host_board_reader(Path(tmp))(board)
+        fps = {fp.reference: fp for fp in board_footprints(board, copy)}
+        pads = sorted(fps["Q1"].copper_pads(), key=lambda p: p.number)
+        gaps = [pad_gap(a, b) for a, b in zip(pads, pads[1:])]
+        assert all(0.05 < g < 0.6 for g in gaps), gaps
+        reports = {r.reference: r for r in verify_paths([board], board_reader=host_board_reader(Path(tmp)))}
+    for q in ("Q1", "Q2", "Q3"):
+        assert not [f for f in reports[q].findings if f.check == "no overlapping pads"], reports[q].summary()
+
+
+@pytest.mark.kicad
+def test_a_board_kicad_opens_is_read_even_where_a_strict_parser_would_refuse(capsys):
+    """RoyalBlue54L-Feather carries a stray expression KiCad tolerates."""
+    board = DEMOS / "royalblue54L_feather" / "RoyalBlue54L-Feather.kicad_pcb"
+    assert main(["footprint", "verify", str(board)]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "more than one top-level expression" not in out and "pass" in out
