@@ -97,7 +97,7 @@ def enclosure_solids(model: BoardModel, plan: EnclosurePlan, p: EnclosureParams)
     # Standoffs with screw pilots, from the floor up to the board.
     for s in plan.standoffs:
         x, y = to_3d((s.x_mm, s.y_mm))
-        post = cq.Solid.makeCylinder(p.standoff_diameter_mm / 2, plan.board_bottom_mm - plan.floor_top_mm + 0.01,
+        post = cq.Solid.makeCylinder(s.diameter_mm / 2, plan.board_bottom_mm - plan.floor_top_mm + 0.01,
                                      cq.Vector(x, y, plan.floor_top_mm - 0.01))
         base = base.fuse(post)
         base = base.cut(cq.Solid.makeCylinder(p.screw_pilot_mm / 2, plan.board_bottom_mm, cq.Vector(x, y, 0.8)))

@@ -63,7 +63,7 @@ def fit_check(parts: dict[str, cq.Shape], enclosure: dict[str, cq.Shape], plan, 
     # Coaxiality: the material the cut-out removed from the wall is centred on the cut-out's own
     # axis; measure that centre against the connector's axis line.
     if base_without_cutouts is not None:
-        for c in plan.cutouts:
+        for c in (c for c in plan.cutouts if c.for_plug):
             removed = base_without_cutouts.intersect(cutout_solids[c.ref])
             if removed is None or removed.Volume() < 1e-6:
                 result.cutouts.append({"ref": c.ref, "axis_offset_mm": math.inf, "note": "the cut-out misses the wall"})

@@ -41,10 +41,14 @@ def build_freecad(work: Path, model, params, report: dict, plan) -> list[Path]:
     tallest = max([body_top(b, plan.board_top_mm) for b in model.bodies if b.side == "top"], default=plan.board_top_mm)
     job = {
         "boardmodel": json.loads(model.to_json()),
-        "params": {k: v for k, v in asdict(params).items() if k != "source"},
+        # The standoffs as the plan made them (grown for parts under the board, slimmed beside them).
+        "params": {**{k: v for k, v in asdict(params).items() if k != "source"},
+                   "standoff_height_mm": round(plan.board_bottom_mm - plan.floor_top_mm, 4)},
         "plan": {"kind": plan.kind, "centre": list(plan.centre), "radius_mm": plan.radius_mm,
                  "board_bottom_mm": plan.board_bottom_mm, "board_top_mm": plan.board_top_mm,
                  "tallest_above_board_mm": tallest - plan.board_top_mm,
+                 "standoffs": [{"ref": s.ref, "x_mm": s.x_mm, "y_mm": s.y_mm, "diameter_mm": s.diameter_mm}
+                               for s in plan.standoffs],
                  "cutouts": [{"ref": c.ref, "point": list(c.point), "direction": list(c.direction), "z_mm": c.z_mm,
                               "width_mm": c.width_mm, "height_mm": c.height_mm, "round": c.round} for c in plan.cutouts]},
         # Relative to the job file, so the job file is the same wherever the build runs.

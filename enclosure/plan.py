@@ -20,6 +20,7 @@ class Cutout:
     width_mm: float
     height_mm: float
     round: bool
+    for_plug: bool = True  # a connector's opening (held coaxial with it); else room for a part that overhangs
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Standoff:
     ref: str
     x_mm: float
     y_mm: float
+    diameter_mm: float
 
 
 @dataclass
@@ -41,6 +43,7 @@ class EnclosurePlan:
     standoffs: list[Standoff] = field(default_factory=list)
     cutouts: list[Cutout] = field(default_factory=list)
     ears: list[tuple[float, float]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # where the plan departs from the parameters, and why
 
 
 def _circle_fit(points) -> tuple[tuple[float, float], float, float]:
@@ -79,36 +82,63 @@ def make_plan(model: BoardModel, p: EnclosureParams) -> EnclosurePlan:
     centre, radius, spread = _circle_fit(model.outline)
     kind = "circle" if spread < 0.05 * max(radius, 1) and len(model.outline) > 16 else "polygon"
     floor_top = p.floor_mm
-    board_bottom = floor_top + p.standoff_height_mm
+    # The standoffs grow to clear the tallest part under the board.
+    standoff, notes = p.standoff_height_mm, []
+    below = [b for b in model.bodies if b.side == "bottom"]
+    if below:
+        deepest = max(below, key=lambda b: (b.stands_off_mm + b.height_mm, b.ref))
+        need = round(deepest.stands_off_mm + deepest.height_mm + UNDER_BOARD_CLEARANCE_MM, 2)
+        if need > standoff:
+            notes.append(f"standoffs {need:g} mm instead of standoff_height_mm {standoff:g}: {deepest.ref} under the "
+                         f"board is {deepest.stands_off_mm + deepest.height_mm:.2f} mm deep")
+            standoff = need
+    board_bottom = floor_top + standoff
     board_top = board_bottom + model.thickness_mm
     tallest = max([body_top(b, board_top) for b in model.bodies if b.side == "top"], default=board_top)
     inner_top = floor_top + p.inner_height_mm if p.inner_height_mm is not None else tallest + p.headroom_mm
-    below = [b for b in model.bodies if b.side == "bottom"]
-    if below and max(b.height_mm for b in below) >= p.standoff_height_mm:
-        raise InputError(p.source, "standoff_height_mm", "parts under the board are taller than the standoffs",
-                         p.standoff_height_mm)
-    plan = EnclosurePlan(kind, centre, radius, floor_top, board_bottom, board_top, inner_top)
+    plan = EnclosurePlan(kind, centre, radius, floor_top, board_bottom, board_top, inner_top, notes=notes)
     for hole in model.holes:
         if not point_in_polygon((hole.x_mm, hole.y_mm), model.outline):
             raise InputError(model.source, f"hole {hole.ref}", "a mounting hole off the board", (hole.x_mm, hole.y_mm))
         if distance_to_polygon((hole.x_mm, hole.y_mm), model.outline) < p.standoff_diameter_mm / 2:
             raise InputError(p.source, "standoff_diameter_mm", f"a {p.standoff_diameter_mm} mm standoff at {hole.ref} "
                              "reaches off the board", p.standoff_diameter_mm)
-        plan.standoffs.append(Standoff(hole.ref, hole.x_mm, hole.y_mm))
+        # A post slims down to clear the parts under the board beside its hole (never below the
+        # screw's pilot plus a wall); one that cannot is left out, and said.
+        diameter = p.standoff_diameter_mm
+        near = [(distance_to_polygon((hole.x_mm, hole.y_mm), b.corners()), b.ref) for b in below]
+        near = [(0.0 if point_in_polygon((hole.x_mm, hole.y_mm), b.corners()) else d, ref)
+                for (d, ref), b in zip(near, below)]
+        closest = min(near, default=(math.inf, ""))
+        room = 2 * (closest[0] - UNDER_BOARD_CLEARANCE_MM / 2)
+        if room < diameter:
+            least = p.screw_pilot_mm + 2 * MIN_POST_WALL_MM
+            if room < least:
+                plan.notes.append(f"no standoff at {hole.ref}: {closest[1]} under the board leaves a "
+                                  f"{max(room, 0):.1f} mm post, less than the {least:.1f} mm a screw needs")
+                continue
+            plan.notes.append(f"standoff at {hole.ref} {room:.1f} mm wide instead of standoff_diameter_mm "
+                              f"{diameter:g}: {closest[1]} is under the board beside it")
+            diameter = round(room, 2)
+        plan.standoffs.append(Standoff(hole.ref, hole.x_mm, hole.y_mm, diameter))
     for body in sorted(model.bodies, key=lambda b: b.ref):
         axis = body.opening_axis()
-        if axis is None:
+        # Only connectors whose face reaches the edge get a hole for the plug in the wall...
+        if axis is not None and distance_to_polygon(axis[0], model.outline) <= 3.0:
+            point, direction = axis
+            (x0, y0), (x1, y1) = body.box_min_mm, body.box_max_mm
+            across = (y1 - y0) if body.opening in ("+x", "-x") else (x1 - x0)
+            w = across + 2 * p.cutout_margin_mm
+            h = body.height_mm + 2 * p.cutout_margin_mm
+            z = board_top + body.stands_off_mm + body.height_mm / 2
+            plan.cutouts.append(Cutout(body.ref, point, direction, z, w, h, abs(w - h) < 2.5))
             continue
-        point, direction = axis
-        # Only connectors whose face reaches the edge get a hole in the wall.
-        if distance_to_polygon(point, model.outline) > 3.0:
+        # ...and any other part that reaches through where the wall stands gets its box cut out of it.
+        reach = p.clearance_mm
+        corners = body.corners()
+        if all(point_in_polygon(c, model.outline) and distance_to_polygon(c, model.outline) > reach for c in corners):
             continue
-        (x0, y0), (x1, y1) = body.box_min_mm, body.box_max_mm
-        across = (y1 - y0) if body.opening in ("+x", "-x") else (x1 - x0)
-        w = across + 2 * p.cutout_margin_mm
-        h = body.height_mm + 2 * p.cutout_margin_mm
-        z = board_top + body.stands_off_mm + body.height_mm / 2
-        plan.cutouts.append(Cutout(body.ref, point, direction, z, w, h, abs(w - h) < 2.5))
+        plan.cutouts.append(_overhang_cutout(body, model.outline, board_top, board_bottom, p))
     # Screw ears outside the wall: the corners of a polygon's bounding box, or at 45 degrees on a circle.
     out = p.clearance_mm + p.wall_mm + p.ear_diameter_mm / 2 - p.wall_mm / 2
     if kind == "circle":
@@ -120,6 +150,45 @@ def make_plan(model: BoardModel, p: EnclosureParams) -> EnclosurePlan:
         d = out / math.sqrt(2)
         plan.ears = [(min(xs) - d, min(ys) - d), (max(xs) + d, min(ys) - d), (max(xs) + d, max(ys) + d), (min(xs) - d, max(ys) + d)]
     return plan
+
+
+UNDER_BOARD_CLEARANCE_MM = 1.0  # between the deepest part under the board and the floor (and a post)
+MIN_POST_WALL_MM = 0.8  # plastic round a standoff's screw pilot
+
+
+def nearest_on_polygon(pt, poly) -> tuple[float, float]:
+    best, where = math.inf, poly[0]
+    for (x0, y0), (x1, y1) in zip(poly, poly[1:] + poly[:1]):
+        dx, dy = x1 - x0, y1 - y0
+        t = max(0.0, min(1.0, ((pt[0] - x0) * dx + (pt[1] - y0) * dy) / (dx * dx + dy * dy or 1)))
+        q = (x0 + t * dx, y0 + t * dy)
+        d = math.hypot(pt[0] - q[0], pt[1] - q[1])
+        if d < best:
+            best, where = d, q
+    return where
+
+
+def _overhang_cutout(body: Body, outline, board_top: float, board_bottom: float, p: EnclosureParams) -> Cutout:
+    """A rectangular hole where BODY crosses the wall: across its box, at its height (above the board
+    for a top part, below for a bottom one), straight out of the nearest edge."""
+    corners = body.corners()
+    cx, cy = sum(c[0] for c in corners) / 4, sum(c[1] for c in corners) / 4
+    edge = nearest_on_polygon((cx, cy), outline)
+    dx, dy = edge[0] - cx, edge[1] - cy
+    if not point_in_polygon((cx, cy), outline):
+        dx, dy = -dx, -dy
+    length = math.hypot(dx, dy)
+    if length < 1e-9:  # centred on the edge: straight out from the board's middle
+        xs, ys = [q[0] for q in outline], [q[1] for q in outline]
+        dx, dy = cx - sum(xs) / len(xs), cy - sum(ys) / len(ys)
+        length = math.hypot(dx, dy) or 1.0
+    direction = (dx / length, dy / length)
+    across = max(c[0] * -direction[1] + c[1] * direction[0] for c in corners) - \
+        min(c[0] * -direction[1] + c[1] * direction[0] for c in corners)
+    depth = body.stands_off_mm + body.height_mm
+    z = board_top + depth / 2 if body.side == "top" else board_bottom - depth / 2
+    return Cutout(body.ref, edge, direction, z, across + 2 * p.cutout_margin_mm, depth + 2 * p.cutout_margin_mm, False,
+                  for_plug=False)
 
 
 def edge_bodies(model: BoardModel, p: EnclosureParams) -> list[str]:

@@ -260,15 +260,21 @@ def check_universal(fp: Footprint, report: Report, geo: NoLeadGeometry | None = 
     rules = lp.rules()
     copper = [p for p in fp.copper_pads() if p.number != "" or p.kind != "smd"]
     report.ran("no overlapping pads")
-    boxes = [(p, p.bbox()) for p in copper]
-    overlaps = []
-    for i, (a, ba) in enumerate(boxes):
-        for b, bb in boxes[i + 1:]:
-            # Boxes first (cheap, and most pairs are far apart), then the exact shapes: a staggered
-            # TO-92's round pads have overlapping boxes and 0.5 mm of copper between them.
-            if a.number != b.number and a.copper_sides & b.copper_sides and _gap(ba, bb) < -EPS \
-                    and pad_gap(a, b) < -EPS:
-                overlaps.append(f"{a.number}/{b.number}")
+    # Sweep along x: only pads whose boxes overlap in x are compared (a 1,000-ball BGA would be
+    # half a million pairs); boxes first, then the exact shapes: a staggered TO-92's round pads
+    # have overlapping boxes and 0.5 mm of copper between them.
+    boxes = sorted(((p, p.bbox(), p.copper_sides, i) for i, p in enumerate(copper)), key=lambda t: (t[1][0], t[3]))
+    pairs = []
+    for n, (a, ba, sa, ia) in enumerate(boxes):
+        for b, bb, sb, ib in boxes[n + 1:]:
+            if bb[0] >= ba[2] - EPS:
+                break
+            # One land under two numbers (USB-C's A1/B12, both ground) is a shared pad, not an overlap.
+            same_land = (a.shape, a.x_mm, a.y_mm, a.w_mm, a.h_mm, a.rotation_deg) == \
+                (b.shape, b.x_mm, b.y_mm, b.w_mm, b.h_mm, b.rotation_deg)
+            if a.number != b.number and sa & sb and not same_land and _gap(ba, bb) < -EPS and pad_gap(a, b) < -EPS:
+                pairs.append((min(ia, ib), max(ia, ib)))
+    overlaps = [f"{copper[i].number}/{copper[j].number}" for i, j in sorted(pairs)]
     if overlaps:
         report.add("error", "no overlapping pads", f"pads {', '.join(overlaps[:6])} overlap")
     if geo is not None and geo.ep_pads:
@@ -306,6 +312,7 @@ def check_name(fp: Footprint, report: Report, dims: NameDims, geo: NoLeadGeometr
         if abs(pitch - dims.pitch_mm) > NAME_TOL_MM / 4:
             report.add("error", "name: pitch", f"name says pitch {dims.pitch_mm} mm, pads are {pitch:.3f} mm apart")
     report.ran("name: body")
+    # KiCad names the body X x Y in the footprint's own frame (KLC), so a quarter turn is a finding.
     for axis, body in (("x", dims.body_x_mm), ("y", dims.body_y_mm)):
         th = geo.toe_heel(axis)
         if th is None:

@@ -88,10 +88,13 @@ def build(job: dict) -> dict:
 
     # A standoff at every mounting hole, and its screw pilot (cut later, with the cut-outs).
     tools, holes = [], []
-    for i, h in enumerate(model["holes"]):
+    for i, h in enumerate(plan["standoffs"]):
         x, y = to_3d((h["x_mm"], h["y_mm"]))
         post = doc.addObject("Part::Cylinder", f"Standoff{i + 1}")
-        post.setExpression("Radius", "Params.standoff_d / 2")
+        if h["diameter_mm"] < params["standoff_diameter_mm"]:
+            post.Radius = h["diameter_mm"] / 2  # slimmed beside a part under the board
+        else:
+            post.setExpression("Radius", "Params.standoff_d / 2")
         post.setExpression("Height", "Params.standoff_h")
         post.Placement.Base = FreeCAD.Vector(x, y, 0)
         post.setExpression(".Placement.Base.z", "Params.floor")

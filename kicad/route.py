@@ -65,9 +65,9 @@ def _drc(board_file: Path) -> dict:
     return data
 
 
-def _polygon(item, layer) -> tuple:
+def _polygon(item, layer, grow_mm: float = 0.0) -> tuple:
     polys = pcbnew.SHAPE_POLY_SET()
-    item.TransformShapeToPolygon(polys, layer, 0, pcbnew.FromMM(0.005), pcbnew.ERROR_OUTSIDE)
+    item.TransformShapeToPolygon(polys, layer, pcbnew.FromMM(grow_mm), pcbnew.FromMM(0.005), pcbnew.ERROR_OUTSIDE)
     if polys.OutlineCount() == 0:
         return ()
     ring = polys.Outline(0)
@@ -105,6 +105,29 @@ def _keepouts(board, rules, names: list[str], classes: dict[int, NetClass]) -> t
             if polygons:
                 keepouts.append(Keepout(rule.name, polygons, (layer,), nets, rule.tracks, rule.vias))
     return keepouts, notes
+
+
+def _copper_shapes(board, index: dict, classes: dict, ds) -> list[Keepout]:
+    """Copper drawn as shapes (a net tie's bridge, a logo, a footprint's copper graphics) as areas
+    no other net's track or via may touch, grown by the clearance; the nets of the footprint's own
+    pads may run onto it (a net tie joins them there) but drill no via into it."""
+    grow_mm = max([c.clearance_mm for c in classes.values()] + [pcbnew.ToMM(ds.m_HoleClearance)])
+    every = frozenset(classes)
+    owners = [(fp.GraphicalItems(), frozenset(index[p.GetNetname()] for p in fp.Pads() if p.GetNetname() in index))
+              for fp in sorted(board.GetFootprints(), key=lambda f: f.GetReference())]
+    owners.append((board.GetDrawings(), frozenset()))
+    keepouts = []
+    for items, own in owners:
+        for item in items:
+            if item.GetClass() != "PCB_SHAPE":
+                continue
+            for i, layer in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)):
+                poly = _polygon(item, layer, grow_mm) if item.IsOnLayer(layer) else ()
+                if poly:
+                    keepouts.append(Keepout("copper shape", (poly,), (i,), every - own, tracks=True, vias=True))
+                    if own:
+                        keepouts.append(Keepout("copper shape", (poly,), (i,), own, tracks=False, vias=True))
+    return keepouts
 
 
 def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> tuple[Problem, dict]:
@@ -161,6 +184,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
             if len(layers) == 2 and net >= 0:
                 xs, ys = [p[0] for p in poly], [p[1] for p in poly]
                 thermals.append((_centre(poly), max(max(xs) - min(xs), max(ys) - min(ys)) / 2, net))
+    keepouts += _copper_shapes(board, index, classes, ds)
     for t in board.GetTracks():
         net = index.get(t.GetNetname(), -1)
         items[t.m_Uuid.AsString()] = len(copper)

@@ -70,6 +70,37 @@ def test_plan_heights_cutouts_and_impossible_standoffs(tmp_path):
         make_plan(small_board(holes=[Hole(80.0, 4.0, 3.2, ref="H9")]), p)
 
 
+def test_the_plan_adapts_to_parts_under_and_over_the_edge():
+    """Standoffs grow for the deepest part under the board, slim down (or give way) beside one,
+    and a part that overhangs the outline gets its own hole in the wall; each change is said."""
+    p = load_params()
+    deep = Body(ref="C9", value="470u", footprint="x", x_mm=30.0, y_mm=20.0, rotation_deg=0.0, side="bottom",
+                box_min_mm=(-4.0, -4.0), box_max_mm=(4.0, 4.0), height_mm=7.5)
+    plan = make_plan(small_board(bodies=small_board().bodies + [deep]), p)
+    assert plan.board_bottom_mm - plan.floor_top_mm == pytest.approx(7.5 + 1.0)
+    assert any("C9" in n and "standoff_height_mm 5" in n for n in plan.notes), plan.notes
+    # A part under the board 3 mm from H1's centre: that post is slimmed to clear it by half a millimetre.
+    beside = Body(ref="R9", value="1k", footprint="x", x_mm=4.0 + 3.0 + 0.5, y_mm=4.0, rotation_deg=0.0, side="bottom",
+                  box_min_mm=(-0.5, -0.5), box_max_mm=(0.5, 0.5), height_mm=0.5)
+    plan = make_plan(small_board(bodies=small_board().bodies + [beside]), p)
+    post = next(s for s in plan.standoffs if s.ref == "H1")
+    assert post.diameter_mm == pytest.approx(2 * (3.0 - 0.5)) and post.diameter_mm < p.standoff_diameter_mm
+    assert next(s for s in plan.standoffs if s.ref == "H2").diameter_mm == p.standoff_diameter_mm
+    under = Body(ref="R8", value="1k", footprint="x", x_mm=5.0, y_mm=4.0, rotation_deg=0.0, side="bottom",
+                 box_min_mm=(-0.5, -0.5), box_max_mm=(0.5, 0.5), height_mm=0.5)
+    plan = make_plan(small_board(bodies=small_board().bodies + [under]), p)
+    assert [s.ref for s in plan.standoffs] == ["H2"] and any("no standoff at H1" in n for n in plan.notes)
+    # A terminal block hanging 4 mm over the right edge: a rectangular hole at its height, straight out.
+    block = Body(ref="J9", value="TB", footprint="x", x_mm=60.0, y_mm=20.0, rotation_deg=0.0, side="top",
+                 box_min_mm=(-6.0, -5.0), box_max_mm=(4.0, 5.0), height_mm=9.0)
+    plan = make_plan(small_board(bodies=small_board().bodies + [block]), p)
+    cut = next(c for c in plan.cutouts if c.ref == "J9")
+    assert not cut.for_plug and cut.direction == pytest.approx((1.0, 0.0))
+    assert cut.point == pytest.approx((60.0, 20.0))
+    assert cut.width_mm == pytest.approx(10.0 + 2 * p.cutout_margin_mm)
+    assert cut.z_mm == pytest.approx(plan.board_top_mm + 4.5)
+
+
 def test_solids_are_valid_and_the_board_fits():
     from wattcad.enclosure.cad import cutout_solid
     from wattcad.enclosure.fit import fit_check

@@ -52,3 +52,54 @@ def test_bad_arguments_name_the_option(call, field):
     with pytest.raises(InputError) as info:
         call()
     assert field in str(info.value)
+
+
+def _crossings(segments) -> int:
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    count = 0
+    for i, (a, b) in enumerate(segments):
+        for c, d in segments[i + 1:]:
+            if side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0:
+                count += 1
+    return count
+
+
+def test_parts_on_a_chips_pins_fan_out_in_pin_order_without_crossing():
+    """A 24-pin QFN (6 a side, 0.5 mm pitch, pin 1 top left, counter-clockwise) with a 0603
+    capacitor and a resistor on every pin: placed, the pin-to-pad lines cross nowhere, every
+    capacitor is within 8 mm of its pin and nearer the chip than its pin's resistor."""
+    from wattcad.board_layout import Outline, PartGeom, Placed, layout, pad_position
+
+    pads = {}
+    for k in range(6):
+        along = -1.25 + 0.5 * k
+        pads[str(1 + k)] = (-2.0, along)
+        pads[str(7 + k)] = (along, 2.0)
+        pads[str(13 + k)] = (2.0, -along)
+        pads[str(19 + k)] = (-along, -2.0)
+    chip = PartGeom("U1", (-2.5, -2.5, 2.5, 2.5), pads)
+    parts = {"U1": chip}
+    pin_net = {}
+    for pin in pads:
+        net = f"/P{pin}"
+        pin_net[("U1", pin)] = net
+        parts[f"C{pin}"] = PartGeom(f"C{pin}", (-1.5, -0.75, 1.5, 0.75), {"1": (-0.8, 0.0), "2": (0.8, 0.0)})
+        parts[f"R{pin}"] = PartGeom(f"R{pin}", (-1.5, -0.75, 1.5, 0.75), {"1": (-0.8, 0.0), "2": (0.8, 0.0)})
+        pin_net[(f"C{pin}", "1")] = net
+        pin_net[(f"C{pin}", "2")] = "/GND"
+        pin_net[(f"R{pin}", "1")] = net
+        pin_net[(f"R{pin}", "2")] = f"/IN{pin}"
+    outline = Outline("rect", 0.0, 0.0, 60.0, 60.0)
+    result = layout(parts, pin_net, outline, {"U1": Placed(30.0, 30.0, 0.0)}, "U1", big_net_size=30)
+    assert not result.unplaced
+    segments = []
+    for pin in pads:
+        pin_xy = pad_position(chip, result.poses["U1"], pin)
+        cap = pad_position(parts[f"C{pin}"], result.poses[f"C{pin}"], "1")
+        res = pad_position(parts[f"R{pin}"], result.poses[f"R{pin}"], "1")
+        assert math.dist(pin_xy, cap) <= 8.0, pin
+        centre = (30.0, 30.0)
+        assert math.dist(centre, cap) < math.dist(centre, res), pin
+        segments.append((pin_xy, cap))
+    assert _crossings(segments) == 0

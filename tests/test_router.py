@@ -244,3 +244,26 @@ def test_route_plugin_routes_the_open_board_not_the_file(tmp_path):
     assert "added to the open board (not saved)" in plugin.last_report.summary()
     assert len(list(board.GetTracks())) == plugin.last_report.tracks + plugin.last_report.vias  # in the editor
     assert board_file.read_bytes() == before  # the file is the user's to save
+
+
+@pytest.mark.kicad
+def test_copper_shapes_keep_other_nets_off_and_vias_out(tmp_path):
+    """The AGND/DGND net tie is copper drawn as a shape: every other net keeps its tracks and vias
+    off it, its own two nets may run onto it but drill no via there (KiCad's hole clearance)."""
+    from wattcad.kicad.board_io import load_board
+    from wattcad.kicad.route import build_problem
+
+    source = Path(__file__).resolve().parents[1] / "kicad" / "boards"
+    for suffix in (".kicad_pcb", ".kicad_pro", ".kicad_dru"):
+        shutil.copy(source / f"wattcad-ade7816{suffix}", tmp_path / f"board{suffix}")
+    problem, _ = build_problem(load_board(tmp_path / "board.kicad_pcb"), tmp_path / "board.kicad_pcb")
+    shapes = [k for k in problem.keepouts if k.name == "copper shape"]
+    agnd, dgnd = problem.nets.index("/AGND"), problem.nets.index("/DGND")
+    tie = [k for k in shapes if k.tracks and agnd not in k.nets and dgnd not in k.nets]
+    assert tie and all(len(k.nets) == len(problem.classes) - 2 for k in tie)
+    assert any(k.vias and not k.tracks and k.nets == frozenset({agnd, dgnd}) for k in shapes)
+    # The solder jumpers' bridges are copper shapes too, each barring all but its own nets.
+    assert len(shapes) > len(tie)
+    # Grown by the clearance: the net tie's copper is a few millimetres across, its keep-out more.
+    xs = [x for k in tie for poly in k.polygons for x, _ in poly]
+    assert 1.0 < max(xs) - min(xs) < 8.0

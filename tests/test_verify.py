@@ -135,3 +135,18 @@ def test_overlapping_pads_and_ep_clearance_are_always_checked(tmp_path):
     bad.write_text(src.read_text().replace("(size 4.65 4.65)", "(size 5.6 5.6)"))
     (report,) = verify_paths([bad])
     assert "overlap" in report.summary()
+
+
+@pytest.mark.kicad
+def test_one_land_under_two_numbers_is_not_an_overlap(stock):
+    """USB-C receptacles put A1 and B12 (both ground) on one land: a shared pad, not two pads
+    overlapping; a land moved half its width onto its neighbour still is."""
+    from wattcad.footprints.model import read_kicad_mod
+    from wattcad.footprints.verify import verify_footprint
+
+    fp = read_kicad_mod(stock / "Connector_USB.pretty/USB_C_Receptacle_Amphenol_12401948E412A.kicad_mod")
+    assert not [f for f in verify_footprint(fp).findings if f.check == "no overlapping pads"]
+    b12 = next(p for p in fp.pads if p.number == "B12")
+    b12.x_mm += b12.w_mm / 2
+    found = [f.message for f in verify_footprint(fp).findings if f.check == "no overlapping pads"]
+    assert found and "A1/B12" in found[0]

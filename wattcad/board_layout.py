@@ -130,12 +130,27 @@ def layout(parts: dict[str, PartGeom], pin_net: dict[tuple[str, str], str], outl
     first = [r for r in order if r.startswith(priority[0])]
     order = first + [r for r in order if decoupling(r) and r not in first] + \
         [r for r in order if not decoupling(r) and r not in first]
+    # The parts on the root's pins (but the crystal) get slots in rows along the side of their pin,
+    # in the order of the pins: a part beside its neighbour's pin would make two tracks cross.
+    slots = {}
+    if root in result.poses:
+        # A crystal's load capacitors hang on the crystal, not in a row along the chip.
+        crystal_nets = {net for (ref, _), net in pin_net.items() if ref in first}
+        by_crystal = {ref for (ref, _), net in pin_net.items() if net in crystal_nets & small}
+        on_pins = _root_pins(root, parts, pin_net, small,
+                             [r for r in order if r not in first and r not in fixed and r not in by_crystal], decoupling)
+        slots = _fan_slots(root, parts, result.poses, on_pins, clearance_mm, root_keepout_mm,
+                           lambda r: r.startswith(priority[-1]))
+        order = first + sorted(slots, key=lambda r: slots[r][2]) + [r for r in order if r not in first and r not in slots]
 
     boxes = {ref: placed_box(parts[ref], pose, clearance_mm / 2 + (root_keepout_mm if ref == root else 0.0))
              for ref, pose in result.poses.items() if ref in parts}
     for ref in order:
         geom = parts[ref]
-        desired, angle = _desired(ref, geom, parts, result.poses, pin_net, net_members, small, outline, root)
+        if ref in slots:
+            desired, angle, _ = slots[ref]
+        else:
+            desired, angle = _desired(ref, geom, parts, result.poses, pin_net, net_members, small, outline, root)
         pose = _find_free(geom, desired, angle, boxes, outline, clearance_mm, edge_margin_mm, grid_mm, search_radius_mm)
         if pose is None:
             result.unplaced.append(ref)
@@ -143,6 +158,109 @@ def layout(parts: dict[str, PartGeom], pin_net: dict[tuple[str, str], str], outl
         result.poses[ref] = pose
         boxes[ref] = placed_box(geom, pose, clearance_mm / 2)
     return result
+
+
+def _root_pins(root, parts, pin_net, small, refs, decoupling) -> dict[str, tuple[str, str]]:
+    """For each of REFS on a pin of the root: (its own pad, the root's pin) of the first root pin
+    (in pin order) it shares a small net with; a decoupling capacitor takes its net's root pins in
+    turn, so two capacitors of one supply sit at its two pins."""
+    root_pins = sorted(parts[root].pads, key=natural_key)
+    pins_of: dict[str, list[str]] = {}
+    for pin in root_pins:
+        pins_of.setdefault(pin_net.get((root, pin)), []).append(pin)
+    taken: dict[str, int] = {}
+    out = {}
+    for ref in refs:
+        own = {pin_net.get((ref, pin)): pin for pin in sorted(parts[ref].pads, key=natural_key, reverse=True)}
+        shared = [(root_pins.index(pins_of[net][0]), net) for net in own if net in pins_of and net in small]
+        if shared:
+            net = min(shared)[1]
+            out[ref] = (own[net], pins_of[net][0])
+        elif decoupling(ref):
+            net = next(net for net in sorted(own, key=str) if net in pins_of)
+            n = taken.get(net, 0)
+            taken[net] = n + 1
+            out[ref] = (own[net], pins_of[net][n % len(pins_of[net])])
+    return out
+
+
+CORNER_ROOM_MM = 1.0  # how far past the chip's corner a row of parts may reach
+
+
+def _fan_slots(root, parts, poses, on_pins, gap_mm, keepout_mm, inner_row):
+    """A desired spot and angle per part of ON_PINS (ref -> (own pad, root pin)), and its place in
+    the placing order: rows along each side of the root, INNER_ROW parts next to the chip and the
+    rest behind them, each row in the order of the pins it serves, packed gap to gap and centred on
+    those pins."""
+    geom, pose = parts[root], poses[root]
+    cx, cy = pose.x_mm, pose.y_mm
+    root_box = placed_box(geom, pose)
+    rows: dict[tuple, list] = {}
+    for ref, (own, pin) in on_pins.items():
+        px, py = pad_position(geom, pose, pin)
+        dx, dy = px - cx, py - cy
+        normal = (1.0 if dx >= 0 else -1.0, 0.0) if abs(dx) >= abs(dy) else (0.0, 1.0 if dy >= 0 else -1.0)
+        tangent = (-normal[1], normal[0])
+        angle = _facing_angle(parts[ref], own, normal)
+        box = placed_box(parts[ref], Placed(0.0, 0.0, angle))
+        corners = [(box[0], box[1]), (box[2], box[3])]
+        along = sorted(x * tangent[0] + y * tangent[1] for x, y in corners)
+        across = sorted(x * normal[0] + y * normal[1] for x, y in corners)
+        u = dx * tangent[0] + dy * tangent[1]
+        row = 0 if inner_row(ref) else 1
+        rows.setdefault((normal, row), []).append((u, natural_key(pin), natural_key(ref), ref, angle, along, across))
+    # How far each side's first row starts from the chip's centre.
+    edge = {}
+    for normal, _ in rows:
+        xs = [root_box[0] - cx, root_box[2] - cx]
+        ys = [root_box[1] - cy, root_box[3] - cy]
+        edge[normal] = max(x * normal[0] for x in xs) if normal[0] else max(y * normal[1] for y in ys)
+    # A row longer than the chip's side (plus a part's room at each corner) is dealt into as many
+    # staggered rows as it needs: the tracks from the outer ones pass between the parts of the inner.
+    half_side = {}
+    for normal in edge:
+        span = (root_box[2] - root_box[0]) if normal[1] else (root_box[3] - root_box[1])
+        half_side[normal] = span / 2 + keepout_mm + gap_mm + CORNER_ROOM_MM
+    dealt: dict[tuple, list] = {}
+    for (normal, tier), members in rows.items():
+        members.sort()
+        width = sum(it[5][1] - it[5][0] + gap_mm for it in members)
+        count = max(1, math.ceil(width / (2 * half_side[normal])))
+        # Packed along the side in pin order as one sequence, each part taking 1/count of its room:
+        # dealt into COUNT rows, each row's parts are a whole room apart and the rows interleave.
+        at, previous = [], None
+        for u, _, _, _, _, along, _ in members:
+            centre = u + (along[0] + along[1]) / 2
+            if previous is not None:
+                step = ((previous[1] - previous[0]) / 2 + gap_mm + (along[1] - along[0]) / 2) / count
+                centre = max(centre, at[-1] + (previous[0] + previous[1]) / 2 + step)
+            at.append(centre - (along[0] + along[1]) / 2)
+            previous = along
+        shift = sum(it[0] for it in members) / len(members) - sum(at) / len(at)
+        for n, (item, t) in enumerate(zip(members, at)):
+            dealt.setdefault((normal, (tier, n % count)), []).append((item, t + shift))
+    slots = {}
+    for normal, row in sorted(dealt, key=lambda k: (k[1], k[0])):
+        placed = dealt[(normal, row)]
+        inner = edge[normal] + (keepout_mm if row == (0, 0) else 0.0) + gap_mm
+        centre_n = inner - min(it[6][0] for it, _ in placed)
+        tangent = (-normal[1], normal[0])
+        for (_, _, _, ref, angle, _, _), t in placed:
+            x = cx + normal[0] * centre_n + tangent[0] * t
+            y = cy + normal[1] * centre_n + tangent[1] * t
+            slots[ref] = ((x, y), angle, (row, len(slots)))
+        edge[normal] = centre_n + max(it[6][1] for it, _ in placed)
+    return slots
+
+
+def _facing_angle(geom: PartGeom, pin: str, outward: tuple[float, float]) -> float:
+    """The orientation (multiple of 90 degrees) that points PIN's pad back against OUTWARD."""
+    own = geom.pads.get(pin, (0.0, 0.0))
+    if abs(own[0]) < 1e-6 and abs(own[1]) < 1e-6:
+        return 0.0
+    own_dir = math.degrees(math.atan2(-own[1], own[0]))  # local pad direction, CCW from +x
+    want = math.degrees(math.atan2(outward[1], -outward[0]))  # towards the anchor, CCW on screen
+    return round(((want - own_dir) / 90.0)) * 90.0 % 360.0
 
 
 def _desired(ref, geom, parts, poses, pin_net, net_members, small, outline, root) -> tuple[tuple[float, float], float]:
@@ -179,13 +297,7 @@ def _desired(ref, geom, parts, poses, pin_net, net_members, small, outline, root
         direction = (1.0 if dx >= 0 else -1.0, 0.0)
     else:
         direction = (0.0, 1.0 if dy >= 0 else -1.0)
-    own = geom.pads.get(pin, (0.0, 0.0))
-    # Orientation that points the connecting pad back at the anchor.
-    angle = 0.0
-    if abs(own[0]) > 1e-6 or abs(own[1]) > 1e-6:
-        own_dir = math.degrees(math.atan2(-own[1], own[0]))  # local pad direction, CCW from +x
-        want = math.degrees(math.atan2(-(-direction[1]), -direction[0]))  # towards the anchor
-        angle = round(((want - own_dir) / 90.0)) * 90.0 % 360.0
+    angle = _facing_angle(geom, pin, direction)
     half = max(abs(geom.courtyard[2] - geom.courtyard[0]), abs(geom.courtyard[3] - geom.courtyard[1])) / 2
     gap = half + 0.8
     return (ax + direction[0] * gap, ay + direction[1] * gap), angle

@@ -66,7 +66,7 @@ def cmd_footprint_sweep(args) -> int:
     if not libdir.is_dir():
         print(f"wattcad: {libdir}: no such KiCad footprint library folder", file=sys.stderr)
         return EXIT_BAD_INPUT
-    reports = sweep(libdir, jobs=args.jobs)
+    reports = sweep(libdir, jobs=args.jobs, every_footprint=args.all)
     bad = [r for r in reports if r.status in ("fail", "error")]
     if args.verbose:
         print(format_table(reports))
@@ -82,7 +82,7 @@ def cmd_footprint_sweep(args) -> int:
             print()
     for r in unreadable:
         print("ERROR " + r.summary())
-    print(f"swept {len(reports)} no-lead footprints in {libdir}: "
+    print(f"swept {len(reports)} {'' if args.all else 'no-lead '}footprints in {libdir}: "
           f"{sum(r.status == 'pass' for r in reports)} pass, {sum(r.status == 'warn' for r in reports)} warn, "
           f"{len(named)} disagree with their name, {len(ruled)} break a rule, {len(unreadable)} unreadable")
     if args.json:
@@ -161,6 +161,8 @@ def cmd_enclosure(args) -> int:
         print(f"  ! {c['part']} collides with the {c['with']}: {c['volume_mm3']} mm3")
     for c in fit["cutouts"]:
         print(f"  cut-out {c['ref']}: axis {c['axis_offset_mm']} mm from the connector's")
+    for note in fit.get("notes", []):
+        print(f"  note: {note}")
     for path in result.files:
         print(path)
     return result.exit_code
@@ -336,6 +338,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", metavar="FILE")
     s.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     s.add_argument("--strict", action="store_true", help="exit 1 when any footprint is inconsistent")
+    s.add_argument("--all", action="store_true", help="every footprint of the library (general rules, and its name "
+                                                       "where it states dimensions), not only the no-lead ones")
     s.add_argument("-v", "--verbose", action="store_true", help="print the whole table")
     s.set_defaults(func=cmd_footprint_sweep)
 

@@ -44,7 +44,7 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
     report = {"board": board.name, "enclosure_params": params.source, **fit.to_json(),
               "inner_height_mm": round(plan.inner_top_mm - plan.floor_top_mm, 3), "kind": plan.kind,
               "board_bottom_mm": round(plan.board_bottom_mm, 3),
-              "standoffs": [s.ref for s in plan.standoffs]}
+              "standoffs": [s.ref for s in plan.standoffs], "notes": plan.notes}
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
