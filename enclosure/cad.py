@@ -27,17 +27,25 @@ def board_solid(model: BoardModel, plan: EnclosurePlan) -> cq.Solid:
     return solid
 
 
+MIN_BODY_MM = 0.05
+
+
 def body_solids(model: BoardModel, plan: EnclosurePlan) -> dict[str, cq.Solid]:
     """Every part as its box, posed as on the board (bottom-side parts hang under it)."""
     out = {}
     for b in model.bodies:
         (x0, y0), (x1, y1) = b.box_min_mm, b.box_max_mm
+        # A part drawn as a line or a point (no fab outline, one pad) still gets a sliver of a box.
+        if x1 - x0 < MIN_BODY_MM:
+            x0, x1 = (x0 + x1 - MIN_BODY_MM) / 2, (x0 + x1 + MIN_BODY_MM) / 2
+        if y1 - y0 < MIN_BODY_MM:
+            y0, y1 = (y0 + y1 - MIN_BODY_MM) / 2, (y0 + y1 + MIN_BODY_MM) / 2
         if b.side == "top":
             z0 = plan.board_top_mm + b.stands_off_mm
         else:
             z0 = plan.board_bottom_mm - b.stands_off_mm - b.height_mm
         corners = [to_3d(b.to_board(x, y)) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
-        solid = cq.Workplane("XY", origin=(0, 0, z0)).polyline(corners).close().extrude(max(b.height_mm, 0.05)).val()
+        solid = cq.Workplane("XY", origin=(0, 0, z0)).polyline(corners).close().extrude(max(b.height_mm, MIN_BODY_MM)).val()
         out[b.ref] = solid
     return out
 
@@ -69,6 +77,9 @@ def _prism(model, plan, p, z0: float, height: float, which: str, grow: float = 0
 def cutout_solid(c, p: EnclosureParams) -> cq.Solid:
     """The hole for one connector: its cross-section swept along the connector's own axis, from
     2 mm inside its face to well past the wall."""
+    if c.outline:  # an overhanging part: its whole box, through whatever wall it crosses
+        return cq.Workplane("XY", origin=(0, 0, c.z_mm - c.height_mm / 2)).polyline(
+            [to_3d(q) for q in c.outline]).close().extrude(c.height_mm).val()
     px, py = to_3d(c.point)
     dx, dy = c.direction[0], -c.direction[1]
     start = cq.Vector(px - 2 * dx, py - 2 * dy, c.z_mm)

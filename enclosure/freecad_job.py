@@ -50,7 +50,8 @@ def build_freecad(work: Path, model, params, report: dict, plan) -> list[Path]:
                  "standoffs": [{"ref": s.ref, "x_mm": s.x_mm, "y_mm": s.y_mm, "diameter_mm": s.diameter_mm}
                                for s in plan.standoffs],
                  "cutouts": [{"ref": c.ref, "point": list(c.point), "direction": list(c.direction), "z_mm": c.z_mm,
-                              "width_mm": c.width_mm, "height_mm": c.height_mm, "round": c.round} for c in plan.cutouts]},
+                              "width_mm": c.width_mm, "height_mm": c.height_mm, "round": c.round,
+                              "outline": [list(q) for q in c.outline]} for c in plan.cutouts]},
         # Relative to the job file, so the job file is the same wherever the build runs.
         "assembly_step": "board-assembly.step",
         "out": "enclosure.FCStd",

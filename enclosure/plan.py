@@ -21,6 +21,7 @@ class Cutout:
     height_mm: float
     round: bool
     for_plug: bool = True  # a connector's opening (held coaxial with it); else room for a part that overhangs
+    outline: tuple[tuple[float, float], ...] = ()  # an overhanging part's box, grown: cut out whole (corners too)
 
 
 @dataclass(frozen=True)
@@ -96,29 +97,31 @@ def make_plan(model: BoardModel, p: EnclosureParams) -> EnclosurePlan:
     board_top = board_bottom + model.thickness_mm
     tallest = max([body_top(b, board_top) for b in model.bodies if b.side == "top"], default=board_top)
     inner_top = floor_top + p.inner_height_mm if p.inner_height_mm is not None else tallest + p.headroom_mm
+    if p.inner_height_mm is None and p.lid_lip_mm > 0 and inner_top < board_top + p.lid_lip_mm + LIP_ABOVE_BOARD_MM:
+        # A flat board (no tall parts): the lid's lip, not the parts, sets how high the lid sits.
+        notes.append(f"lid raised to clear its {p.lid_lip_mm:g} mm lip above the board (the parts need less)")
+        inner_top = board_top + p.lid_lip_mm + LIP_ABOVE_BOARD_MM
     plan = EnclosurePlan(kind, centre, radius, floor_top, board_bottom, board_top, inner_top, notes=notes)
     for hole in model.holes:
         if not point_in_polygon((hole.x_mm, hole.y_mm), model.outline):
             raise InputError(model.source, f"hole {hole.ref}", "a mounting hole off the board", (hole.x_mm, hole.y_mm))
-        if distance_to_polygon((hole.x_mm, hole.y_mm), model.outline) < p.standoff_diameter_mm / 2:
-            raise InputError(p.source, "standoff_diameter_mm", f"a {p.standoff_diameter_mm} mm standoff at {hole.ref} "
-                             "reaches off the board", p.standoff_diameter_mm)
-        # A post slims down to clear the parts under the board beside its hole (never below the
-        # screw's pilot plus a wall); one that cannot is left out, and said.
+        # A post slims down to stay on the board and clear the parts under it beside its hole
+        # (never below the screw's pilot plus a wall); one that cannot is left out, and said.
         diameter = p.standoff_diameter_mm
         near = [(distance_to_polygon((hole.x_mm, hole.y_mm), b.corners()), b.ref) for b in below]
         near = [(0.0 if point_in_polygon((hole.x_mm, hole.y_mm), b.corners()) else d, ref)
                 for (d, ref), b in zip(near, below)]
-        closest = min(near, default=(math.inf, ""))
+        edge = distance_to_polygon((hole.x_mm, hole.y_mm), model.outline)
+        closest = min(near + [(edge + UNDER_BOARD_CLEARANCE_MM / 2, "the board's edge")], default=(math.inf, ""))
         room = 2 * (closest[0] - UNDER_BOARD_CLEARANCE_MM / 2)
         if room < diameter:
             least = p.screw_pilot_mm + 2 * MIN_POST_WALL_MM
             if room < least:
-                plan.notes.append(f"no standoff at {hole.ref}: {closest[1]} under the board leaves a "
+                plan.notes.append(f"no standoff at {hole.ref}: {closest[1]} leaves a "
                                   f"{max(room, 0):.1f} mm post, less than the {least:.1f} mm a screw needs")
                 continue
             plan.notes.append(f"standoff at {hole.ref} {room:.1f} mm wide instead of standoff_diameter_mm "
-                              f"{diameter:g}: {closest[1]} is under the board beside it")
+                              f"{diameter:g}: {closest[1]} is beside it")
             diameter = round(room, 2)
         plan.standoffs.append(Standoff(hole.ref, hole.x_mm, hole.y_mm, diameter))
     for body in sorted(model.bodies, key=lambda b: b.ref):
@@ -154,6 +157,7 @@ def make_plan(model: BoardModel, p: EnclosureParams) -> EnclosurePlan:
 
 UNDER_BOARD_CLEARANCE_MM = 1.0  # between the deepest part under the board and the floor (and a post)
 MIN_POST_WALL_MM = 0.8  # plastic round a standoff's screw pilot
+LIP_ABOVE_BOARD_MM = 0.5  # between the lid's lip and the board
 
 
 def nearest_on_polygon(pt, poly) -> tuple[float, float]:
@@ -187,8 +191,10 @@ def _overhang_cutout(body: Body, outline, board_top: float, board_bottom: float,
         min(c[0] * -direction[1] + c[1] * direction[0] for c in corners)
     depth = body.stands_off_mm + body.height_mm
     z = board_top + depth / 2 if body.side == "top" else board_bottom - depth / 2
-    return Cutout(body.ref, edge, direction, z, across + 2 * p.cutout_margin_mm, depth + 2 * p.cutout_margin_mm, False,
-                  for_plug=False)
+    m = p.cutout_margin_mm
+    (x0, y0), (x1, y1) = body.box_min_mm, body.box_max_mm
+    grown = tuple(body.to_board(x, y) for x, y in ((x0 - m, y0 - m), (x1 + m, y0 - m), (x1 + m, y1 + m), (x0 - m, y1 + m)))
+    return Cutout(body.ref, edge, direction, z, across + 2 * m, depth + 2 * m, False, for_plug=False, outline=grown)
 
 
 def edge_bodies(model: BoardModel, p: EnclosureParams) -> list[str]:

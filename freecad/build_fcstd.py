@@ -111,6 +111,21 @@ def build(job: dict) -> dict:
     fused.Visibility = False
 
     for c in plan["cutouts"]:
+        if c.get("outline"):  # an overhanging part's box, cut whole (it rides with the board)
+            cut = doc.addObject("Part::Extrusion", f"Cutout_{c['ref']}")
+            face = doc.addObject("Part::Feature", f"CutoutFace_{c['ref']}")
+            face.Shape = _polygon_face(c["outline"])
+            face.Visibility = False
+            cut.Base = face
+            cut.DirMode = "Custom"
+            cut.Dir = FreeCAD.Vector(0, 0, 1)
+            cut.Solid = True
+            cut.LengthFwd = c["height_mm"]
+            rise = c["z_mm"] - c["height_mm"] / 2 - plan["board_top_mm"]
+            cut.setExpression(".Placement.Base.z", f"Params.floor + Params.standoff_h + Params.board_t + {rise}")
+            cut.Visibility = False
+            holes.append(cut)
+            continue
         px, py = to_3d(c["point"])
         dx, dy = c["direction"][0], -c["direction"][1]
         start = FreeCAD.Vector(px - 2 * dx, py - 2 * dy, 0)

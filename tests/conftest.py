@@ -45,6 +45,8 @@ HOSTS = {"kicad": ("KiCad 9", _kicad_missing), "freecad": ("FreeCAD", _freecad_m
 
 
 def pytest_runtest_setup(item):
+    if "slow" in item.keywords and os.environ.get("WATTCAD_SLOW") != "1":
+        pytest.skip("a whole-corpus run: WATTCAD_SLOW=1 runs it (a sample runs by default)")
     for marker, (host, check) in HOSTS.items():
         if marker not in item.keywords:
             continue

@@ -2,6 +2,7 @@
 KiCad reads it and verified without a crash; what the general rules say there is true."""
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -53,3 +54,34 @@ def test_a_board_kicad_opens_is_read_even_where_a_strict_parser_would_refuse(cap
     assert main(["footprint", "verify", str(board)]) in (0, 1)
     out = capsys.readouterr().out
     assert "more than one top-level expression" not in out and "pass" in out
+
+
+# Enclosure and render over the demos: three boards by default (a USB stick with parts under it, a
+# programmer with DB9 and TO-92s, a small valve amplifier), all of them with WATTCAD_SLOW=1.
+SAMPLE = ("StickHub", "pic_programmer", "ecc83-pp")
+CORPUS = [pytest.param(b, marks=[] if b.stem in SAMPLE else [pytest.mark.slow], id=b.stem) for b in BOARDS]
+
+
+@pytest.mark.kicad
+@pytest.mark.parametrize("board", CORPUS)
+def test_every_demo_board_gets_an_enclosure_that_fits_or_says_why(board, tmp_path, capsys):
+    code = main(["enclosure", str(board), "--no-views", "--out", str(tmp_path / "enc")])
+    out = capsys.readouterr().out
+    fit = json.loads((tmp_path / "enc" / "fit.json").read_text())
+    assert code == (0 if fit["fits"] else 1), out
+    if not fit["fits"]:  # never a silent no: the parts in the way are named, with what would fit them
+        assert fit["collisions"]
+        for c in fit["collisions"]:
+            assert f"{c['part']} collides with the {c['with']}" in out and c["would_fit"] in out
+
+
+@pytest.mark.kicad
+@pytest.mark.blender
+@pytest.mark.parametrize("board", CORPUS)
+def test_every_demo_board_renders(board, tmp_path, capsys):
+    out = tmp_path / "top.png"
+    assert main(["render", str(board), "--view", "top", "--size", "160x120", "--samples", "1", "--out", str(out)]) == 0
+    info = json.loads(out.with_suffix(".json").read_text())
+    said = capsys.readouterr().out
+    for note in info.get("missing_models", []):  # a model KiCad could not load is left out, and said
+        assert note in said

@@ -64,8 +64,10 @@ def test_plan_heights_cutouts_and_impossible_standoffs(tmp_path):
     assert cut.ref == "J1" and cut.round and cut.z_mm == pytest.approx(plan.board_top_mm + 6.1 / 2)
     too_big = tmp_path / "p.yaml"
     too_big.write_text(yaml.safe_dump({"standoff_diameter_mm": 9.0}))
-    with pytest.raises(InputError, match="standoff_diameter_mm"):
-        make_plan(small_board(), load_params(too_big))
+    # Holes 4 mm from the edge: 9 mm posts would hang off the board, so they slim to stay on it.
+    slim = make_plan(small_board(), load_params(too_big))
+    assert [s.diameter_mm for s in slim.standoffs] == [pytest.approx(8.0)] * 2
+    assert any("H1" in n and "the board's edge" in n for n in slim.notes), slim.notes
     with pytest.raises(InputError, match="off the board"):
         make_plan(small_board(holes=[Hole(80.0, 4.0, 3.2, ref="H9")]), p)
 

@@ -86,6 +86,8 @@ def test_kicad_layers_and_parts_get_their_finishes():
     assert finish.classify_board_mesh((0.08, 0.2, 0.14), 0.0, 0.0, t) == "mask"
     assert finish.classify_board_mesh((0.3, 0.3, 0.3), 0.0, 0.00151, t) == "substrate"
     assert finish.classify_board_mesh((0.05, 0.05, 0.05), 0.0, 0.0, t) == "mask"  # a black board's mask
+    # kicad-cli's board body mesh, whatever colour the stackup gives its core (tiny_tapeout: tan).
+    assert finish.classify_board_mesh((0.43, 0.45, 0.29), 0.0, 0.00156, t, "tinytapeout-demo_PCB") == "substrate"
     assert finish.part_finish("J1", "Jack_3.5mm_CUI_SJ1-3533NG_Horizontal").metallic == 1.0
     assert finish.part_finish("J8", "PinHeader_1x16_P2.54mm_Vertical") is finish.BLACK_PLASTIC
     assert finish.part_finish("C101", "Capacitor_SMD:C_0603") is finish.CERAMIC

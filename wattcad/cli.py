@@ -158,7 +158,7 @@ def cmd_enclosure(args) -> int:
     print(f"fit: {'fits' if fit['fits'] else 'DOES NOT FIT'}; interference {fit['interference_mm3']} mm3; "
           f"smallest clearance {fit['min_clearance_mm']} mm ({' / '.join(fit['min_clearance_between'])})")
     for c in fit["collisions"]:
-        print(f"  ! {c['part']} collides with the {c['with']}: {c['volume_mm3']} mm3")
+        print(f"  ! {c['part']} collides with the {c['with']}: {c['volume_mm3']} mm3; would fit with {c['would_fit']}")
     for c in fit["cutouts"]:
         print(f"  cut-out {c['ref']}: axis {c['axis_offset_mm']} mm from the connector's")
     for note in fit.get("notes", []):

@@ -3,6 +3,7 @@ and pictures out. Joins the pcbnew reader (kicad/) to the CadQuery enclosure (en
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
     uncut = shells.pop("base_uncut")
     cutouts = {c.ref: cutout_solid(c, params) for c in plan.cutouts}
     fit = fit_check(parts, shells, plan, cutouts, uncut)
+    for collision in fit.collisions:
+        collision["would_fit"] = _would_fit(parts[collision["part"]].BoundingBox(), collision["with"], model, plan, params)
     report = {"board": board.name, "enclosure_params": params.source, **fit.to_json(),
               "inner_height_mm": round(plan.inner_top_mm - plan.floor_top_mm, 3), "kind": plan.kind,
               "board_bottom_mm": round(plan.board_bottom_mm, 3),
@@ -81,6 +84,25 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
         shutil.rmtree(work, ignore_errors=True)
         raise
     return EnclosureResult(out_dir, report, [out_dir / f.relative_to(work) for f in files])
+
+
+def _would_fit(box, shell: str, model, plan, params) -> str:
+    """The parameter value that would make room for a part (its 3D box) caught in SHELL."""
+    from wattcad.boardmodel import to_3d
+    from wattcad.enclosure.plan import distance_to_polygon, point_in_polygon
+
+    if shell == "lid" or box.zmax > plan.inner_top_mm - 1e-6:
+        lip = f"; or lid_lip_mm: 0 (the lid's lip reaches {params.lid_lip_mm:g} mm down)" if params.lid_lip_mm else ""
+        return f"inner_height_mm: {math.ceil(box.zmax - plan.floor_top_mm + params.headroom_mm):g}{lip}"
+    # Out past the outline, towards the wall: how far the part reaches beyond the board's edge.
+    outline = [to_3d(p) for p in model.outline]
+    corners = [(x, y) for x in (box.xmin, box.xmax) for y in (box.ymin, box.ymax)]
+    reach = max((distance_to_polygon(c, outline) for c in corners if not point_in_polygon(c, outline)), default=0.0)
+    if reach > 0:
+        return f"clearance_mm: {math.ceil((reach + params.cutout_margin_mm) * 10) / 10:g} (it reaches {reach:.1f} mm past the board's edge)"
+    if box.zmin < plan.board_bottom_mm:
+        return f"standoff_height_mm: {math.ceil(plan.board_bottom_mm - box.zmin + 1.0):g} more"
+    return "standoff_diameter_mm or the lid's lip: the part stands where a standoff or the lip is"
 
 
 def _views(parts, shells, plan, work: Path, model) -> list[Path]:

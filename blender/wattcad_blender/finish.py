@@ -44,11 +44,14 @@ def mask(srgb: tuple[float, float, float]) -> Finish:
     return Finish("wattcad solder mask", tuple(srgb_to_linear(c) for c in srgb), roughness=0.35, coat=0.6)
 
 
-def classify_board_mesh(rgb, metallic: float, z_extent: float, thickness: float) -> str:
+def classify_board_mesh(rgb, metallic: float, z_extent: float, thickness: float, mesh_name: str = "") -> str:
     """kicad-cli names its GLB materials mat_0, mat_1...: tell the layers apart by colour, finish
-    and shape. Gold-ish metal = exposed pads; other metal = copper under the mask; white = silkscreen;
-    a grey solid as thick as the board = its body; the rest = solder mask (whatever colour the
-    board's stackup gives it)."""
+    and shape. The board's body is the mesh kicad-cli names `<board>_PCB` (whatever colour its
+    stackup gives the core: KiCad's tiny_tapeout demo has a tan one). Gold-ish metal = exposed pads;
+    other metal = copper under the mask; white = silkscreen; a grey solid as thick as the board = its
+    body; the rest = solder mask (whatever colour the board's stackup gives it)."""
+    if mesh_name.split(".")[0].endswith("_PCB"):
+        return "substrate"
     r, g, b = rgb
     if metallic > 0.5:
         return "pads" if r > b + 0.2 and g > b + 0.2 else "copper"

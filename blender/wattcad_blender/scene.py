@@ -89,8 +89,8 @@ def import_board(glb: Path, thickness_mm: float = 1.6) -> Assembly:
             o.parent = root
     asm = Assembly(root, board_thickness=thickness_mm * MM)
     layer_meshes = [o for o in meshes if o.material_slots and o.material_slots[0].material]
-    roles = {o: finish.classify_board_mesh(*_base_colour(o.material_slots[0].material), _z_extent(o), asm.board_thickness)
-             for o in layer_meshes}
+    roles = {o: finish.classify_board_mesh(*_base_colour(o.material_slots[0].material), _z_extent(o), asm.board_thickness,
+                                           o.data.name) for o in layer_meshes}
     if "substrate" not in roles.values():
         raise SceneError(f"{glb}: no board body found (was it exported with --board-only off and an outline?)")
     mask_srgb = next((_base_colour(o.material_slots[0].material)[0] for o, r in roles.items() if r == "mask"),
