@@ -47,7 +47,25 @@ def test_build_is_the_main_job_and_reproducible(tmp_path, capsys):
     first = products()
     assert main(args + ["--force"]) == 0  # every step run again
     again = products()
-    assert sorted(str(p.relative_to(out)) for p in first if again.get(p) != first[p]) == []  # reproducible, byte for byte
+    changed = sorted(p for p in first if again.get(p) != first[p])
+    # kicad-cli's raytraced board pictures: byte for byte alike almost always, but once in CI the iso
+    # view came out different (its render threads); those two are held to the same pixels, nearly.
+    rendered = [p for p in changed if p.name.endswith(("-board-top.png", "-board-iso.png"))]
+    assert [str(p.relative_to(out)) for p in changed if p not in rendered] == []  # reproducible, byte for byte
+    for png in rendered:
+        assert _pixels_differing(first[png], again[png]) < 0.005, png.name  # the board itself is compared byte for byte
+
+
+def _pixels_differing(a: bytes, b: bytes) -> float:
+    """The share of pixels that differ between two PNGs of one size."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    one, two = (Image.open(io.BytesIO(x)).convert("RGB") for x in (a, b))
+    assert one.size == two.size
+    diff = ImageChops.difference(one, two).convert("L").point(lambda v: 255 if v else 0)
+    return diff.histogram()[255] / (one.width * one.height)
 
 
 def test_generate_command_and_bad_spec_exit_codes(tmp_path, capsys):
