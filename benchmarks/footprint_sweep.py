@@ -1,5 +1,6 @@
 """Benchmark: the whole-library sweep (every QFN/DFN/LFCSP/SON footprint of KiCad 9 checked against
-its name), with 1 worker and with all cores, plus generation of the project library.
+its name; then every footprint, `--all`), with 1 worker and with all cores, plus generation of the
+project library.
 Run: .venv/bin/python benchmarks/footprint_sweep.py   (or `make bench`)"""
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 
 from wattcad.footprints.generate import write_library
 from wattcad.footprints.spec import builtin_specs
-from wattcad.footprints.sweep import DEFAULT_LIBDIR, no_lead_files, sweep
+from wattcad.footprints.sweep import DEFAULT_LIBDIR, all_files, no_lead_files, sweep
 
 
 def timed(fn, repeat=3):
@@ -31,6 +32,11 @@ def main() -> None:
         best, median, reports = timed(lambda: sweep(DEFAULT_LIBDIR, jobs=jobs))
         print(f"sweep, {jobs} worker(s): {n} footprints in {best:.2f} s (median {median:.2f} s), "
               f"{best / n * 1000:.2f} ms per footprint; {sum(r.status in ('fail', 'error') for r in reports)} inconsistent")
+    every = len(all_files(DEFAULT_LIBDIR))
+    for jobs in (1, os.cpu_count() or 1):
+        best, median, reports = timed(lambda: sweep(DEFAULT_LIBDIR, jobs=jobs, every_footprint=True), repeat=1)
+        print(f"sweep --all, {jobs} worker(s): {every} footprints in {best:.1f} s, {best / every * 1000:.2f} ms per "
+              f"footprint; {sum(r.status in ('fail', 'error') for r in reports)} failing")
     with tempfile.TemporaryDirectory() as tmp:
         best, median, files = timed(lambda: write_library(list(builtin_specs()), tmp))
         print(f"generate project library: {len(files) - 1} footprints in {best * 1000:.1f} ms (median {median * 1000:.1f} ms)")
