@@ -729,12 +729,15 @@ def format_table(reports: list[Report]) -> str:
         lines.append(f"{subject}: {note}")
     for r in unmatched_ics(reports):
         lines.append(f"warning: {r.reference} ({r.value or 'no value'}, {r.footprint}, {r.pads} pads) not checked: "
-                     f"no package spec matches its value, part-number or package field, and its footprint name "
-                     f"carries no dimensions; map it in {PART_MAP_NAME}")
+                     f"{UNMATCHED_WHY}")
     if reports and not any(r.matched for r in reports):
         lines.append("warning: no part was matched to a package spec or a footprint name with dimensions")
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing checked")
     return "\n".join(lines)
+
+
+UNMATCHED_WHY = ("no package spec matches its value, part-number or package field, and its footprint name gives no "
+                 f"no-lead (QFN/DFN/LFCSP/SON) dimensions to check it by; map it in {PART_MAP_NAME}")
 
 
 def unmatched_ics(reports: list[Report]) -> list[Report]:

@@ -141,8 +141,8 @@ def check_footprints(project: Project, strict: bool = False) -> list[CheckResult
     are skipped, by name. A part whose spec says what mates with it (a module's pin map) is reported
     in the `mating` group: it is the check that a Feather plugs in."""
     from wattcad.cli import host_board_reader
-    from wattcad.footprints.spec import PART_MAP_NAME, find_spec
-    from wattcad.footprints.verify import unmatched_ics, verify_paths
+    from wattcad.footprints.spec import find_spec
+    from wattcad.footprints.verify import UNMATCHED_WHY, unmatched_ics, verify_paths
 
     if not project.board.is_file():
         return [CheckResult("footprints", "footprints", "skip", f"{project.board.name} not found")]
@@ -169,9 +169,7 @@ def check_footprints(project: Project, strict: bool = False) -> list[CheckResult
                                        details))
         else:
             message = r.summary() if r not in unmatched else (
-                f"{r.reference} ({r.value or 'no value'}, {r.footprint}, {r.pads} pads): no package spec matches its "
-                f"value, part-number or package field, and its footprint name carries no dimensions; map it in "
-                f"{PART_MAP_NAME}")
+                f"{r.reference} ({r.value or 'no value'}, {r.footprint}, {r.pads} pads): {UNMATCHED_WHY}")
             results.append(CheckResult("footprints", label, status, message, details))
     if reports and not any(r.matched for r in reports):
         results.append(CheckResult("footprints", "parts matched", "fail" if strict else "skip",
