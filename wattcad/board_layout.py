@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from wattcad.placement import natural_key
 
@@ -171,6 +172,7 @@ def _root_pins(root, parts, pin_net, small, refs, decoupling) -> dict[str, tuple
     taken: dict[str, int] = {}
     out = {}
     for ref in refs:
+        # Net -> its own pad (the lowest-numbered one where a part has two pads on a net).
         own = {pin_net.get((ref, pin)): pin for pin in sorted(parts[ref].pads, key=natural_key, reverse=True)}
         shared = [(root_pins.index(pins_of[net][0]), net) for net in own if net in pins_of and net in small]
         if shared:
@@ -185,6 +187,17 @@ def _root_pins(root, parts, pin_net, small, refs, decoupling) -> dict[str, tuple
 
 
 CORNER_ROOM_MM = 1.0  # how far past the chip's corner a row of parts may reach
+
+
+class _RowPart(NamedTuple):
+    """A part in a fan-out row; sorted, the row follows the pins along the side."""
+    u: float  # where its root pin lies along the side (mm from the chip's centre)
+    pin_key: tuple
+    ref_key: tuple
+    ref: str
+    angle: float
+    along: list[float]  # its box's extent along the side, from its pose
+    across: list[float]  # and away from the chip
 
 
 def _fan_slots(root, parts, poses, on_pins, gap_mm, keepout_mm, inner_row):
@@ -208,7 +221,7 @@ def _fan_slots(root, parts, poses, on_pins, gap_mm, keepout_mm, inner_row):
         across = sorted(x * normal[0] + y * normal[1] for x, y in corners)
         u = dx * tangent[0] + dy * tangent[1]
         row = 0 if inner_row(ref) else 1
-        rows.setdefault((normal, row), []).append((u, natural_key(pin), natural_key(ref), ref, angle, along, across))
+        rows.setdefault((normal, row), []).append(_RowPart(u, natural_key(pin), natural_key(ref), ref, angle, along, across))
     # How far each side's first row starts from the chip's centre.
     edge = {}
     for normal, _ in rows:
@@ -224,32 +237,33 @@ def _fan_slots(root, parts, poses, on_pins, gap_mm, keepout_mm, inner_row):
     dealt: dict[tuple, list] = {}
     for (normal, tier), members in rows.items():
         members.sort()
-        width = sum(it[5][1] - it[5][0] + gap_mm for it in members)
+        width = sum(it.along[1] - it.along[0] + gap_mm for it in members)
         count = max(1, math.ceil(width / (2 * half_side[normal])))
         # Packed along the side in pin order as one sequence, each part taking 1/count of its room:
         # dealt into COUNT rows, each row's parts are a whole room apart and the rows interleave.
         at, previous = [], None
-        for u, _, _, _, _, along, _ in members:
+        for it in members:
+            u, along = it.u, it.along
             centre = u + (along[0] + along[1]) / 2
             if previous is not None:
                 step = ((previous[1] - previous[0]) / 2 + gap_mm + (along[1] - along[0]) / 2) / count
                 centre = max(centre, at[-1] + (previous[0] + previous[1]) / 2 + step)
             at.append(centre - (along[0] + along[1]) / 2)
             previous = along
-        shift = sum(it[0] for it in members) / len(members) - sum(at) / len(at)
+        shift = sum(it.u for it in members) / len(members) - sum(at) / len(at)
         for n, (item, t) in enumerate(zip(members, at)):
             dealt.setdefault((normal, (tier, n % count)), []).append((item, t + shift))
     slots = {}
     for normal, row in sorted(dealt, key=lambda k: (k[1], k[0])):
         placed = dealt[(normal, row)]
         inner = edge[normal] + (keepout_mm if row == (0, 0) else 0.0) + gap_mm
-        centre_n = inner - min(it[6][0] for it, _ in placed)
+        centre_n = inner - min(it.across[0] for it, _ in placed)
         tangent = (-normal[1], normal[0])
-        for (_, _, _, ref, angle, _, _), t in placed:
+        for it, t in placed:
             x = cx + normal[0] * centre_n + tangent[0] * t
             y = cy + normal[1] * centre_n + tangent[1] * t
-            slots[ref] = ((x, y), angle, (row, len(slots)))
-        edge[normal] = centre_n + max(it[6][1] for it, _ in placed)
+            slots[it.ref] = ((x, y), it.angle, (row, len(slots)))
+        edge[normal] = centre_n + max(it.across[1] for it, _ in placed)
     return slots
 
 
