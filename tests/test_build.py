@@ -294,7 +294,7 @@ def test_check_works_on_a_project_wattcad_did_not_make(tmp_path, capsys):
 
 def test_check_names_a_folder_that_is_not_a_project(tmp_path, capsys):
     assert main(["check", str(tmp_path)]) == 2
-    assert "expected one KiCad project file, found none" in capsys.readouterr().err
+    assert "expected one KiCad project file (.kicad_pro, or a KiCad 4/5 .pro), found none" in capsys.readouterr().err
 
 
 @pytest.mark.kicad
