@@ -19,6 +19,7 @@ bench: bootstrap
 	$(PY) benchmarks/schematic.py
 	$(PY) benchmarks/board.py
 	$(PY) benchmarks/route.py
+	$(PY) benchmarks/pairs.py
 	$(PY) benchmarks/enclosure.py
 	$(PY) benchmarks/render.py
 	$(PY) benchmarks/build.py
