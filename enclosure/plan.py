@@ -67,12 +67,7 @@ def point_in_polygon(pt, poly) -> bool:
 
 
 def distance_to_polygon(pt, poly) -> float:
-    best = math.inf
-    for (x0, y0), (x1, y1) in zip(poly, poly[1:] + poly[:1]):
-        dx, dy = x1 - x0, y1 - y0
-        t = max(0.0, min(1.0, ((pt[0] - x0) * dx + (pt[1] - y0) * dy) / (dx * dx + dy * dy or 1)))
-        best = min(best, math.hypot(pt[0] - (x0 + t * dx), pt[1] - (y0 + t * dy)))
-    return best
+    return math.dist(pt, nearest_on_polygon(pt, poly))
 
 
 def body_top(body: Body, board_top: float) -> float:

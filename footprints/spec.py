@@ -252,12 +252,21 @@ def find_spec(name_or_path: str) -> PackageSpec:
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
         return load_spec(candidate)
-    key = name_or_path.lower()
-    for spec in builtin_specs():
-        if key == spec.name.lower() or key in spec.aliases or key in (p.lower() for p in spec.parts):
-            return spec
-    known = ", ".join(s.name for s in builtin_specs())
-    raise InputError(None, "--package", f"unknown package spec; known: {known}", name_or_path)
+    spec = builtin_spec(name_or_path)
+    if spec is None:
+        raise InputError(None, "--package", f"unknown package spec; known: {known_specs()}", name_or_path)
+    return spec
+
+
+def builtin_spec(key: str) -> PackageSpec | None:
+    """The built-in spec named KEY, or with KEY as an alias or part number (case-insensitive)."""
+    key = key.lower()
+    return next((s for s in builtin_specs() if key == s.name.lower() or key in s.aliases or
+                 key in (p.lower() for p in s.parts)), None)
+
+
+def known_specs() -> str:
+    return ", ".join(s.name for s in builtin_specs())
 
 
 # Fields that carry the orderable part number or the package, as boards and schematics name them.
@@ -335,11 +344,9 @@ def load_part_map(path: str | Path) -> list[tuple[str, PackageSpec]]:
         if Path(target).suffix in (".yaml", ".yml"):
             spec = load_spec(path.parent / target)  # its own errors name the spec file
         else:
-            spec = next((sp for sp in builtin_specs() if target.lower() in
-                         (sp.name.lower(), *sp.aliases, *(p.lower() for p in sp.parts))), None)
+            spec = builtin_spec(target)
             if spec is None:
-                known = ", ".join(sp.name for sp in builtin_specs())
-                raise InputError(path, f"parts.{pattern}", f"unknown package spec; known: {known}", target)
+                raise InputError(path, f"parts.{pattern}", f"unknown package spec; known: {known_specs()}", target)
         out.append((str(pattern), spec))
     return out
 

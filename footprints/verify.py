@@ -42,8 +42,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     read_error: str = ""
-    note: str = ""
-    pads: int = 0  # copper pads: a part with 8 or more is a packaged IC worth matching to a spec  # how the file was read, when that is worth saying (an upgraded old format)
+    note: str = ""  # how the file was read, when that is worth saying (an upgraded old format)
+    pads: int = 0  # copper pads: a part with 8 or more is a packaged IC worth matching to a spec
 
     @property
     def status(self) -> str:

@@ -71,6 +71,11 @@ def board_format(path: Path) -> tuple[int | None, str]:
     return version, next((name for last, name in _RELEASES if version <= last), "")
 
 
+def kicad_version() -> str:
+    """This KiCad's release, e.g. 9.0.8."""
+    return pcbnew.Version().split("-")[0]
+
+
 def current_format_copy(path: str | Path, scratch_dir: Path) -> tuple[Path, str]:
     """The board as this KiCad writes it, in SCRATCH_DIR (the user's file is never touched), and a
     note saying so when it was upgraded from an older format ('' when it was current)."""
@@ -80,6 +85,6 @@ def current_format_copy(path: str | Path, scratch_dir: Path) -> tuple[Path, str]
     copy = Path(scratch_dir) / path.name
     if not pcbnew.SaveBoard(str(copy), board):
         raise InputError(path, None, "KiCad could not write an upgraded copy of the board")
-    note = (f"read through KiCad {pcbnew.Version().split('-')[0]}: a scratch copy upgraded from the {release} "
+    note = (f"read through KiCad {kicad_version()}: a scratch copy upgraded from the {release} "
             f"format (version {version})") if release else ""
     return copy, note

@@ -9,6 +9,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from wattcad import __version__
@@ -40,6 +41,12 @@ class Project:
     @property
     def legacy(self) -> bool:
         return self.schematic.suffix == ".sch"
+
+    @cached_property
+    def legacy_gap(self) -> str:
+        """Why KiCad's checks of this legacy schematic would be hollow ('' when they are not, or
+        when the schematic is not legacy); ERC and DRC both ask, kicad-cli is run once."""
+        return legacy_parts_missing(self) if self.legacy else ""
 
     @property
     def board(self) -> Path:
@@ -76,10 +83,8 @@ def check_erc(project: Project, strict: bool = False) -> list[CheckResult]:
 
     if not project.schematic.is_file():
         return [CheckResult("erc", "ERC", "skip", f"{project.schematic.name} not found")]
-    if project.legacy:
-        missing = legacy_parts_missing(project)
-        if missing:
-            return [CheckResult("erc", "ERC", "skip", missing)]
+    if project.legacy_gap:
+        return [CheckResult("erc", "ERC", "skip", project.legacy_gap)]
     erc = run_erc(project.dir, project.name, [], schematic=project.schematic)
     failing = erc["errors"] + erc["library_issues"] + (erc["unwaived_warnings"] if strict else [])
     message = (f"{len(erc['errors'])} errors, {len(erc['unwaived_warnings'])} warnings, "
@@ -91,6 +96,7 @@ def check_erc(project: Project, strict: bool = False) -> list[CheckResult]:
 def legacy_parts_missing(project: Project) -> str:
     """Why KiCad's checks of a legacy schematic would be hollow ('' when they are not): kicad-cli
     9 loads a KiCad 4/5 .sch but drops each symbol whose library it cannot find."""
+    from wattcad.kicad.board_io import kicad_version
     from wattcad.kicad.netlist import export_kicad_netlist, parse_netlist
     from wattcad.legacy_schematic import read_parts
 
@@ -99,15 +105,9 @@ def legacy_parts_missing(project: Project) -> str:
         loaded = parse_netlist(export_kicad_netlist(project.schematic, Path(tmp) / "legacy.net")).components
     if len(loaded) >= len(parts):
         return ""
-    return (f"KiCad {_kicad_version()} loaded {len(loaded)} of the {len(parts)} parts of the legacy schematic "
+    return (f"KiCad {kicad_version()} loaded {len(loaded)} of the {len(parts)} parts of the legacy schematic "
             f"{project.schematic.name} (it drops symbols whose libraries it cannot find); open the project in KiCad 9 "
             f"and save it to check it")
-
-
-def _kicad_version() -> str:
-    from wattcad.kicad.board_io import pcbnew
-
-    return pcbnew.Version().split("-")[0]
 
 
 def check_drc(project: Project, rules: dict | None, allow_unrouted: bool = False) -> list[CheckResult]:
@@ -118,7 +118,7 @@ def check_drc(project: Project, rules: dict | None, allow_unrouted: bool = False
     if not project.board.is_file():
         return [CheckResult("drc", "DRC", "skip", f"{project.board.name} not found")]
     # Parity needs a schematic KiCad 9 reads whole: a legacy one gets DRC alone, and says so.
-    parity = not project.legacy or not legacy_parts_missing(project)
+    parity = not project.legacy_gap
     drc = run_drc(project.board, rules, parity=parity)
     name = "DRC with schematic parity" if parity else "DRC (no schematic parity: legacy schematic)"
     results = [CheckResult("drc", name, "pass" if drc.clean else "fail", drc.summary(),
