@@ -179,13 +179,15 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
 
     block("Supplies", 900)
     vdd += pin["VDD"]
-    decouple(vdd, "10u", dgnd, "VDD decoupling")
-    for name, ground in (("AVDD", agnd), ("DVDD", dgnd), ("REFIN/OUT", agnd)):
+    # The chip's own grounds are one: its DGND and PULL_LOW pins, and the returns of its local
+    # parts (decoupling, crystal, RESET capacitor), go to the analog ground plane under it; DGND is
+    # the host's ground, joined at the net tie (docs/circuit.md: supplies and grounds).
+    decouple(vdd, "10u", agnd, "VDD decoupling")
+    for name in ("AVDD", "DVDD", "REFIN/OUT"):
         net = Net(name.replace("/", "_"))
         net += pin[name]
-        decouple(net, "4.7u", ground, f"{name} decoupling")
-    agnd += pin["AGND"], pin["EP"]
-    dgnd += pin["DGND"], pin["PULL_LOW"]
+        decouple(net, "4.7u", agnd, f"{name} decoupling")
+    agnd += pin["AGND"], pin["EP"], pin["DGND"], pin["PULL_LOW"]
     vdd += pin["PULL_HIGH"]
     # AGND and DGND joined at one point.
     tie = part("Device", "NetTie_2", "NT", "AGND-DGND", None, footprint="NetTie:NetTie-2_SMD_Pad0.5mm")
@@ -198,12 +200,12 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
     clkin, clkout = Net("CLKIN"), Net("CLKOUT")
     clkin += pin["CLKIN"], y1[1]
     clkout += pin["CLKOUT"], y1[3]
-    y1[2] += dgnd
-    y1[4] += dgnd
+    y1[2] += agnd
+    y1[4] += agnd
     for net in (clkin, clkout):
         c = capacitor(LOAD_CAPACITOR, "crystal load")
         c[1] += net
-        c[2] += dgnd
+        c[2] += agnd
 
     # RESET: pull-up and a small noise capacitor; the host drives it through a series resistor
     # that limits the capacitor's discharge into its GPIO (docs/circuit.md: reset).
@@ -215,7 +217,7 @@ def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: Pin
     r[2] += reset
     c = capacitor("100n", "RESET capacitor")
     c[1] += reset
-    c[2] += dgnd
+    c[2] += agnd
     irq0, irq1 = Net("~{IRQ0}"), Net("~{IRQ1}")
     for net, name in ((irq0, "~{IRQ0}"), (irq1, "~{IRQ1}")):
         net += pin[name]

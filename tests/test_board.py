@@ -208,7 +208,9 @@ def test_crystal_and_filter_parts_sit_by_their_pins(built, variant):
     for y_pin, u_pin in (("1", "27"), ("3", "28")):
         ypos, upos = _mm(_pad(board, "Y1", y_pin).GetPosition()), _mm(_pad(board, "U1", u_pin).GetPosition())
         assert math.dist(ypos, upos) <= load_board_params().pcb["placement"]["crystal_max_mm"], (y_pin, u_pin)
-    # Every capacitor on a U1 signal or supply net sits within 8 mm of that pin.
+    # Every capacitor on a U1 supply pin (decoupling) sits within 8 mm of it, every other one on a U1
+    # net (the inputs' anti-alias filters) within 9 mm: a row of ten filter parts along a side is
+    # 20 mm long, fanned out in the side's wedge so no track crosses another pin's part.
     u1 = _fp(board, "U1")
     pins = {}
     for p in u1.Pads():
@@ -221,7 +223,8 @@ def test_crystal_and_filter_parts_sit_by_their_pins(built, variant):
         for pad in fp.Pads():
             if pad.GetNetname() in pins:
                 nearest = min(math.dist(_mm(pad.GetPosition()), pin) for pin in pins[pad.GetNetname()])
-                assert nearest <= 8.0, fp.GetReference()
+                supply = pad.GetNetname() in ("+3V3", "/AVDD", "/DVDD", "/REFIN_OUT")
+                assert nearest <= (8.0 if supply else 9.0), fp.GetReference()
                 checked += 1
     assert checked >= 20
 

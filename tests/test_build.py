@@ -104,11 +104,11 @@ def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, 
     index = (out / "index.html").read_text()
     links = re.findall(r'(?:href|src)="([^"]+)"', index)
     assert len(links) > 20 and all((out / link).exists() for link in links)
-    # The boards are not routed yet: the build says so and writes no gerbers a fab could be sent.
-    assert "NOT READY FOR FABRICATION" in index and "every check passes" not in index
-    assert first["fab-rect"] == "BLOCKED" and first["fab-round"] == "BLOCKED"
+    # Both boards are routed and DRC-clean: the build says so and zips the gerbers a fab takes.
+    assert "every check passes; ready for fabrication" in index and "NOT READY" not in index
+    assert first["fab-rect"] == "MADE" and first["fab-round"] == "MADE"
     fab = out / "wattcad-ade7816" / "fab"
-    assert not (fab / "wattcad-ade7816-gerbers.zip").exists() and "gerbers.zip" not in index
+    assert (fab / "wattcad-ade7816-gerbers.zip").is_file() and "gerbers.zip" in index
 
     # The fab writer itself, on the same board: a zip a fab can take.
     from wattcad.kicad.fab import write_fab_outputs
@@ -130,7 +130,12 @@ def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, 
     junit = ET.parse(out / "wattcad-ade7816" / "wattcad-check.xml").getroot()
     assert sum(int(s.get("failures")) for s in junit) == 0 and sum(int(s.get("tests")) for s in junit) > 60
     fab_case = next(c for s in junit for c in s if c.get("name") == "ready for fabrication")
-    assert "NOT READY" in fab_case.find("skipped").get("message")
+    assert fab_case.find("skipped") is None and fab_case.find("failure") is None
+    # The round board too passes `wattcad check` as it is, no --allow-unrouted.
+    round_copy = root / "round-check"
+    shutil.copytree(out / "wattcad-ade7816-round", round_copy, ignore=shutil.ignore_patterns("enclosure", "fab", "svg"))
+    assert main(["check", str(round_copy), "--no-enclosure", "--out", str(root / "round-check-out")]) == 0
+    assert "PASS  fabrication ready for fabrication" in capsys.readouterr().out
 
     # Nothing changed: every step is skipped.
     code, second = _run_build(args, capsys)
@@ -164,9 +169,10 @@ def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, 
 @pytest.mark.kicad
 def test_check_passes_this_project_and_writes_junit_json_and_text(built, tmp_path, capsys):
     project = _rect_project(built, tmp_path)
-    code = main(["check", str(project), "--no-enclosure", "--allow-unrouted", "--out", str(tmp_path)])
+    code = main(["check", str(project), "--no-enclosure", "--out", str(tmp_path)])  # routed: no --allow-unrouted
     text = capsys.readouterr().out
     assert code == 0 and "0 failed" in text
+    assert "PASS  fabrication ready for fabrication" in text
     data = json.loads((tmp_path / "wattcad-check.json").read_text())
     groups = {"erc", "drc", "fabrication", "footprints", "mating", "analog"}
     assert data["passed"] and {c["group"] for c in data["checks"]} == groups

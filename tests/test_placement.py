@@ -66,19 +66,20 @@ def _crossings(segments) -> int:
 
 
 def test_parts_on_a_chips_pins_fan_out_in_pin_order_without_crossing():
-    """A 24-pin QFN (6 a side, 0.5 mm pitch, pin 1 top left, counter-clockwise) with a 0603
-    capacitor and a resistor on every pin: placed, the pin-to-pad lines cross nowhere, every
-    capacitor is within 8 mm of its pin and nearer the chip than its pin's resistor."""
+    """A 40-pin QFN (10 a side, 0.5 mm pitch, pin 1 top left, counter-clockwise) with a 0603
+    capacitor and a resistor on every pin: placed, the pin-to-capacitor-to-resistor lines cross
+    nowhere, every capacitor is within 10.5 mm of its pin and nearer the chip than its pin's resistor,
+    and every part stays in its side's wedge."""
     from wattcad.board_layout import Outline, PartGeom, Placed, layout, pad_position
 
     pads = {}
-    for k in range(6):
-        along = -1.25 + 0.5 * k
-        pads[str(1 + k)] = (-2.0, along)
-        pads[str(7 + k)] = (along, 2.0)
-        pads[str(13 + k)] = (2.0, -along)
-        pads[str(19 + k)] = (-along, -2.0)
-    chip = PartGeom("U1", (-2.5, -2.5, 2.5, 2.5), pads)
+    for k in range(10):
+        along = -2.25 + 0.5 * k
+        pads[str(1 + k)] = (-3.0, along)
+        pads[str(11 + k)] = (along, 3.0)
+        pads[str(21 + k)] = (3.0, -along)
+        pads[str(31 + k)] = (-along, -3.0)
+    chip = PartGeom("U1", (-3.5, -3.5, 3.5, 3.5), pads)
     parts = {"U1": chip}
     pin_net = {}
     for pin in pads:
@@ -98,8 +99,17 @@ def test_parts_on_a_chips_pins_fan_out_in_pin_order_without_crossing():
         pin_xy = pad_position(chip, result.poses["U1"], pin)
         cap = pad_position(parts[f"C{pin}"], result.poses[f"C{pin}"], "1")
         res = pad_position(parts[f"R{pin}"], result.poses[f"R{pin}"], "1")
-        assert math.dist(pin_xy, cap) <= 8.0, pin
+        assert math.dist(pin_xy, cap) <= 10.5, pin  # ten 1.5 mm parts a side: a 20 mm row
         centre = (30.0, 30.0)
         assert math.dist(centre, cap) < math.dist(centre, res), pin
         segments.append((pin_xy, cap))
+        # The resistor's line passes by its own capacitor, not through another pin's.
+        segments.append((cap, res))
+        # Each part stays in its side's quarter of the plane round the chip (the 45-degree wedge):
+        # a row never runs into the neighbouring side's.
+        side = max(((1, 0), (-1, 0), (0, 1), (0, -1)), key=lambda n: n[0] * (pin_xy[0] - 30) + n[1] * (pin_xy[1] - 30))
+        for ref in (f"C{pin}", f"R{pin}"):
+            x, y = result.poses[ref].x_mm - 30.0, result.poses[ref].y_mm - 30.0
+            out, along = x * side[0] + y * side[1], abs(-x * side[1] + y * side[0])
+            assert along <= out + 1.0, (ref, along, out)
     assert _crossings(segments) == 0

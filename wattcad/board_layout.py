@@ -186,7 +186,7 @@ def _root_pins(root, parts, pin_net, small, refs, decoupling) -> dict[str, tuple
     return out
 
 
-CORNER_ROOM_MM = 1.0  # how far past the chip's corner a row of parts may reach
+CORNER_ROOM_MM = 1.0  # how far past the chip's corner the first row of parts may reach
 
 
 class _RowPart(NamedTuple):
@@ -228,41 +228,44 @@ def _fan_slots(root, parts, poses, on_pins, gap_mm, keepout_mm, inner_row):
         xs = [root_box[0] - cx, root_box[2] - cx]
         ys = [root_box[1] - cy, root_box[3] - cy]
         edge[normal] = max(x * normal[0] for x in xs) if normal[0] else max(y * normal[1] for y in ys)
-    # A row longer than the chip's side (plus a part's room at each corner) is dealt into as many
-    # staggered rows as it needs: the tracks from the outer ones pass between the parts of the inner.
+    # One row per tier and side, in pin order, packed gap to gap and centred on its pins. A row
+    # longer than the chip's side goes out until it fits the side's 45-degree wedge round the chip
+    # (with CORNER_ROOM_MM past the corner): so no row meets a neighbouring side's, and every pin's
+    # track fans out to its part without passing another pin's part. (Rows dealt into interleaved
+    # staggered sub-rows, as before, sat closer but sent the outer parts' tracks between the inner
+    # parts' pads, where a filter's own ground pad blocked its way on: on both boards one input
+    # could not be routed.)
     half_side = {}
+    chip_edge = dict(edge)
     for normal in edge:
         span = (root_box[2] - root_box[0]) if normal[1] else (root_box[3] - root_box[1])
         half_side[normal] = span / 2 + keepout_mm + gap_mm + CORNER_ROOM_MM
-    dealt: dict[tuple, list] = {}
+    packed: dict[tuple, list] = {}
     for (normal, tier), members in rows.items():
         members.sort()
-        width = sum(it.along[1] - it.along[0] + gap_mm for it in members)
-        count = max(1, math.ceil(width / (2 * half_side[normal])))
-        # Packed along the side in pin order as one sequence, each part taking 1/count of its room:
-        # dealt into COUNT rows, each row's parts are a whole room apart and the rows interleave.
         at, previous = [], None
         for it in members:
             u, along = it.u, it.along
             centre = u + (along[0] + along[1]) / 2
             if previous is not None:
-                step = ((previous[1] - previous[0]) / 2 + gap_mm + (along[1] - along[0]) / 2) / count
+                step = (previous[1] - previous[0]) / 2 + gap_mm + (along[1] - along[0]) / 2
                 centre = max(centre, at[-1] + (previous[0] + previous[1]) / 2 + step)
             at.append(centre - (along[0] + along[1]) / 2)
             previous = along
         shift = sum(it.u for it in members) / len(members) - sum(at) / len(at)
-        for n, (item, t) in enumerate(zip(members, at)):
-            dealt.setdefault((normal, (tier, n % count)), []).append((item, t + shift))
+        packed[(normal, tier)] = [(item, t + shift) for item, t in zip(members, at)]
     slots = {}
-    for normal, row in sorted(dealt, key=lambda k: (k[1], k[0])):
-        placed = dealt[(normal, row)]
-        inner = edge[normal] + (keepout_mm if row == (0, 0) else 0.0) + gap_mm
+    for normal, tier in sorted(packed, key=lambda k: (k[1], k[0])):
+        placed = packed[(normal, tier)]
+        inner = edge[normal] + (keepout_mm if tier == 0 else 0.0) + gap_mm
+        reach = max(max(abs(t + it.along[0]), abs(t + it.along[1])) for it, t in placed)
+        inner = max(inner, chip_edge[normal] + reach - half_side[normal])
         centre_n = inner - min(it.across[0] for it, _ in placed)
         tangent = (-normal[1], normal[0])
         for it, t in placed:
             x = cx + normal[0] * centre_n + tangent[0] * t
             y = cy + normal[1] * centre_n + tangent[1] * t
-            slots[it.ref] = ((x, y), it.angle, (row, len(slots)))
+            slots[it.ref] = ((x, y), it.angle, (tier, len(slots)))
         edge[normal] = centre_n + max(it.across[1] for it, _ in placed)
     return slots
 

@@ -369,6 +369,30 @@ class Router:
             self._parent[copper_index], copper_index = root, self._parent[copper_index]
         return root
 
+    def _net_roots(self, net: int) -> set[int]:
+        """The islands (union-find roots) of the net's terminals as routed so far."""
+        return {self._find(t.copper) for c in self.problem.connections if c.net == net
+                for t in (c.a, c.b) if t is not None}
+
+    def _any_island(self, conn: Connection):
+        """CONN made another way: its source joined to the nearest copper of its net on another
+        island. KiCad's ratsnest picks the shortest pairs (two ground pins with two signal pins
+        between them), not the ones that can be routed; any pair that joins two islands of the net
+        does the same work. Returns the connection actually made and its path, or (CONN, None)."""
+        if conn.b is None:
+            return conn, None
+        for source, other in ((conn.a, conn.b), (conn.b, conn.a)):
+            flipped = Connection(conn.net, source, other)
+            path = self.search(flipped, any_island=True)
+            if path:
+                end = path[-1]
+                reached = next((t for c in self.problem.connections if c.net == conn.net
+                                for t in (c.a, c.b) if t is not None and self._find(t.copper) != self._find(source.copper)
+                                and end in self._island_nodes[self._find(t.copper)]), None)
+                if reached is not None:
+                    return Connection(conn.net, source, reached), path
+        return conn, None
+
     def _join(self, conn: Connection, path) -> None:
         """CONN's route joins its two islands (or grows its pad's island towards the zone)."""
         ra = self._find(conn.a.copper)
@@ -417,10 +441,11 @@ class Router:
             self._zone_masks[(net, k)] = mask
         return self._zone_masks[(net, k)]
 
-    def search(self, conn: Connection, soft: bool = False):
+    def search(self, conn: Connection, soft: bool = False, any_island: bool = False):
         """A* from the source pad to the target pad (or the net's routed copper), or to a via spot
         inside the net's zone: the path of nodes, or None. `soft`: other nets' routes may be crossed
-        at a price (the rip-up pass then moves them)."""
+        at a price (the rip-up pass then moves them). `any_island`: any copper of the net not yet
+        joined to the source will do (see _any_island)."""
         g, net = self.grid, conn.net
         k = g.class_of[net]
         own = self._pad_nodes(conn.a.copper) | self._stub_nodes(conn.a.copper)
@@ -429,6 +454,9 @@ class Router:
             if self._find(conn.b.copper) == self._find(conn.a.copper):
                 return []  # joined already, through the net's other routes
             goals = self._island_nodes[self._find(conn.b.copper)]
+            if any_island:
+                mine = self._find(conn.a.copper)
+                goals = set().union(*(self._island_nodes[r] for r in self._net_roots(net) if r != mine))
             goal_cells = sorted({(i, j) for _, i, j in goals})
             margin = self.search_margin_mm
         else:
@@ -562,6 +590,13 @@ class Router:
         while queue:
             conn = queue.pop(0)
             path = self.search(conn)
+            if path is None:
+                made, path = self._any_island(conn)
+                if path is not None:
+                    done[made] = (self.commit(made, path), path)
+                    if made not in order:
+                        order.append(made)
+                    continue
             if path is None and rips.get(conn, 0) < MAX_RIPS_PER_CONNECTION:
                 soft = self.search(conn, soft=True)
                 victims = self._in_the_way(soft, conn, done) if soft else []
