@@ -1,7 +1,7 @@
 """Measurement: how closely each ADE7816 input's P and N tracks run together on the routed boards
-(issue 12 asks for them side by side; the router does not route pairs yet). For each pair, the
-share of the P net's track length lying within COUPLED_MM (centre to centre, same layer) of an N
-track, and the other way round.
+(the router draws a pair's second track beside the first: wattcad/router.py, PAIR_FACTOR). For each
+pair, the share of the P net's track length lying within COUPLED_MM (centre to centre, same layer)
+of an N track, and the other way round.
 Run: .venv/bin/python benchmarks/pairs.py"""
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ import pcbnew
 
 from wattcad.dru import area_rules, class_clearances, parse_rules
 from wattcad.errors import InputError, MissingToolError
-from wattcad.router import Connection, Copper, Keepout, NetClass, Problem, RouteResult, Terminal, route
+from wattcad.router import Connection, Copper, Keepout, NetClass, Problem, RouteResult, Terminal, diff_pairs, route
 
 from .board_io import load_board, save_board
 from .drc import drc_report, violation_text
@@ -236,7 +236,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
                       outline=outline, edge_clearance_mm=to_mm(ds.m_CopperEdgeClearance), nets=names, classes=classes,
                       copper=copper, connections=connections, zones=zones, clearance_between=between, holes=holes,
                       hole_clearance_mm=to_mm(ds.m_HoleClearance) if ds.m_HoleClearance > 0 else 0.25,
-                      keepouts=keepouts, escapes=escapes)
+                      keepouts=keepouts, escapes=escapes, pairs=diff_pairs(names))
     return problem, {"skipped": skipped + rule_notes, "unrouted": len(unrouted)}
 
 

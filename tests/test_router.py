@@ -228,6 +228,34 @@ def test_kicads_ecc83_demo_routes_back_clean(tmp_path, capsys):
 
 
 @pytest.mark.kicad
+def test_the_rect_board_routes_complete_from_bare(tmp_path, capsys):
+    """The ADE7816 board of kicad/boards with every track and via removed: `wattcad route` makes
+    every connection, and KiCad's DRC (with the board's own rules) finds no error; it routes as the
+    committed board was routed (the same vias)."""
+    import sys
+
+    import pcbnew
+
+    source = Path(__file__).resolve().parents[1] / "kicad" / "boards" / "wattcad-ade7816.kicad_pcb"
+    for suffix in (".kicad_pro", ".kicad_dru"):
+        shutil.copy2(source.with_suffix(suffix), tmp_path / source.with_suffix(suffix).name)
+    board = tmp_path / source.name
+    strip = ("import sys, pcbnew\nb = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Delete(t)\n"
+             "pcbnew.SaveBoard(sys.argv[2], b)\n")
+    subprocess.run([sys.executable, "-c", strip, str(source), str(board)], check=True, capture_output=True, timeout=120)
+    assert main(["route", str(board)]) == 0
+    assert "0 unrouted, 0 DRC errors" in capsys.readouterr().out
+    drc = tmp_path / "drc.json"
+    subprocess.run(["kicad-cli", "pcb", "drc", "--format", "json", "-o", str(drc), str(board)], check=True,
+                   capture_output=True, timeout=300)
+    data = json.loads(drc.read_text())
+    assert data["unconnected_items"] == [] and [v for v in data["violations"] if v["severity"] == "error"] == []
+    vias = sum(1 for t in pcbnew.LoadBoard(str(board)).GetTracks() if t.GetClass() == "PCB_VIA")
+    committed = sum(1 for t in pcbnew.LoadBoard(str(source)).GetTracks() if t.GetClass() == "PCB_VIA")
+    assert vias == committed  # deterministic: the same board routes the same way
+
+
+@pytest.mark.kicad
 def test_route_plugin_routes_the_open_board_not_the_file(tmp_path):
     import pcbnew
 
@@ -267,3 +295,39 @@ def test_copper_shapes_keep_other_nets_off_and_vias_out(tmp_path):
     # Grown by the clearance: the net tie's copper is a few millimetres across, its keep-out more.
     xs = [x for k in tie for poly in k.polygons for x, _ in poly]
     assert 1.0 < max(xs) - min(xs) < 8.0
+
+
+def _pair_problem(pairs: dict) -> Problem:
+    """P from (1, 2) to (13, 2); N from (1, 4) to (13, 4), 2 mm away: a pair apart."""
+    copper = [Copper(n, (0,), polygon=_square(x, y, 0.4)) for n, x, y in ((0, 1, 2), (0, 13, 2), (1, 1, 4), (1, 13, 4))]
+    conns = [Connection(0, Terminal(0, (1.0, 2.0)), Terminal(1, (13.0, 2.0))),
+             Connection(1, Terminal(2, (1.0, 4.0)), Terminal(3, (13.0, 4.0)))]
+    return Problem(bbox=(0, 0, 14, 8), outline=[(0.0, 0.0), (14.0, 0.0), (14.0, 8.0), (0.0, 8.0)], edge_clearance_mm=0.3,
+                   nets=["/SIGP", "/SIGN"], classes={0: CLS, 1: CLS}, copper=copper, connections=conns, pairs=pairs)
+
+
+def _beside(result, net: int, partner: int, within_mm: float) -> float:
+    """The share of NET's track length within WITHIN_MM (centre to centre) of PARTNER's tracks."""
+    theirs = [Copper(partner, (layer,), segment=(a, b), width_mm=0.0)
+              for r in result.routes if r.net == partner for layer, a, b, _ in r.tracks]
+    total = near = 0.0
+    for r in result.routes:
+        for layer, a, b, _ in r.tracks if r.net == net else ():
+            t = np.linspace(0, 1, max(int(math.dist(a, b) / 0.05), 2))
+            xs, ys = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
+            d = np.min([copper_distance(xs, ys, c) for c in theirs], axis=0)
+            total += math.dist(a, b)
+            near += math.dist(a, b) * float((d <= within_mm).mean())
+    return near / total
+
+
+def test_a_pairs_second_track_runs_beside_the_first():
+    from wattcad.router import diff_pairs
+
+    assert diff_pairs(["/SIGP", "/SIGN", "/IN", "+3V3", "D+", "D-"]) == {0: 1, 1: 0, 4: 5, 5: 4}
+    apart = route(_pair_problem({}))
+    paired = route(_pair_problem(diff_pairs(["/SIGP", "/SIGN"])))
+    assert not apart.failed and not paired.failed
+    assert _beside(apart, 1, 0, 1.0) == 0.0  # alone, N runs straight, 2 mm from P
+    assert _beside(paired, 1, 0, 1.0) >= 0.6  # as a pair, most of it within 1 mm of P
+    assert _clearance(_pair_problem({}), paired) >= CLS.clearance_mm - 1e-6

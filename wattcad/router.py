@@ -90,6 +90,8 @@ class Problem:
     # Fine-pitch pads' escape directions: copper index -> (unit vector outward, length to reach from
     # the pad's centre). Their stubs are laid first, so no other net's track closes a pin in.
     escapes: dict[int, tuple[Point, float]] = field(default_factory=dict)
+    # Differential pairs: net -> its partner. A pair's second net is drawn to run beside the first.
+    pairs: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -275,6 +277,8 @@ RIP_COST_MM = 3.0  # crossing another net's route in the rip-up search
 MAX_RIPS_PER_CONNECTION = 8
 ROUNDS = 3  # whole routing rounds, the failed connections first in each next one
 SEARCH_MARGIN_MM = 10.0
+PAIR_FACTOR = 0.5  # the cost of a millimetre beside a pair's partner
+PAIR_BAND = 3  # fine cells beyond the partner's keep-away that count as beside it
 ZONE_SEARCH_MM = 12.0  # how far a zone net's pad looks for a spot for its via
 
 
@@ -506,8 +510,22 @@ class Router:
         start_nodes = np.array(sorted((layer, (i - lo_i) // 2, (j - lo_j) // 2) for layer, i, j in starts
                                       if 0 <= (i - lo_i) // 2 < rows and 0 <= (j - lo_j) // 2 < cols),
                                dtype=np.int64).reshape(-1, 3)
+        attract = np.ones((2, rows, cols))
+        partner = self.problem.pairs.get(net)
+        if partner is not None and not soft:
+            # Nodes just outside the partner's copper (as near as the clearance lets this net's
+            # track run) cost PAIR_FACTOR of their length: the track follows its partner.
+            held = g.maps[k, 0][(slice(None),) + fine] == partner
+            beside = held.copy()
+            for axis in (1, 2):
+                for shift in range(1, PAIR_BAND + 1):
+                    beside |= np.roll(held, shift, axis=axis) | np.roll(held, -shift, axis=axis)
+            beside &= ~held
+            attract[beside[:, ::2, ::2]] = PAIR_FACTOR
+        h_scale = PAIR_FACTOR if (attract < 1.0).any() else 1.0
         path = astar(track, soft_track, vias, zone, goal, goal_nodes, start_nodes, soft, zone_layer, g.pitch,
-                     np.array(LAYER_COST), VIA_COST_MM, BEND_COST_MM, RIP_COST_MM, self.max_expansions, DI, DJ)
+                     np.array(LAYER_COST), VIA_COST_MM, BEND_COST_MM, RIP_COST_MM, self.max_expansions, DI, DJ,
+                     attract, h_scale)
         if len(path) == 0:
             return None
         return [(int(layer), lo_i + 2 * int(a), lo_j + 2 * int(b)) for layer, a, b in path]
@@ -642,6 +660,17 @@ class Router:
         self._parent, self._island_nodes = {}, {}
         for conn, (_, path) in done.items():
             self._join(conn, path)
+
+
+def diff_pairs(names: list[str]) -> dict[int, int]:
+    """Differential pairs by KiCad's naming: NAME+ / NAME- and NAMEP / NAMEN (so /IAP and /IAN)."""
+    index = {name: n for n, name in enumerate(names)}
+    pairs = {}
+    for name, n in index.items():
+        for pos, neg in (("+", "-"), ("P", "N")):
+            if name.endswith(pos) and name[:-1] + neg in index:
+                pairs[n], pairs[index[name[:-1] + neg]] = index[name[:-1] + neg], n
+    return pairs
 
 
 def _centre_of(c: Copper) -> Point:

@@ -19,7 +19,7 @@ DJ = np.array([1, 0, -1, 0, 1, -1, 1, -1], dtype=np.int64)
 
 @njit(cache=True)
 def astar(track, soft_track, via, zone, goal, goal_nodes, starts, soft, zone_layer, pitch_mm, layer_cost,
-          via_cost_mm, bend_cost_mm, rip_cost_mm, max_expansions, di_moves, dj_moves):
+          via_cost_mm, bend_cost_mm, rip_cost_mm, max_expansions, di_moves, dj_moves, attract, h_scale):
     """TRACK[layer, fi, fj]: fine cells a track centre may cross (SOFT_TRACK: the same, through other
     nets' routes). VIA[ni, nj]: nodes a via may stand on. ZONE[ni, nj]: nodes where a via joins the
     net's zone (ZONE_LAYER >= 0: reaching one on the other layer ends the search). GOAL[layer, ni,
@@ -36,7 +36,7 @@ def astar(track, soft_track, via, zone, goal, goal_nodes, starts, soft, zone_lay
         layer, a, b = starts[s, 0], starts[s, 1], starts[s, 2]
         state = ((layer * rows + a) * cols + b) * 9 + 8
         best[state] = 0.0
-        heapq.heappush(heap, (_h(a, b, goal_nodes, pitch_mm), 0.0, state))
+        heapq.heappush(heap, (h_scale * _h(a, b, goal_nodes, pitch_mm), 0.0, state))
     expansions = 0
     found = np.int64(-1)
     while len(heap) > 0:
@@ -71,21 +71,21 @@ def astar(track, soft_track, via, zone, goal, goal_nodes, starts, soft, zone_lay
                     continue
                 penalty = rip_cost_mm
             length = diag if (di != 0 and dj != 0) else pitch_mm
-            c2 = cost + length * layer_cost[layer] + penalty
+            c2 = cost + length * layer_cost[layer] * attract[layer, na, nb] + penalty
             if came != 8 and came != dm:
                 c2 += bend_cost_mm
             nxt = ((layer * rows + na) * cols + nb) * 9 + dm
             if c2 < best[nxt] - 1e-12:
                 best[nxt] = c2
                 parent[nxt] = state
-                heapq.heappush(heap, (c2 + _h(na, nb, goal_nodes, pitch_mm), c2, nxt))
+                heapq.heappush(heap, (c2 + h_scale * _h(na, nb, goal_nodes, pitch_mm), c2, nxt))
         if via[a, b]:
             nxt = (((1 - layer) * rows + a) * cols + b) * 9 + 8
             c2 = cost + via_cost_mm
             if c2 < best[nxt] - 1e-12:
                 best[nxt] = c2
                 parent[nxt] = state
-                heapq.heappush(heap, (c2 + _h(a, b, goal_nodes, pitch_mm), c2, nxt))
+                heapq.heappush(heap, (c2 + h_scale * _h(a, b, goal_nodes, pitch_mm), c2, nxt))
     if found < 0:
         return np.zeros((0, 3), dtype=np.int64)
     n = 0
