@@ -159,8 +159,11 @@ def build_boards(params: BoardParams, schematic_dir: Path, build_root: Path, boa
             # The same schematic beside every board: parity needs the schematic of the board's name.
             if project_dir.exists():
                 shutil.rmtree(project_dir)
-            shutil.copytree(schematic_dir, project_dir, ignore=shutil.ignore_patterns(f"{name}.kicad_pcb", f"{name}-*.png",
-                                                                                          f"{name}-drc.json"))
+            # Not the first board's own outputs (its board files, fab, enclosure, renders, check
+            # reports): a step of this board that fails or is skipped must not leave the other's.
+            shutil.copytree(schematic_dir, project_dir, ignore=shutil.ignore_patterns(
+                f"{name}.kicad_pcb", f"{name}-board*", f"{name}-drc.json", "fab", "enclosure", "renders",
+                "wattcad-check.*"))
         board = project_dir / f"{name}.kicad_pcb"
         for suffix in (".kicad_pcb", ".kicad_pro", ".kicad_dru"):
             shutil.copy2(source.with_suffix(suffix), board.with_suffix(suffix))
