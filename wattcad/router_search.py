@@ -2,9 +2,9 @@
 
 A state is (layer, node row, node column, direction of the last move); nodes are every second
 fine cell of the window, so a move of one node crosses one fine cell in its middle, which must be
-open too. Costs: length x the layer's cost, a bend cost when the direction changes, a via cost,
-and in a soft search a rip cost for crossing another net's routed copper. Ties are broken by state
-index: the same problem always gives the same path."""
+open too. Costs: length x the layer's cost (less beside a pair's partner), a bend cost when the
+direction changes, a via cost, and in a soft search a rip cost for crossing another net's routed
+copper. Ties are broken by state index: the same problem always gives the same path."""
 from __future__ import annotations
 
 import heapq
@@ -24,7 +24,9 @@ def astar(track, soft_track, via, zone, goal, goal_nodes, starts, soft, zone_lay
     nets' routes). VIA[ni, nj]: nodes a via may stand on. ZONE[ni, nj]: nodes where a via joins the
     net's zone (ZONE_LAYER >= 0: reaching one on the other layer ends the search). GOAL[layer, ni,
     nj]: the nodes to reach; GOAL_NODES (k x 2): up to three of them, for the heuristic. STARTS
-    (m x 3): layer, node row, node column. Returns the path as (n x 3) node states, empty if none."""
+    (m x 3): layer, node row, node column. ATTRACT[layer, ni, nj]: what a millimetre ending on that
+    node costs, as a share (below 1 beside a pair's partner); H_SCALE: the smallest share, so the
+    distance estimate stays a lower bound. Returns the path as (n x 3) node states, empty if none."""
     rows, cols = via.shape
     size = 2 * rows * cols * 9
     best = np.full(size, np.inf)
