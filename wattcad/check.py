@@ -136,11 +136,20 @@ def check_drc(project: Project, rules: dict | None, allow_unrouted: bool = False
     return results
 
 
+def host_board_reader(scratch_dir: Path):
+    """KiCad's own board reader when KiCad is installed (anything KiCad opens, wattcad reads, old
+    formats upgraded in SCRATCH_DIR), else None: the pure reader."""
+    try:
+        from wattcad.kicad.board_io import current_format_copy
+    except ImportError:
+        return None
+    return lambda path: current_format_copy(path, scratch_dir)
+
+
 def check_footprints(project: Project, strict: bool = False) -> list[CheckResult]:
     """One result per footprint: checked against its package spec where there is one; the others
     are skipped, by name. A part whose spec says what mates with it (a module's pin map) is reported
     in the `mating` group: it is the check that a Feather plugs in."""
-    from wattcad.cli import host_board_reader
     from wattcad.footprints.spec import find_spec
     from wattcad.footprints.verify import UNMATCHED_WHY, unmatched_ics, verify_paths
 

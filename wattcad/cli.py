@@ -27,17 +27,8 @@ def _exit_for(reports) -> int:
     return EXIT_OK
 
 
-def host_board_reader(scratch_dir: Path):
-    """KiCad's own board reader when KiCad is installed (anything KiCad opens, wattcad reads, old
-    formats upgraded in SCRATCH_DIR), else None: the pure reader."""
-    try:
-        from wattcad.kicad.board_io import current_format_copy
-    except ImportError:
-        return None
-    return lambda path: current_format_copy(path, scratch_dir)
-
-
 def cmd_footprint_verify(args) -> int:
+    from wattcad.check import host_board_reader
     from wattcad.footprints.spec import find_spec
     from wattcad.footprints.verify import format_table, silent, verify_paths
 
