@@ -12,14 +12,14 @@ import fnmatch
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pcbnew
 
 from wattcad.dru import area_rules, class_clearances, parse_rules
 from wattcad.errors import InputError, MissingToolError
-from wattcad.router import Connection, Copper, Keepout, NetClass, Problem, RouteResult, Terminal, diff_pairs, route
+from wattcad.router import Connection, Copper, Keepout, NetClass, Problem, RouteResult, Terminal, diff_pairs, pair_shares, route
 
 from .board_io import load_board, save_board
 from .drc import drc_report, violation_text
@@ -43,6 +43,7 @@ class RouteReport:
     unconnected_after: int
     seconds: float = 0.0
     in_editor: bool = False  # the plugin's: the tracks went into the open board, nothing was written
+    pairs: dict = field(default_factory=dict)  # (P net, N net) -> share of their track side by side
 
     @property
     def complete(self) -> bool:
@@ -53,6 +54,9 @@ class RouteReport:
                  f"({self.track_length_mm:.0f} mm), {self.vias} vias; after: {self.unconnected_after} unrouted, "
                  f"{len(self.drc_errors)} DRC errors" + ("; added to the open board (not saved)" if self.in_editor else
                                                   f"; written to {self.written}" if self.written else "; NOT written")]
+        if self.pairs:
+            lines.append("  pairs side by side (within 1 mm): " + ", ".join(
+                f"{p.lstrip('/')}/{n.lstrip('/')} {share:.0%}" for (p, n), share in sorted(self.pairs.items())))
         lines += [f"  not routed: {f}" for f in self.failed[:40]]
         lines += [f"  DRC: {e}" for e in self.drc_errors[:40]]
         return "\n".join(lines)
@@ -310,6 +314,17 @@ def _anchor(copper, index: int):
     return _centre(c.polygon)
 
 
+def board_tracks(board) -> dict[str, list[tuple[int, tuple[float, float], tuple[float, float]]]]:
+    """The board's tracks (not vias) by net name: layer (0 top, 1 bottom), start, end in mm."""
+    out: dict[str, list] = {}
+    for t in board.GetTracks():
+        if t.GetClass() == "PCB_TRACK":
+            out.setdefault(t.GetNetname(), []).append((0 if t.GetLayer() == pcbnew.F_Cu else 1,
+                                                       (pcbnew.ToMM(t.GetStart().x), pcbnew.ToMM(t.GetStart().y)),
+                                                       (pcbnew.ToMM(t.GetEnd().x), pcbnew.ToMM(t.GetEnd().y))))
+    return out
+
+
 def apply_routes(board, problem: Problem, result: RouteResult) -> None:
     from_mm = pcbnew.FromMM
     # One via per spot and net: two connections that join the same zone from the same pad may
@@ -410,6 +425,7 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
         done = best[1]
         report = RouteReport(board_file, None, done["connections"], done["routed"], done["failed"], done["tracks"],
                              done["vias"], done["length"], done["errors"], len(done["unconnected"]))
+        report.pairs = pair_shares(board_tracks(done["board"]))
         better = write_improvement and not report.drc_errors and report.unconnected_after < done.get("before", 0)
         report = _write(board_file, done["board"], out, report, better, backup)
     report.seconds = round(time.perf_counter() - started, 1)

@@ -2,6 +2,7 @@
 removed, routed back to zero unrouted connections and a clean DRC in the real KiCad."""
 import json
 import math
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -244,7 +245,13 @@ def test_the_rect_board_routes_complete_from_bare(tmp_path, capsys):
              "pcbnew.SaveBoard(sys.argv[2], b)\n")
     subprocess.run([sys.executable, "-c", strip, str(source), str(board)], check=True, capture_output=True, timeout=120)
     assert main(["route", str(board)]) == 0
-    assert "0 unrouted, 0 DRC errors" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "0 unrouted, 0 DRC errors" in out
+    # The four differential inputs, each with at least a third of its track beside its partner
+    # (routed one by one, channel B's had none).
+    line = next(line for line in out.splitlines() if "pairs side by side" in line)
+    shares = dict(re.findall(r"(\w+/\w+) (\d+)%", line))
+    assert set(shares) == {"IAP/IAN", "IBP/IBN", "ICP/ICN", "VP/VN"} and min(map(int, shares.values())) >= 30, line
     drc = tmp_path / "drc.json"
     subprocess.run(["kicad-cli", "pcb", "drc", "--format", "json", "-o", str(drc), str(board)], check=True,
                    capture_output=True, timeout=300)
@@ -324,7 +331,12 @@ def _beside(result, net: int, partner: int, within_mm: float) -> float:
 
 
 def test_a_pairs_second_track_runs_beside_the_first():
-    from wattcad.router import diff_pairs
+    from wattcad.router import diff_pairs, side_by_side
+
+    assert side_by_side([(0, (0.0, 0.0), (10.0, 0.0))], [(0, (0.0, 0.5), (10.0, 0.5))]) == pytest.approx((10.0, 10.0))
+    assert side_by_side([(0, (0.0, 0.0), (10.0, 0.0))], [(1, (0.0, 0.5), (10.0, 0.5))]) == (10.0, 0.0)  # other layer
+    # from x = 5 - sqrt(1 - 0.5²) on, within 1 mm of the partner that starts at x = 5
+    assert side_by_side([(0, (0.0, 0.0), (10.0, 0.0))], [(0, (5.0, 0.5), (20.0, 0.5))])[1] == pytest.approx(5.0 + math.sqrt(0.75), abs=0.06)
 
     assert diff_pairs(["/SIGP", "/SIGN", "/IN", "+3V3", "D+", "D-"]) == {0: 1, 1: 0, 4: 5, 5: 4}
     apart = route(_pair_problem({}))

@@ -673,6 +673,41 @@ def diff_pairs(names: list[str]) -> dict[int, int]:
     return pairs
 
 
+Track = tuple[int, Point, Point]  # layer, start, end
+
+
+def side_by_side(ours: list[Track], theirs: list[Track], within_mm: float = 1.0, step_mm: float = 0.05) -> tuple[float, float]:
+    """(length of OURS, the part of it within WITHIN_MM, centre to centre, of a track of THEIRS on
+    the same layer), in millimetres: how much of a pair's track runs beside its partner."""
+    total = near = 0.0
+    for layer, a, b in ours:
+        length = math.dist(a, b)
+        total += length
+        same = [Copper(0, (layer,), segment=(c, d)) for lay, c, d in theirs if lay == layer]
+        if not same or length == 0.0:
+            continue
+        t = (np.arange(max(1, int(length / step_mm))) + 0.5) / max(1, int(length / step_mm))
+        xs, ys = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
+        d = np.min([copper_distance(xs, ys, c) for c in same], axis=0)
+        near += length * float((d <= within_mm).mean())
+    return total, near
+
+
+def pair_shares(tracks: dict[str, list[Track]], within_mm: float = 1.0) -> dict[tuple[str, str], float]:
+    """Each differential pair of TRACKS' nets (by diff_pairs): the share of the pair's track length
+    that runs within WITHIN_MM of the other net's track."""
+    names = sorted(tracks)
+    shares = {}
+    for n, m in sorted(diff_pairs(names).items()):
+        if n < m:
+            p, q = names[n], names[m]
+            tp, np_ = side_by_side(tracks[p], tracks[q], within_mm)
+            tq, nq = side_by_side(tracks[q], tracks[p], within_mm)
+            pos, neg = (p, q) if p.endswith(("P", "+")) else (q, p)
+            shares[(pos, neg)] = (np_ + nq) / (tp + tq) if tp + tq else 0.0
+    return shares
+
+
 def _centre_of(c: Copper) -> Point:
     x0, y0, x1, y1 = _extent(c)
     return c.centre or ((x0 + x1) / 2, (y0 + y1) / 2)
