@@ -373,10 +373,13 @@ class Router:
             self._parent[copper_index], copper_index = root, self._parent[copper_index]
         return root
 
+    def _terminals(self, net: int) -> list[Terminal]:
+        """The pads the net's connections start from or reach."""
+        return [t for c in self.problem.connections if c.net == net for t in (c.a, c.b) if t is not None]
+
     def _net_roots(self, net: int) -> set[int]:
         """The islands (union-find roots) of the net's terminals as routed so far."""
-        return {self._find(t.copper) for c in self.problem.connections if c.net == net
-                for t in (c.a, c.b) if t is not None}
+        return {self._find(t.copper) for t in self._terminals(net)}
 
     def _any_island(self, conn: Connection):
         """CONN made another way: its source joined to the nearest copper of its net on another
@@ -390,8 +393,7 @@ class Router:
             path = self.search(flipped, any_island=True)
             if path:
                 end = path[-1]
-                reached = next((t for c in self.problem.connections if c.net == conn.net
-                                for t in (c.a, c.b) if t is not None and self._find(t.copper) != self._find(source.copper)
+                reached = next((t for t in self._terminals(conn.net) if self._find(t.copper) != self._find(source.copper)
                                 and end in self._island_nodes[self._find(t.copper)]), None)
                 if reached is not None:
                     return Connection(conn.net, source, reached), path
@@ -517,9 +519,11 @@ class Router:
             # track run) cost PAIR_FACTOR of their length: the track follows its partner.
             held = g.maps[k, 0][(slice(None),) + fine] == partner
             beside = held.copy()
-            for axis in (1, 2):
-                for shift in range(1, PAIR_BAND + 1):
-                    beside |= np.roll(held, shift, axis=axis) | np.roll(held, -shift, axis=axis)
+            for s in range(1, PAIR_BAND + 1):  # shifted within the window (no wrap round its edges)
+                beside[:, s:, :] |= held[:, :-s, :]
+                beside[:, :-s, :] |= held[:, s:, :]
+                beside[:, :, s:] |= held[:, :, :-s]
+                beside[:, :, :-s] |= held[:, :, s:]
             beside &= ~held
             attract[beside[:, ::2, ::2]] = PAIR_FACTOR
         h_scale = PAIR_FACTOR if (attract < 1.0).any() else 1.0
@@ -686,7 +690,8 @@ def side_by_side(ours: list[Track], theirs: list[Track], within_mm: float = 1.0,
         same = [Copper(0, (layer,), segment=(c, d)) for lay, c, d in theirs if lay == layer]
         if not same or length == 0.0:
             continue
-        t = (np.arange(max(1, int(length / step_mm))) + 0.5) / max(1, int(length / step_mm))
+        steps = max(1, int(length / step_mm))
+        t = (np.arange(steps) + 0.5) / steps
         xs, ys = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
         d = np.min([copper_distance(xs, ys, c) for c in same], axis=0)
         near += length * float((d <= within_mm).mean())
