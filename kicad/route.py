@@ -111,8 +111,16 @@ def _keepouts(board, rules, names: list[str], classes: dict[int, NetClass]) -> t
     return keepouts, notes
 
 
+def _box(item, grow_mm: float) -> tuple:
+    """An item's bounding box grown by GROW_MM, as a polygon in millimetres."""
+    box = item.GetBoundingBox()
+    x0, y0 = pcbnew.ToMM(box.GetLeft()) - grow_mm, pcbnew.ToMM(box.GetTop()) - grow_mm
+    x1, y1 = pcbnew.ToMM(box.GetRight()) + grow_mm, pcbnew.ToMM(box.GetBottom()) + grow_mm
+    return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+
+
 def _copper_shapes(board, index: dict, classes: dict, ds) -> list[Keepout]:
-    """Copper drawn as shapes (a net tie's bridge, a logo, a footprint's copper graphics) as areas
+    """Copper drawn as shapes or text (a net tie's bridge, a logo, a footprint's copper graphics) as areas
     no other net's track or via may touch, grown by the clearance; the nets of the footprint's own
     pads may run onto it (a net tie joins them there) but drill no via into it."""
     grow_mm = max([c.clearance_mm for c in classes.values()] + [pcbnew.ToMM(ds.m_HoleClearance)])
@@ -123,10 +131,14 @@ def _copper_shapes(board, index: dict, classes: dict, ds) -> list[Keepout]:
     keepouts = []
     for items, own in owners:
         for item in items:
-            if item.GetClass() != "PCB_SHAPE":
+            if item.GetClass() not in ("PCB_SHAPE", "PCB_TEXT", "PCB_TEXTBOX"):
                 continue
             for i, layer in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)):
-                poly = _polygon(item, layer, grow_mm) if item.IsOnLayer(layer) else ()
+                if not item.IsOnLayer(layer):
+                    continue
+                # Text on copper (a label etched in the top layer, as on KiCad's pic_programmer demo)
+                # is kept clear by its box: its glyphs are many outlines.
+                poly = _polygon(item, layer, grow_mm) if item.GetClass() == "PCB_SHAPE" else _box(item, grow_mm)
                 if poly:
                     keepouts.append(Keepout("copper shape", (poly,), (i,), every - own, tracks=True, vias=True))
                     if own:
@@ -160,9 +172,10 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
         fallback = declared["Default"]
         size = {k: float(c.get(k) or fallback[k]) for k in ("track_width", "clearance", "via_diameter", "via_drill")}
         # Power nets end on 0.5 mm pitch pins: a 0.4 mm track cannot leave them; 0.25 mm leaves no margin
-        # to an analog neighbour (0.25 mm clearance), 0.2 mm does.
-        classes[index[name]] = NetClass(cls_name, min(size["track_width"], ROUTE_WIDTH_CAP_MM), size["clearance"],
-                                        size["via_diameter"], size["via_drill"])
+        # to an analog neighbour (0.25 mm clearance), 0.2 mm does. Never below the board's own minimum
+        # (KiCad's pic_programmer demo asks for 0.25 mm: capped tracks were 199 DRC errors there).
+        width = max(min(size["track_width"], ROUTE_WIDTH_CAP_MM), to_mm(ds.m_TrackMinWidth))
+        classes[index[name]] = NetClass(cls_name, width, size["clearance"], size["via_diameter"], size["via_drill"])
     rules = _design_rules(board_file.with_suffix(".kicad_dru"))
     keepouts, rule_notes = _keepouts(board, rules, names, classes)
     between = {}

@@ -229,6 +229,28 @@ def test_kicads_ecc83_demo_routes_back_clean(tmp_path, capsys):
 
 
 @pytest.mark.kicad
+def test_kicads_pic_programmer_demo_routes_back_clean(tmp_path, capsys):
+    """KiCad's pic_programmer demo, tracks removed: its own 0.25 mm minimum track width and the text
+    etched in its top copper are kept (they were 199 track-width errors and 4 shorts)."""
+    import sys
+
+    demo = Path("/usr/share/kicad/demos/pic_programmer")
+    shutil.copy2(demo / "pic_programmer.kicad_pro", tmp_path / "pic_programmer.kicad_pro")
+    board = tmp_path / "pic_programmer.kicad_pcb"
+    strip = ("import sys, pcbnew\nb = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Delete(t)\n"
+             "pcbnew.SaveBoard(sys.argv[2], b)\n")
+    subprocess.run([sys.executable, "-c", strip, str(demo / "pic_programmer.kicad_pcb"), str(board)], check=True,
+                   capture_output=True, timeout=120)
+    assert main(["route", str(board)]) == 0
+    assert "86 of 86 connections routed" in capsys.readouterr().out
+    drc = tmp_path / "drc.json"
+    subprocess.run(["kicad-cli", "pcb", "drc", "--format", "json", "-o", str(drc), str(board)], check=True,
+                   capture_output=True, timeout=300)
+    data = json.loads(drc.read_text())
+    assert data["unconnected_items"] == [] and [v for v in data["violations"] if v["severity"] == "error"] == []
+
+
+@pytest.mark.kicad
 def test_the_rect_board_routes_complete_from_bare(tmp_path, capsys):
     """The ADE7816 board of kicad/boards with every track and via removed: `wattcad route` makes
     every connection, and KiCad's DRC (with the board's own rules) finds no error; it routes exactly
