@@ -13,6 +13,7 @@ from wattcad.boardmodel import to_3d
 
 INTERFERENCE_TOL_MM3 = 1e-3
 COAXIAL_TOL_MM = 0.1
+TOUCH_MM = 1e-6  # closer than this, a part may overlap a shell: measured by a boolean
 
 
 @dataclass
@@ -50,13 +51,17 @@ def fit_check(parts: dict[str, cq.Shape], enclosure: dict[str, cq.Shape], plan, 
             if (bb_a.xmax < bb_b.xmin or bb_b.xmax < bb_a.xmin or bb_a.ymax < bb_b.ymin or bb_b.ymax < bb_a.ymin
                     or bb_a.zmax < bb_b.zmin or bb_b.zmax < bb_a.zmin):
                 continue
-            common = solid.intersect(shell)
-            volume = common.Volume() if common is not None else 0.0
+            # OCCT's distance between solids is 0 when one reaches into the other (inside counts):
+            # only then is the boolean, the slow part, needed for the volume.
+            gap = _distance(solid, shell)
+            volume = 0.0
+            if gap <= TOUCH_MM:
+                common = solid.intersect(shell)
+                volume = common.Volume() if common is not None else 0.0
             if volume > INTERFERENCE_TOL_MM3:
                 result.collisions.append({"part": name, "with": shell_name, "volume_mm3": round(volume, 4)})
                 result.interference_mm3 += volume
             elif name != "board":  # the board rests on its standoffs: contact by design
-                gap = _distance(solid, shell)
                 result.clearance_by_shell[shell_name] = min(result.clearance_by_shell.get(shell_name, math.inf), gap)
                 if gap < result.min_clearance_mm:
                     result.min_clearance_mm, result.min_clearance_between = gap, (name, shell_name)

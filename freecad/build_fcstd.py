@@ -169,6 +169,31 @@ def build(job: dict) -> dict:
     return fit(doc)
 
 
+def _box_gap(a, b) -> float:
+    """The distance between two bounding boxes: never more than between what they hold."""
+    dx = max(a.XMin - b.XMax, b.XMin - a.XMax, 0.0)
+    dy = max(a.YMin - b.YMax, b.YMin - a.YMax, 0.0)
+    dz = max(a.ZMin - b.ZMax, b.ZMin - a.ZMax, 0.0)
+    return (dx * dx + dy * dy + dz * dz) ** 0.5
+
+
+def clearance(solids, shell) -> float:
+    """The smallest distance from the parts to a shell's faces: part against face, nearest boxes
+    first, stopping at the first pair whose boxes are farther apart than the best distance found.
+    The parts are known clear of the shell's material (the interference check), so the distance
+    to its faces is the clearance. OCCT's distToShape of the whole compound took 17 s a shell on the
+    rect board (FreeCAD 0.20); this takes a few exact distances, 0.2 s."""
+    faces = shell.Faces
+    boxes = [f.BoundBox for f in faces]
+    pairs = sorted((_box_gap(s.BoundBox, b), i, j) for i, s in enumerate(solids) for j, b in enumerate(boxes))
+    best = float("inf")
+    for gap, i, j in pairs:
+        if gap >= best:
+            break
+        best = min(best, solids[i].distToShape(faces[j])[0])
+    return best
+
+
 def fit(doc) -> dict:
     """FreeCAD's own fit check: interference volume and smallest distance, board assembly against
     base and lid."""
@@ -177,12 +202,14 @@ def fit(doc) -> dict:
     interference, by_shell = 0.0, {}
     # The assembly's first solid is the board, which rests on the standoffs by design: the
     # clearance is measured from the parts.
-    parts = Part.makeCompound(assembly.Solids[1:])
+    parts = assembly.Solids[1:]
     for name, shell in shells.items():
         common = assembly.common(shell)
         if common.Volume > 1e-3:
             interference += common.Volume
-        by_shell[name] = round(parts.distToShape(shell)[0], 4)
+            by_shell[name] = 0.0
+        elif parts:
+            by_shell[name] = round(clearance(parts, shell), 4)
     return {"interference_mm3": round(interference, 4), "clearance_by_shell_mm": by_shell,
             "base_volume_mm3": round(shells["base"].Volume, 3), "lid_volume_mm3": round(shells["lid"].Volume, 3),
             "base_bbox_mm": [round(v, 3) for v in (shells["base"].BoundBox.XLength, shells["base"].BoundBox.YLength,
