@@ -157,13 +157,13 @@ def build_boards(params: BoardParams, schematic_dir: Path, build_root: Path, boa
         project_dir = schematic_dir if variant == "rect" else build_root / f"{name}-{variant}"
         if project_dir != schematic_dir:
             # The same schematic beside every board: parity needs the schematic of the board's name.
-            if project_dir.exists():
-                shutil.rmtree(project_dir)
             # Not the first board's own outputs (its board files, fab, enclosure, renders, check
             # reports): a step of this board that fails or is skipped must not leave the other's.
-            shutil.copytree(schematic_dir, project_dir, ignore=shutil.ignore_patterns(
+            # Copied over, not wiped first: this board's enclosure may be built meanwhile (build runs
+            # steps side by side).
+            shutil.copytree(schematic_dir, project_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns(
                 f"{name}.kicad_pcb", f"{name}-board*", f"{name}-drc.json", "fab", "enclosure", "renders",
-                "wattcad-check.*"))
+                "wattcad-check.*", "3dmodels"))
         board = project_dir / f"{name}.kicad_pcb"
         for suffix in (".kicad_pcb", ".kicad_pro", ".kicad_dru"):
             shutil.copy2(source.with_suffix(suffix), board.with_suffix(suffix))

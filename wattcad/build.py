@@ -1,19 +1,22 @@
 """`wattcad build`: the whole project into build/, as steps that each know what they read. A step
 whose inputs (data, the board, wattcad's code, its options) hash the same as when it last ran, and
 whose files are all still there, is skipped (wattcad/cache.py); so a re-run with nothing changed
-does almost nothing and a changed parameter re-runs only what depends on it. Ends with a summary
-table and build/index.html."""
+does almost nothing and a changed parameter re-runs only what depends on it. Steps whose inputs
+are ready run side by side in worker processes, as many as the machine has cores (`--jobs`).
+Ends with a summary table and build/index.html."""
 from __future__ import annotations
 
 import json
+import os
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from wattcad import __version__
 from wattcad.cache import BuildCache, StepRecord, content_hash
-from wattcad.errors import EXIT_MISMATCH, EXIT_OK
+from wattcad.errors import EXIT_MISMATCH, EXIT_OK, WattcadError
 from wattcad.fileio import write_atomic
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,11 +26,28 @@ KICAD_DATA = REPO / "kicad" / "data"
 ENCLOSURE_PARAMS = REPO / "enclosure" / "params.yaml"
 VARIANTS = ("rect", "round")
 
-# (view, enclosure style, size in px, Cycles samples) per board variant.
+# (view, enclosure style, size in px, Cycles samples) per board variant: the final pictures
+# (`--final`, the README's). A default build draws previews of the same views (preview_renders).
 RENDERS = {"rect": [("iso", "cutaway", (1280, 960), 32), ("top", "open", (1200, 900), 16),
                     ("front", "translucent", (960, 540), 16), ("exploded", "", (1280, 960), 24)],
-           "round": [("iso", "cutaway", (1280, 960), 32)]}
+           "round": [("iso", "cutaway", (1280, 960), 32), ("top", "open", (1200, 900), 16)]}
 TURNTABLE = {"rect": ((480, 360), 8, 12)}  # size, samples, frames
+# Previews: half the size each way, few samples, fast denoising; chosen so that a picture costs no
+# more than `kicad-cli pcb render --quality high` of the same size (benchmarks/render.py).
+PREVIEW_SCALE, PREVIEW_SAMPLES = 0.5, 4
+
+
+def renders(variant: str, final: bool) -> tuple[list, tuple | None]:
+    """The stills and the turntable of a board at the quality asked for."""
+    stills, turn = RENDERS[variant], TURNTABLE.get(variant)
+    if final:
+        return stills, turn
+
+    def small(size):
+        return (max(16, round(size[0] * PREVIEW_SCALE)), max(16, round(size[1] * PREVIEW_SCALE)))
+
+    stills = [(view, style, small(size), min(samples, PREVIEW_SAMPLES)) for view, style, size, samples in stills]
+    return stills, (turn and (small(turn[0]), min(turn[1], PREVIEW_SAMPLES), turn[2]))
 
 
 @dataclass
@@ -35,6 +55,7 @@ class Outcome:
     outputs: list[Path]
     status: str = "pass"  # pass | fail | made | blocked (not for the fab: not an error of the build)
     detail: str = ""
+    notes: list[str] = field(default_factory=list)  # what happened, for the console only
 
 
 @dataclass
@@ -44,6 +65,7 @@ class Step:
     inputs: Callable[[], list]
     run: Callable[[], Outcome]
     options: dict = field(default_factory=dict)
+    after: tuple[str, ...] = ()  # the steps whose outputs this one reads
 
 
 def code_hash() -> str:
@@ -56,17 +78,21 @@ def _say(text: str) -> None:
 
 class Pipeline:
     def __init__(self, out: Path, boards_dir: Path | None, force: bool, render: bool, freecad: bool = True,
-                 enclosure_params: Path | None = None):
+                 enclosure_params: Path | None = None, final: bool = False):
         from wattcad.kicad.params import load_board_params
         from wattcad.kicad.pcb_project import BOARDS_DIR, board_file_name
 
+        # What a worker process needs to make the same pipeline (run_in_worker).
+        self.config = {"out": str(out), "boards_dir": str(boards_dir) if boards_dir else None, "force": force,
+                       "render": render, "freecad": freecad,
+                       "enclosure_params": str(enclosure_params) if enclosure_params else None, "final": final}
         self.out = Path(out).resolve()
         self.boards_dir = Path(boards_dir or BOARDS_DIR).resolve()
         self.params = load_board_params()
         self.name = self.params.name
         self.cache = BuildCache(self.out, enabled=not force)
         self.code = code_hash()
-        self.render, self.freecad = render, freecad
+        self.render, self.freecad, self.final = render, freecad, final
         self.enclosure_params = Path(enclosure_params or ENCLOSURE_PARAMS).resolve()
         self.source = {v: self.boards_dir / board_file_name(self.name, v) for v in VARIANTS}
 
@@ -95,21 +121,25 @@ class Pipeline:
             steps += [
                 Step(f"board-{v}", f"{v} board: update from the schematic, DRC with parity, 3D export",
                      lambda v=v: [sch / f"{self.name}.kicad_sch", sch / f"{self.name}.net", *self.source_files(v),
-                                  KICAD_DATA / "board.yaml", *SPECS], lambda v=v: self.run_board(v)),
+                                  KICAD_DATA / "board.yaml", *SPECS], lambda v=v: self.run_board(v), after=("schematic",)),
                 Step(f"check-{v}", f"{v} board: ERC, DRC, fab readiness, footprints, mating, analog budget (wattcad check)",
-                     lambda v=v: [*self.source_files(v), sch / f"{self.name}.kicad_sch", KICAD_DATA / "board.yaml", *SPECS], lambda v=v: self.run_check(v)),
+                     lambda v=v: [*self.source_files(v), sch / f"{self.name}.kicad_sch", KICAD_DATA / "board.yaml", *SPECS],
+                     lambda v=v: self.run_check(v), after=(f"board-{v}",)),
                 Step(f"fab-{v}", f"{v} board: positions, BOM, interactive BOM; gerbers + drill zip once routed and DRC-clean",
-                     lambda v=v: [*self.source_files(v), sch / f"{self.name}-bom.csv"], lambda v=v: self.run_fab(v)),
+                     lambda v=v: [*self.source_files(v), sch / f"{self.name}-bom.csv"], lambda v=v: self.run_fab(v),
+                     after=(f"board-{v}",)),
+                # After the board step, which may update the source board it reads (parts added).
                 Step(f"enclosure-{v}", f"{v} board: enclosure (CadQuery{', FreeCAD' if self.with_freecad(v) else ''}) and fit check",
                      lambda v=v: [self.source[v], self.enclosure_params, *SPECS], lambda v=v: self.run_enclosure(v),
-                     {"freecad": self.with_freecad(v)}),
+                     {"freecad": self.with_freecad(v)}, after=(f"board-{v}",)),
             ]
             if self.render:
                 enc = self.project_dir(v) / "enclosure"
                 steps.append(Step(f"render-{v}", f"{v} board: Blender renders",
                                   lambda v=v, enc=enc: [self.source[v], self.project_dir(v) / f"{self.name}-board.glb",
                                                         *(enc / f for f in ("base.stl", "lid.stl", "fit.json", "boardmodel.json"))],
-                                  lambda v=v: self.run_render(v), {"renders": RENDERS[v], "turntable": TURNTABLE.get(v)}))
+                                  lambda v=v: self.run_render(v), {"renders": renders(v, self.final)},
+                                  after=(f"board-{v}", f"enclosure-{v}")))
         return steps
 
     def with_freecad(self, variant: str) -> bool:
@@ -153,9 +183,9 @@ class Pipeline:
         from wattcad.kicad.pcb_project import build_boards
 
         (b,) = build_boards(self.params, self.schematic_dir, self.out, self.boards_dir, (variant,))
-        _say(f"        {b.source.name}: {b.change.summary()}")  # what happened, not what was made: console only
         return Outcome([b.board, *b.renders, b.project_dir / f"{self.name}-drc.json"], "pass" if b.drc.clean else "fail",
-                       f"{len(b.drc.errors)} DRC errors, {len(b.drc.parity)} parity issues, {b.drc.unconnected} unrouted")
+                       f"{len(b.drc.errors)} DRC errors, {len(b.drc.parity)} parity issues, {b.drc.unconnected} unrouted",
+                       [f"{b.source.name}: {b.change.summary()}"])
 
     def run_check(self, variant: str) -> Outcome:
         from wattcad.check import Project, project_checks, write_reports
@@ -196,50 +226,145 @@ class Pipeline:
                        f"{'fits' if e.fit['fits'] else 'DOES NOT FIT'}, clearance {e.fit['min_clearance_mm']} mm")
 
     def run_render(self, variant: str) -> Outcome:
-        from wattcad.render_job import render
+        from wattcad.render_job import Picture, render_pictures
 
         out_dir, enclosure = self.project_dir(variant) / "renders", self.project_dir(variant) / "enclosure"
         glb = self.project_dir(variant) / f"{self.name}-board.glb"  # the board step's export, every layer
-        images = []
-        for view, style, size, samples in RENDERS[variant]:
-            images += render(self.board(variant), out_dir / f"{variant}-{view}.png", enclosure, view, size, samples, style,
-                             glb=glb).images
-        if variant in TURNTABLE:
-            size, samples, frames = TURNTABLE[variant]
-            turn = render(self.board(variant), out_dir / f"{variant}-turntable.png", enclosure, "iso", size, samples,
-                          "cutaway", frames, glb=glb)
-            images.append(turn.gif)
-        return Outcome(images, "made", f"{len(images)} pictures")
+        stills, turn = renders(variant, self.final)
+        preview = not self.final
+        pictures = [Picture(out_dir / f"{variant}-{view}.png", view, size, samples, style, preview=preview)
+                    for view, style, size, samples in stills]
+        if turn:
+            size, samples, frames = turn
+            pictures.append(Picture(out_dir / f"{variant}-turntable.png", "iso", size, samples, "cutaway", frames, preview))
+        if out_dir.is_dir():  # a preview build after a final one (or back) leaves no stale frames
+            for old in out_dir.glob(f"{variant}-*"):
+                old.unlink()
+        results = render_pictures(self.board(variant), pictures, enclosure, glb=glb)
+        images = [i for r in results for i in (r.images if r.gif is None else [r.gif])]
+        quality = "final" if self.final else "preview"
+        return Outcome(images, "made", f"{len(images)} pictures ({quality}, one Blender)")
 
     # --- running ------------------------------------------------------------------------------
-    def run_step(self, step: Step, index: int, total: int) -> StepRecord:
-        options = {"code": self.code, **step.options}
-        key = content_hash(step.inputs(), options)
-        cached = self.cache.fresh(step.name, key)
-        if cached is not None:
-            _say(f"[{index:2d}/{total}] {step.title}: up to date")
-            cached.cached = True
-            return cached
-        _say(f"[{index:2d}/{total}] {step.title} ...")
-        started = time.perf_counter()
-        outcome = step.run()
-        seconds = round(time.perf_counter() - started, 1)
-        # Hashed again after the run: a step may bring its own input up to date (the board), and the
-        # next run must find it as this run left it.
-        record = StepRecord(step.name, content_hash(step.inputs(), options),
+    def key(self, step: Step) -> str:
+        return content_hash(step.inputs(), {"code": self.code, **step.options})
+
+    def record(self, step: Step, outcome: Outcome, seconds: float) -> StepRecord:
+        """Hashed again after the run: a step may bring its own input up to date (the board), and
+        the next run must find it as this run left it."""
+        record = StepRecord(step.name, self.key(step),
                             sorted(str(Path(o).resolve().relative_to(self.out)) for o in outcome.outputs if o is not None),
-                            outcome.status, outcome.detail, seconds)
+                            outcome.status, outcome.detail, round(seconds, 1))
         self.cache.save(record)
-        _say(f"        {outcome.status} in {seconds} s: {outcome.detail}")
         return record
 
 
-def build(out: Path, boards_dir: Path | None = None, force: bool = False, render: bool = True, freecad: bool = True,
-          enclosure_params: Path | None = None) -> int:
+def run_in_worker(config: dict, step_name: str) -> tuple[Outcome | None, float, str | None, int]:
+    """One step in a worker process: the same pipeline made again from its config. A failure comes
+    back as text and an exit code (an exception of the worker may not cross the process boundary)."""
     started = time.perf_counter()
-    pipeline = Pipeline(out, boards_dir, force, render, freecad, enclosure_params)
+    try:
+        pipeline = Pipeline(config["out"], config["boards_dir"] and Path(config["boards_dir"]), config["force"],
+                            config["render"], config["freecad"],
+                            config["enclosure_params"] and Path(config["enclosure_params"]), config["final"])
+        step = next(s for s in pipeline.steps() if s.name == step_name)
+        return step.run(), time.perf_counter() - started, None, 0
+    except WattcadError as exc:
+        return None, time.perf_counter() - started, str(exc), exc.exit_code
+    except BaseException:  # noqa: BLE001 - reported whole in the parent, which stops the build
+        return None, time.perf_counter() - started, traceback.format_exc(), -1
+
+
+class StepFailed(WattcadError):
+    """A step raised in a worker: its message, with the exit code it would have had in one process."""
+
+    def __init__(self, step: str, message: str, exit_code: int):
+        super().__init__(f"{step}: {message}")
+        self.exit_code = exit_code if exit_code > 0 else 1
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class Runner:
+    """Runs the steps in order of their `after`, up to `jobs` at once, each when its inputs are
+    ready; cached steps are decided here, in the parent, as soon as what they read is made."""
+
+    def __init__(self, pipeline: Pipeline, steps: list[Step], jobs: int):
+        self.pipeline, self.steps, self.jobs = pipeline, steps, max(1, jobs)
+        self.number = {s.name: i for i, s in enumerate(steps, 1)}
+        self.records: dict[str, StepRecord] = {}
+
+    def say(self, step: Step, text: str) -> None:
+        _say(f"[{self.number[step.name]:2d}/{len(self.steps)}] {step.title}: {text}")
+
+    def ready(self, step: Step) -> bool:
+        return all(a in self.records for a in step.after if a in self.number)
+
+    def cached(self, step: Step) -> StepRecord | None:
+        record = self.pipeline.cache.fresh(step.name, self.pipeline.key(step))
+        if record is not None:
+            record.cached = True
+            self.records[step.name] = record
+            self.say(step, "up to date")
+        return record
+
+    def finish(self, step: Step, outcome: Outcome, seconds: float) -> None:
+        for note in outcome.notes:
+            _say(f"        {note}")
+        record = self.pipeline.record(step, outcome, seconds)
+        self.records[step.name] = record
+        self.say(step, f"{outcome.status} in {record.seconds} s: {outcome.detail}")
+
+    def run(self) -> list[StepRecord]:
+        if self.jobs == 1:
+            for step in self.steps:
+                if self.cached(step) is None:
+                    self.say(step, "...")
+                    started = time.perf_counter()
+                    self.finish(step, step.run(), time.perf_counter() - started)
+        else:
+            self._run_parallel()
+        return [self.records[s.name] for s in self.steps]
+
+    def _run_parallel(self) -> None:
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+        waiting, running = list(self.steps), {}
+        # spawn: each worker starts clean (pcbnew, OCCT and Blender's exporter are not fork-safe)
+        with ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            while waiting or running:
+                ready = [s for s in waiting if self.ready(s)]
+                while ready:  # a cached step may make the next one ready at once
+                    for step in ready:
+                        waiting.remove(step)
+                        if self.cached(step) is None:
+                            self.say(step, "started")
+                            running[pool.submit(run_in_worker, self.pipeline.config, step.name)] = step
+                    ready = [s for s in waiting if self.ready(s)]
+                if not running:
+                    if waiting:  # a step waiting on one that never finishes
+                        raise WattcadError(f"build steps cannot start: {[s.name for s in waiting]}")
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    step = running.pop(future)
+                    outcome, seconds, error, code = future.result()
+                    if error is not None:
+                        for f in running:
+                            f.cancel()
+                        raise StepFailed(step.name, error, code)
+                    self.finish(step, outcome, seconds)
+
+
+def build(out: Path, boards_dir: Path | None = None, force: bool = False, render: bool = True, freecad: bool = True,
+          enclosure_params: Path | None = None, jobs: int | None = None, final: bool = False) -> int:
+    started = time.perf_counter()
+    pipeline = Pipeline(out, boards_dir, force, render, freecad, enclosure_params, final)
     steps = pipeline.steps()
-    records = [pipeline.run_step(s, i, len(steps)) for i, s in enumerate(steps, 1)]
+    records = Runner(pipeline, steps, jobs or default_jobs()).run()
     index = write_index(pipeline, records)
     print(summary_table(records))
     print(f"\n[wattcad] built in {time.perf_counter() - started:.1f} s into {pipeline.out}/ — open {index}")

@@ -177,7 +177,8 @@ def cmd_build(args) -> int:
 
     return build(Path(args.out), Path(args.boards_dir) if args.boards_dir else None, force=args.force,
                  render=not args.no_render, freecad=not args.no_freecad,
-                 enclosure_params=Path(args.enclosure_params) if args.enclosure_params else None)
+                 enclosure_params=Path(args.enclosure_params) if args.enclosure_params else None, jobs=args.jobs,
+                 final=args.final)
 
 
 def cmd_check(args) -> int:
@@ -225,6 +226,16 @@ def cmd_plugin_install(args) -> int:
     return EXIT_OK
 
 
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--jobs {text!r}: a whole number of at least 1")
+    return n
+
+
 def _size(text: str) -> tuple[int, int]:
     from wattcad.blender.render_cli import parse_size
 
@@ -235,7 +246,7 @@ def cmd_render(args) -> int:
     from wattcad.render_job import render
 
     result = render(Path(args.board), Path(args.out), Path(args.enclosure) if args.enclosure else None, args.view,
-                    args.size, args.samples, args.enclosure_style, args.turntable)
+                    args.size, args.samples, args.enclosure_style, args.turntable, preview=args.preview)
     info = result.info
     for image in result.images:
         print(image)
@@ -260,7 +271,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="build", help="output folder (default: build)")
     b.add_argument("--boards-dir", metavar="DIR", help="folder of the source boards, updated in place (default: kicad/boards)")
     b.add_argument("--force", action="store_true", help="re-run every step, whatever the cache says")
+    b.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="steps run side by side (default: the machine's cores; 1: one by one)")
     b.add_argument("--no-render", action="store_true", help="skip the Blender renders")
+    b.add_argument("--final", action="store_true",
+                   help="final-quality renders (full size, more samples: minutes); default: quick previews")
     b.add_argument("--no-freecad", action="store_true", help="skip the FreeCAD document")
     b.add_argument("--enclosure-params", metavar="FILE", help="enclosure parameters overriding enclosure/params.yaml")
     b.set_defaults(func=cmd_build)
@@ -383,6 +397,7 @@ def parser() -> argparse.ArgumentParser:
                     help="iso: hero perspective; top/front: orthographic, true to scale; exploded: lid and board lifted")
     rn.add_argument("--size", type=_size, default=(1280, 960), metavar="WxH", help="pixels (default 1280x960)")
     rn.add_argument("--samples", type=int, default=32, help="Cycles samples per pixel, denoised (default 32)")
+    rn.add_argument("--preview", action="store_true", help="quicker: fast denoising and 3 light bounces (a build's previews)")
     rn.add_argument("--turntable", type=int, default=0, metavar="FRAMES", help="render FRAMES turns and a GIF")
     rn.add_argument("--out", required=True, metavar="FILE.png")
     rn.set_defaults(func=cmd_render)

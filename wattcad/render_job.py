@@ -69,23 +69,44 @@ def check_output_path(out: Path) -> Path:
     return out
 
 
+@dataclass(frozen=True)
+class Picture:
+    """One picture of a board: a still, or a turntable of `turntable_frames` frames (+ a GIF)."""
+    out: Path
+    view: str = "iso"
+    size: tuple[int, int] = (1280, 960)
+    samples: int = 32
+    style: str = ""
+    turntable_frames: int = 0
+    preview: bool = False  # fast denoising, fewer bounces: a build's default
+
+
 def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "iso", size: tuple[int, int] = (1280, 960),
            samples: int = 32, style: str = "", turntable_frames: int = 0, timeout_s: float = 3600,
-           glb: Path | None = None) -> RenderResult:
+           glb: Path | None = None, preview: bool = False) -> RenderResult:
     """`glb`: the board's GLB when it was already exported with kicad_export's flags (the build's)."""
+    picture = Picture(out, view, size, samples, style, turntable_frames, preview)
+    (result,) = render_pictures(board, [picture], enclosure, timeout_s, glb)
+    return result
+
+
+def render_pictures(board: Path, pictures: list[Picture], enclosure: Path | None = None, timeout_s: float = 3600,
+                    glb: Path | None = None) -> list[RenderResult]:
+    """Every picture in one Blender process, the board imported once (a build's views of a board)."""
     from wattcad.blender.kicad_export import ExportError, KicadCliMissing, export_glb
     from wattcad.kicad.boardmodel_reader import read_board_model
 
     board = Path(board)
     if not board.is_file():
         raise InputError(board, None, "no such board file")
-    if view not in VIEWS:
-        raise InputError(board, "--view", f"one of {', '.join(VIEWS)}", view)
-    if samples < 1:
-        raise InputError(board, "--samples", "must be at least 1", samples)
+    for pic in pictures:
+        if pic.view not in VIEWS:
+            raise InputError(board, "--view", f"one of {', '.join(VIEWS)}", pic.view)
+        if pic.samples < 1:
+            raise InputError(board, "--samples", "must be at least 1", pic.samples)
     if enclosure is not None and not (Path(enclosure) / "fit.json").is_file():
         raise InputError(enclosure, "--enclosure", "not a wattcad enclosure folder (no fit.json); run `wattcad enclosure`")
-    out = check_output_path(out)
+    outs = [check_output_path(pic.out) for pic in pictures]
     model = read_board_model(board)  # a board with no outline stops here, named
     command = find_blender()
     missing: list[str] = []
@@ -99,40 +120,46 @@ def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "i
                 raise MissingToolError(str(exc)) from None
             except ExportError as exc:
                 raise WattcadError(str(exc)) from None
-        frames_out = Path(tmp) / out.name if turntable_frames else out
-        info_path = out.with_suffix(".json")  # the camera and where the board lands, for checks
-        args = ["--", "--glb", str(glb), "--view", view, "--size", f"{size[0]}x{size[1]}", "--samples", str(samples),
-                "--thickness-mm", str(model.thickness_mm), "--out", str(frames_out), "--info", str(info_path)]
+        jobs = []
+        for i, (pic, out) in enumerate(zip(pictures, outs)):
+            # Turntable frames are rendered into the scratch folder, then moved beside the picture.
+            frames_out = Path(tmp) / f"{i}" / out.name if pic.turntable_frames else out
+            frames_out.parent.mkdir(parents=True, exist_ok=True)
+            jobs.append({"out": str(frames_out), "view": pic.view, "size": list(pic.size), "samples": pic.samples,
+                         "enclosure_style": pic.style, "turntable": pic.turntable_frames, "preview": pic.preview,
+                         "info": str(out.with_suffix(".json"))})  # the camera and where the board lands, for checks
+        batch = Path(tmp) / "jobs.json"
+        batch.write_text(json.dumps(jobs, indent=1))
+        args = ["--", "--glb", str(glb), "--thickness-mm", str(model.thickness_mm), "--batch", str(batch)]
         if enclosure is not None:
             args += ["--enclosure", str(Path(enclosure).resolve())]
-        if style:
-            args += ["--enclosure-style", style]
-        if turntable_frames:
-            args += ["--turntable", str(turntable_frames)]
         try:
             proc = subprocess.run([*command, _script_expr(), *args], capture_output=True, text=True, timeout=timeout_s)
         except subprocess.TimeoutExpired:
             raise WattcadError(f"Blender render of {board.name} took longer than {timeout_s:.0f} s; "
                                f"try fewer --samples or a smaller --size") from None
         said = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.startswith("render:")]
-        if proc.returncode != 0 or not info_path.is_file():
+        if proc.returncode != 0 or not all(out.with_suffix(".json").is_file() for out in outs):
             detail = " ".join(said) or proc.stderr.strip()[-600:]
             if proc.returncode == 2:
                 raise InputError(board, None, detail)
             raise WattcadError(f"Blender render of {board.name} failed (exit {proc.returncode}): {detail}")
-        info = json.loads(info_path.read_text())
-        if missing:  # rendered without them, as KiCad's 3D viewer shows such a board; said beside the picture
-            info["missing_models"] = missing
-            write_atomic(info_path, json.dumps(info, indent=2, sort_keys=True) + "\n")
-        if not turntable_frames:
-            return RenderResult([out], info)
-        frames = sorted(Path(tmp).glob(f"{out.stem}-*.png"))
-        images = []
-        for f in frames:
-            images.append(out.with_name(f.name))
-            shutil.move(f, images[-1])
-        gif = _gif(images, out.with_suffix(".gif"))
-        return RenderResult(images, info, gif)
+        return [_result(pic, out, Path(job["out"]), missing) for pic, out, job in zip(pictures, outs, jobs)]
+
+
+def _result(pic: Picture, out: Path, rendered: Path, missing: list[str]) -> RenderResult:
+    info_path = out.with_suffix(".json")
+    info = json.loads(info_path.read_text())
+    if missing:  # rendered without them, as KiCad's 3D viewer shows such a board; said beside the picture
+        info["missing_models"] = missing
+        write_atomic(info_path, json.dumps(info, indent=2, sort_keys=True) + "\n")
+    if not pic.turntable_frames:
+        return RenderResult([out], info)
+    images = []
+    for f in sorted(rendered.parent.glob(f"{out.stem}-*.png")):
+        images.append(out.with_name(f.name))
+        shutil.move(f, images[-1])
+    return RenderResult(images, info, _gif(images, out.with_suffix(".gif")))
 
 
 def _gif(frames: list[Path], out: Path, frame_ms: int = 120) -> Path:

@@ -40,27 +40,65 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=parse_size, default=(1280, 960), help="WIDTHxHEIGHT in pixels")
     p.add_argument("--samples", type=int, default=32, help="Cycles samples per pixel (denoised)")
     p.add_argument("--turntable", type=int, default=0, metavar="FRAMES", help="render FRAMES turns instead of one still")
+    p.add_argument("--preview", action="store_true", help="quicker: fast denoising, 3 light bounces")
     p.add_argument("--thickness-mm", type=float, default=1.6)
-    p.add_argument("--out", type=Path, required=True, help="the PNG to write")
+    p.add_argument("--out", type=Path, help="the PNG to write")
     p.add_argument("--info", type=Path, help="where to write the JSON (default: beside --out)")
+    p.add_argument("--batch", type=Path, metavar="JOBS.json",
+                   help="render several pictures of the board, the board imported once: a JSON list of "
+                        '{"out", "view", "size": [w, h], "samples", "enclosure_style", "turntable", "info"}')
     return p
+
+
+def _check_out(out: Path) -> str | None:
+    if out.suffix.lower() != ".png":
+        return f"render: --out {out}: must end in .png"
+    if not out.parent.is_dir() or not os.access(out.parent, os.W_OK):
+        return f"render: --out {out}: folder {out.parent} does not exist or is not writable"
+    return None
+
+
+def _jobs(args) -> list[dict]:
+    """The pictures asked for: one from the options, or the list of a --batch file."""
+    if args.batch is None:
+        if args.out is None:
+            raise ValueError("--out FILE.png (or --batch JOBS.json) is required")
+        return [{"out": str(args.out), "view": args.view, "size": list(args.size), "samples": args.samples,
+                 "enclosure_style": args.enclosure_style, "turntable": args.turntable, "preview": args.preview,
+                 "info": str(args.info) if args.info else None}]
+    try:
+        jobs = json.loads(args.batch.read_text())
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"--batch {args.batch}: cannot read it: {exc}") from None
+    if not isinstance(jobs, list) or not jobs or not all(isinstance(j, dict) and "out" in j for j in jobs):
+        raise ValueError(f"--batch {args.batch}: expected a non-empty list of objects, each with an \"out\"")
+    for j in jobs:
+        if j.get("view", "iso") not in views.VIEWS:
+            raise ValueError(f"--batch {args.batch}: view {j['view']!r}: one of {', '.join(views.VIEWS)}")
+        if int(j.get("samples", 32)) < 1:
+            raise ValueError(f"--batch {args.batch}: samples {j['samples']}: must be at least 1")
+    return jobs
 
 
 def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
+    try:
+        asked = _jobs(args)
+    except ValueError as exc:
+        print(f"render: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.samples < 1:
         print(f"render: --samples {args.samples}: must be at least 1", file=sys.stderr)
         return EXIT_BAD_INPUT
     if (args.board is None) == (args.glb is None):
         print("render: give a .kicad_pcb or --glb, not both and not neither", file=sys.stderr)
         return EXIT_BAD_INPUT
-    out = args.out.resolve()
-    if out.suffix.lower() != ".png":
-        print(f"render: --out {out}: must end in .png", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if not out.parent.is_dir() or not os.access(out.parent, os.W_OK):
-        print(f"render: --out {out}: folder {out.parent} does not exist or is not writable", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    for j in asked:
+        j["out"] = Path(j["out"]).resolve()
+        problem = _check_out(j["out"])
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_BAD_INPUT
     from . import scene  # bpy from here on
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,22 +110,26 @@ def main(argv: list[str]) -> int:
                 glb = exported.path
                 for note in exported.missing_models:
                     print(f"render: warning: 3D model left out: {note}", file=sys.stderr)
-            job = scene.RenderJob(glb=glb, out=out, view=args.view, width_px=args.size[0], height_px=args.size[1],
-                                  samples=args.samples, enclosure_dir=args.enclosure, enclosure_style=args.enclosure_style,
-                                  turntable_frames=args.turntable, thickness_mm=args.thickness_mm)
-            info = scene.run(job)
+            jobs = [scene.RenderJob(glb=glb, out=j["out"], view=j.get("view", "iso"), width_px=int(j.get("size", (1280, 960))[0]),
+                                    height_px=int(j.get("size", (1280, 960))[1]), samples=int(j.get("samples", 32)),
+                                    enclosure_dir=args.enclosure, enclosure_style=j.get("enclosure_style") or "",
+                                    turntable_frames=int(j.get("turntable") or 0), thickness_mm=args.thickness_mm,
+                                    preview=bool(j.get("preview")))
+                    for j in asked]
+            infos = scene.run_batch(jobs)
         except ExportError as exc:
             print(f"render: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT if "no such board" in str(exc) else EXIT_MISSING_TOOL
         except scene.SceneError as exc:
             print(f"render: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    info_path = args.info or out.with_suffix(".json")
-    tmp_info = info_path.with_name(f".{info_path.name}.part")
-    tmp_info.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
-    os.replace(tmp_info, info_path)
-    print(f"render: wrote {out.name} ({args.view}, {args.size[0]}x{args.size[1]}, {args.samples} samples, "
-          f"{info['device']}) in {info['seconds']} s")
+    for j, info in zip(asked, infos):
+        info_path = Path(j["info"]) if j.get("info") else j["out"].with_suffix(".json")
+        tmp_info = info_path.with_name(f".{info_path.name}.part")
+        tmp_info.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+        os.replace(tmp_info, info_path)
+        print(f"render: wrote {j['out'].name} ({info['view']}, {info['width_px']}x{info['height_px']}, "
+              f"{info['samples']} samples, {info['device']}) in {info['seconds']} s")
     return 0
 
 

@@ -30,6 +30,8 @@ class Assembly:
     board_root: object
     board_meshes: dict = field(default_factory=dict)  # role -> [objects] (mask, pads, silk, body, copper)
     parts: list = field(default_factory=list)
+    board_parts: list = field(default_factory=list)  # the GLB's own parts (parts may gain boxes)
+    own: set = field(default_factory=set)  # every object of the imported board
     enclosure: dict = field(default_factory=dict)  # "base"/"lid" -> object
     board_bottom: float = 0.0  # z of the board's bottom face in the enclosure (m)
     board_thickness: float = 0.0016
@@ -278,9 +280,11 @@ def place_camera(camera: views.Camera, name: str = "wattcad camera"):
     return cam
 
 
-def configure_render(width_px: int, height_px: int, samples: int, seed: int = 0) -> str:
+def configure_render(width_px: int, height_px: int, samples: int, seed: int = 0, preview: bool = False) -> str:
     """Cycles: the GPU when Blender finds one, else the CPU; denoised; a fixed seed; no metadata
-    stamp (no date in the PNG), so the same scene renders to the same picture."""
+    stamp (no date in the PNG), so the same scene renders to the same picture. A preview denoises
+    with OIDN's fast prefilter and 3 bounces: 640x480 at 4 samples in 1.9 s instead of 4.4 s on 2
+    cores, the accurate prefilter being most of the difference."""
     scene = bpy.context.scene
     scene.render.engine = "CYCLES"
     scene.render.resolution_x, scene.render.resolution_y = width_px, height_px
@@ -296,7 +300,8 @@ def configure_render(width_px: int, height_px: int, samples: int, seed: int = 0)
     scene.cycles.seed = seed
     scene.cycles.use_animated_seed = False
     scene.cycles.use_denoising = True
-    scene.cycles.max_bounces = 8
+    scene.cycles.denoising_prefilter = "FAST" if preview else "ACCURATE"
+    scene.cycles.max_bounces = 3 if preview else 8
     scene.view_settings.view_transform = "AgX"
     device = "CPU"
     try:
@@ -341,11 +346,35 @@ class RenderJob:
     enclosure_style: str = ""  # "" = translucent, solid when exploded
     turntable_frames: int = 0
     thickness_mm: float = 1.6
+    preview: bool = False  # quicker denoising and fewer bounces (configure_render)
 
 
-def build_scene(job: RenderJob) -> Assembly:
+def load_board(glb: Path, thickness_mm: float) -> Assembly:
+    """A fresh scene holding only the board: what every picture of one batch starts from."""
     reset_scene()
-    asm = import_board(job.glb, job.thickness_mm)
+    asm = import_board(glb, thickness_mm)
+    asm.own = set(bpy.data.objects)
+    asm.board_parts = list(asm.parts)
+    return asm
+
+
+def _back_to_board(asm: Assembly) -> None:
+    """Undo what the last picture added (enclosure, boxes, floor, lights, camera, world), keeping
+    the imported board: the GLB import is the slow part of a scene, done once per batch."""
+    for obj in [o for o in bpy.data.objects if o not in asm.own]:
+        bpy.data.objects.remove(obj, do_unlink=True)
+    for world in list(bpy.data.worlds):
+        bpy.data.worlds.remove(world)
+    asm.board_root.location = (0.0, 0.0, 0.0)
+    asm.enclosure, asm.parts, asm.board_bottom = {}, list(asm.board_parts), 0.0
+
+
+def build_scene(job: RenderJob, asm: Assembly | None = None) -> Assembly:
+    """The scene of one picture: on `asm` (the board of a batch) when given, else imported."""
+    if asm is None:
+        asm = load_board(job.glb, job.thickness_mm)
+    else:
+        _back_to_board(asm)
     if job.enclosure_dir is not None:
         style = job.enclosure_style or ("solid" if job.view == "exploded" else "translucent")
         import_enclosure(asm, job.enclosure_dir, style)
@@ -370,17 +399,17 @@ def _rounded(values, places: int = 6) -> list[float]:
     return [round(v, places) for v in values]
 
 
-def run(job: RenderJob) -> dict:
+def run(job: RenderJob, asm: Assembly | None = None) -> dict:
     """Build the scene, render the view (or the turntable frames) and return what was made, with
     the camera and where the board lands in the picture."""
     started = time.perf_counter()
     if job.view not in views.VIEWS:
         raise SceneError(f"view {job.view!r}: one of {', '.join(views.VIEWS)}")
-    asm = build_scene(job)
+    asm = build_scene(job, asm)
     bpy.context.view_layer.update()
     lo, hi = bounds(visible_meshes(asm))
     points = views.corners(lo, hi)
-    device = configure_render(job.width_px, job.height_px, job.samples)
+    device = configure_render(job.width_px, job.height_px, job.samples, preview=job.preview)
     board_pts = board_outline_points(asm)
     if job.turntable_frames:
         cams = views.turntable_frame(points, job.turntable_frames, job.width_px, job.height_px)
@@ -396,9 +425,27 @@ def run(job: RenderJob) -> dict:
                                                      "orthographic": cam.orthographic, "ortho_scale_m": round(cam.ortho_scale, 6)},
                        "board_corners_px": [_rounded(views.project(cam, p, job.width_px, job.height_px), 2) for p in board_pts]})
     info = {"view": job.view, "width_px": job.width_px, "height_px": job.height_px, "samples": job.samples,
+            "quality": "preview" if job.preview else "final",
             "device": device, "blender": bpy.app.version_string, "frames": frames,
             "board_size_mm": [round((hi_ - lo_) / MM, 3) for lo_, hi_ in zip(*bounds(asm.board_meshes["substrate"]))],
             "enclosure": sorted(asm.enclosure), "seconds": round(time.perf_counter() - started, 2)}
     if cams[0].orthographic:
         info["mm_per_px"] = round(cams[0].units_per_pixel(job.width_px, job.height_px) / MM, 6)
     return info
+
+
+def run_batch(jobs: list[RenderJob]) -> list[dict]:
+    """Every picture of one board in one Blender: the board is imported once, each picture then
+    adds its own enclosure style, stage and camera. `seconds` of the first includes the import."""
+    if not jobs:
+        return []
+    if len({(str(j.glb), j.thickness_mm) for j in jobs}) != 1:
+        raise SceneError("a batch renders one board: every job must name the same GLB and thickness")
+    started = time.perf_counter()
+    asm = load_board(jobs[0].glb, jobs[0].thickness_mm)
+    load_s = time.perf_counter() - started
+    infos = [run(job, asm) for job in jobs]
+    infos[0]["seconds"] = round(infos[0]["seconds"] + load_s, 2)
+    for info in infos:
+        info["board_import_seconds"] = round(load_s, 2)
+    return infos
