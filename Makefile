@@ -11,8 +11,9 @@ bootstrap:
 build: bootstrap
 	$(VENV)/bin/wattcad build --out build
 
+# One test worker a core (pytest-xdist); tests sharing a built fixture stay on one worker (conftest).
 test: bootstrap
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 bench: bootstrap
 	$(PY) benchmarks/footprint_sweep.py

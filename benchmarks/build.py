@@ -1,14 +1,16 @@
 """Benchmark: the one-command build and check, and the same fabrication outputs made by KiBot.
-- clean build (`wattcad build --force`, everything incl. renders and FreeCAD) into a scratch folder;
+- clean build (`wattcad build --force`: previews, FreeCAD, steps side by side on every core) into a
+  scratch folder, with each step's time (steps overlap: their sum is more than the wall time);
+- the same clean build one step at a time (`--jobs 1`), and with final-quality renders (`--final`);
 - no-op rebuild (nothing changed: every step found up to date);
+- the preview renders beside `kicad-cli pcb render --quality high` (benchmarks/render.py);
 - `wattcad check` of the rectangular project (ERC, DRC, footprints, enclosure fit);
 - gerbers + drill zip + positions of one board: wattcad (kicad-cli) beside KiBot 1.9.1 (PyPI),
   which this script installs into .venv-kibot (with --no-compile, as KiBot asks) on first use.
-Run: .venv/bin/python benchmarks/build.py [--skip-clean]"""
+Run: .venv/bin/python benchmarks/build.py [--quick] (--quick: the default clean build, no-op and renders only)"""
 from __future__ import annotations
 
-import os
-import platform
+import json
 import shutil
 import subprocess
 import sys
@@ -54,20 +56,43 @@ def kibot() -> Path:
     return exe
 
 
+def steps(build_dir: Path) -> list[tuple[str, float, str]]:
+    """(step, seconds, result) of the last run, from the build's own records."""
+    rows = []
+    for record in sorted((build_dir / ".wattcad-cache").glob("*.json")):
+        data = json.loads(record.read_text())
+        rows.append((data["step"], data["seconds"], data["status"]))
+    return rows
+
+
 def main() -> None:
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-    kicad = subprocess.run(["kicad-cli", "version"], capture_output=True, text=True).stdout.strip()
-    print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, KiCad {kicad}")
+    sys.path.insert(0, str(Path(__file__).parent))
+    import render as render_bench
+
+    quick = "--quick" in sys.argv
+    print(f"machine: {render_bench.machine()}")
     wattcad = str(Path(sys.executable).with_name("wattcad"))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         boards = tmp / "boards"
         shutil.copytree(REPO / "kicad" / "boards", boards, ignore=shutil.ignore_patterns("*.bak"))
         build = [wattcad, "build", "--out", str(tmp / "build"), "--boards-dir", str(boards)]
-        if "--skip-clean" in sys.argv:
-            build.append("--no-render")
-        print(f"{'clean build' + (' (no renders)' if '--skip-clean' in sys.argv else ''):44s} {timed(build + ['--force']):8.1f} s")
+        clean = timed(build + ["--force"])
+        print(f"{'clean build (previews, FreeCAD, side by side)':44s} {clean:8.1f} s")
+        for step, seconds, status in steps(tmp / "build"):
+            print(f"    {step:40s} {seconds:8.1f} s  {status}")
         print(f"{'no-op rebuild':44s} {timed(build):8.1f} s")
+        if not quick:
+            print(f"{'clean build, one step at a time (--jobs 1)':44s} {timed(build + ['--force', '--jobs', '1']):8.1f} s")
+            print(f"{'clean build with final renders (--final)':44s} {timed(build + ['--force', '--final']):8.1f} s")
+            for step, seconds, status in steps(tmp / "build"):
+                if step.startswith("render"):
+                    print(f"    {step + ' (final)':40s} {seconds:8.1f} s  {status}")
+        with tempfile.TemporaryDirectory() as rtmp:
+            ratios = [r for v in render_bench.VARIANTS for r in render_bench.bench(v, Path(rtmp), final=False)]
+        print(f"{'preview render / kicad-cli high, largest':44s} {max(ratios):8.2f}")
+        if quick:
+            return
         project = tmp / "build" / "wattcad-ade7816"
         print(f"{'wattcad check (ERC, DRC, footprints, fit)':44s} {timed([wattcad, 'check', str(project), '--out', str(tmp)]):8.1f} s")
         print(f"{'wattcad check --no-enclosure':44s} "

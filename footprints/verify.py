@@ -671,8 +671,9 @@ def board_footprints(path: Path, text_path: Path | None = None) -> list[Footprin
 
 def verify_paths(paths: list[str | Path], spec: PackageSpec | None = None, board_reader=None) -> list[Report]:
     """Verify every footprint found under PATHS; a file that cannot be read gets an error report
-    of its own and the rest are still checked. BOARD_READER (a host's: path -> (copy in the current
-    format, note)) reads boards the way KiCad does, old formats included."""
+    of its own and the rest are still checked. BOARD_READER (a host's: path, force -> (copy in the
+    current format or None to read the file itself, note)) reads boards the way KiCad does, old
+    formats included."""
     reports: list[Report] = []
     for raw in paths:
         path = Path(raw)
@@ -685,7 +686,14 @@ def verify_paths(paths: list[str | Path], spec: PackageSpec | None = None, board
         elif path.suffix == ".kicad_pcb":
             try:
                 copy, note = board_reader(path) if board_reader is not None else (None, "")
-                fps = board_footprints(path, copy)
+                try:
+                    fps = board_footprints(path, copy)
+                except InputError:
+                    if board_reader is None or copy is not None:
+                        raise
+                    # A current board KiCad opens but a strict parse refuses: read KiCad's own copy.
+                    copy, note = board_reader(path, force=True)
+                    fps = board_footprints(path, copy)
                 map_file = path.parent / PART_MAP_NAME
                 part_map = load_part_map(map_file) if map_file.is_file() else []
             except InputError as exc:

@@ -335,6 +335,7 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
     backed up before it is overwritten, and written atomically."""
     change = BoardChange()
     existing = source.exists()
+    before = source.read_bytes() if existing else b""
     board = load_board(source) if existing else pcbnew.NewBoard(str(source.with_name(f".new-{source.name}")))
     change.created = not existing
     board.SetCopperLayerCount(2)
@@ -441,6 +442,10 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
     board = load_board(source)
     pcbnew.ZONE_FILLER(board).Fill(board.Zones())
     save_board(board, source, backup=False)
+    if existing and not change.circuit_changed and _without_fills(source.read_bytes()) == _without_fills(before):
+        # Nothing changed but the fill: KiCad's refill of the round board flips one vertex between
+        # two states, which made every build see a new board. The user's file stays as it was.
+        source.write_bytes(before)
     rules, text = source.with_suffix(".kicad_dru"), rules_text(pcb["routing"])
     if not rules.exists() or rules.read_text() != text:
         rules.write_text(text)
@@ -454,6 +459,23 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
         if backup.exists():
             backup.unlink()
     return change
+
+
+def _without_fills(data: bytes) -> bytes:
+    """A saved board without its zones' filled polygons (KiCad writes each as an indented
+    `(filled_polygon` block closed by `)` at the same indent)."""
+    kept, closing = [], None
+    for line in data.splitlines(keepends=True):
+        if closing is not None:
+            if line.rstrip(b"\r\n") == closing:
+                closing = None
+            continue
+        stripped = line.lstrip()
+        if stripped.startswith(b"(filled_polygon") and not line.rstrip().endswith(b")" * 2):
+            closing = line[:len(line) - len(stripped)] + b")"
+            continue
+        kept.append(line)
+    return b"".join(kept)
 
 
 def _collides_with(pose, ref, fixed, geoms) -> bool:

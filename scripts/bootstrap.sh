@@ -57,60 +57,77 @@ MSG
     say "installing system packages (KiCad 9 and FreeCAD from bookworm-backports, poppler-utils)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends -t bookworm-backports "${apt_packages_backports[@]}" >/dev/null
-    apt-get install -y -qq --no-install-recommends "${apt_packages_main[@]}" python3-venv >/dev/null
+    # One install: -t prefers backports where a package is there (KiCad, FreeCAD), else bookworm.
+    apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+        "${apt_packages_backports[@]}" "${apt_packages_main[@]}" python3-venv >/dev/null
 }
 
 system_ok || install_system
 system_ok || { say "system packages still missing after install"; exit 3; }
 
-# --- Python environment -------------------------------------------------------------------
-if [ ! -x "$venv_dir/bin/python" ]; then
-    say "creating venv $venv_dir on $system_python"
-    "$system_python" -m venv "$venv_dir"
-fi
-stamp="$venv_dir/.wattcad-installed"
-want=$(cat "$repo_dir/pyproject.toml" "$repo_dir/constraints.txt" | sha256sum | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    say "installing pinned Python dependencies"
-    "$venv_dir/bin/python" -m pip install -q --upgrade pip==24.3.1
-    "$venv_dir/bin/python" -m pip install -q -c "$repo_dir/constraints.txt" -e "$repo_dir[test]"
-    # InteractiveHtmlBom declares wxPython (a GUI toolkit with no Linux wheel on PyPI) but its CLI
-    # runs without it (INTERACTIVE_HTML_BOM_NO_DISPLAY=1): install it alone, at the pinned version.
-    ibom=$(grep -i '^InteractiveHtmlBom==' "$repo_dir/constraints.txt")
-    "$venv_dir/bin/python" -m pip install -q --no-deps "$ibom" 2>&1 | grep -v "dependency resolver\|wxpython" >&2 || true
-    # (found, not imported: importing it registers a pcbnew plugin)
-    "$venv_dir/bin/python" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("InteractiveHtmlBom") is None)' \
-        || { say "InteractiveHtmlBom is not installed in $venv_dir"; exit 3; }
-    echo "$want" > "$stamp"
-fi
-
-# pcbnew lives in Debian's dist-packages; expose only it (not Debian's old numpy etc.).
-site=$("$venv_dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-link_dir="$venv_dir/pcbnew-link"
-if [ ! -e "$link_dir/pcbnew.py" ]; then
-    mkdir -p "$link_dir"
-    ln -sf /usr/lib/python3/dist-packages/pcbnew.py "$link_dir/pcbnew.py"
-    ln -sf "$(ls /usr/lib/python3/dist-packages/_pcbnew*.so | head -n1)" "$link_dir/$(basename "$(ls /usr/lib/python3/dist-packages/_pcbnew*.so | head -n1)")"
-    echo "$link_dir" > "$site/wattcad-pcbnew.pth"
-fi
-"$venv_dir/bin/python" -c 'import pcbnew' 2>/dev/null || { say "pcbnew does not import in $venv_dir"; exit 3; }
-
-# --- Blender environment -----------------------------------------------------------------------
-# bpy 5.0.1 (Blender as a Python module) needs numpy<2 and CadQuery needs numpy>=2: Blender gets
-# its own venv, and `wattcad render` runs it as a subprocess, as a user's `blender -b -P` would.
+# --- Python environments ---------------------------------------------------------------------
+# wattcad's venv and Blender's (bpy 5.0.1 needs numpy<2 and CadQuery needs numpy>=2: Blender gets
+# its own venv, and `wattcad render` runs it as a subprocess, as a user's `blender -b -P` would).
+# Both install side by side (bpy is the largest download) and share pip's wheel cache.
 blender_dir="${WATTCAD_BLENDER_VENV:-$repo_dir/.venv-blender}"
-if [ ! -x "$blender_dir/bin/python" ]; then
-    say "creating venv $blender_dir for Blender (bpy)"
-    "$system_python" -m venv "$blender_dir"
-fi
-blender_stamp="$blender_dir/.wattcad-installed"
-blender_want=$(sha256sum < "$repo_dir/constraints-blender.txt" | cut -d' ' -f1)
-if [ "$(cat "$blender_stamp" 2>/dev/null)" != "$blender_want" ]; then
-    say "installing Blender 5.0 as a Python module (bpy, pinned)"
-    "$blender_dir/bin/python" -m pip install -q --upgrade pip==24.3.1
-    "$blender_dir/bin/python" -m pip install -q -r "$repo_dir/constraints-blender.txt"
-    echo "$blender_want" > "$blender_stamp"
-fi
-"$blender_dir/bin/python" -c 'import bpy' 2>/dev/null || { say "bpy does not import in $blender_dir"; exit 3; }
 
+install_wattcad_venv() {
+    if [ ! -x "$venv_dir/bin/python" ]; then
+        say "creating venv $venv_dir on $system_python"
+        "$system_python" -m venv "$venv_dir"
+    fi
+    local stamp="$venv_dir/.wattcad-installed" want
+    want=$(cat "$repo_dir/pyproject.toml" "$repo_dir/constraints.txt" | sha256sum | cut -d' ' -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        say "installing pinned Python dependencies"
+        "$venv_dir/bin/python" -m pip install -q --upgrade pip==24.3.1
+        "$venv_dir/bin/python" -m pip install -q -c "$repo_dir/constraints.txt" -e "$repo_dir[test]"
+        # InteractiveHtmlBom declares wxPython (a GUI toolkit with no Linux wheel on PyPI) but its CLI
+        # runs without it (INTERACTIVE_HTML_BOM_NO_DISPLAY=1): install it alone, at the pinned version.
+        local ibom
+        ibom=$(grep -i '^InteractiveHtmlBom==' "$repo_dir/constraints.txt")
+        "$venv_dir/bin/python" -m pip install -q --no-deps "$ibom" 2>&1 | grep -v "dependency resolver\|wxpython" >&2 || true
+        # (found, not imported: importing it registers a pcbnew plugin)
+        "$venv_dir/bin/python" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("InteractiveHtmlBom") is None)' \
+            || { say "InteractiveHtmlBom is not installed in $venv_dir"; exit 3; }
+        echo "$want" > "$stamp"
+    fi
+    # pcbnew lives in Debian's dist-packages; expose only it (not Debian's old numpy etc.).
+    local site link_dir so
+    site=$("$venv_dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    link_dir="$venv_dir/pcbnew-link"
+    if [ ! -e "$link_dir/pcbnew.py" ]; then
+        mkdir -p "$link_dir"
+        so=$(ls /usr/lib/python3/dist-packages/_pcbnew*.so | head -n1)
+        ln -sf /usr/lib/python3/dist-packages/pcbnew.py "$link_dir/pcbnew.py"
+        ln -sf "$so" "$link_dir/$(basename "$so")"
+        echo "$link_dir" > "$site/wattcad-pcbnew.pth"
+    fi
+    # (the .so's presence, not an import: importing pcbnew costs half a second on every `make`)
+    [ -e "$link_dir/pcbnew.py" ] && [ -n "$(ls "$link_dir"/_pcbnew*.so 2>/dev/null)" ] \
+        || { say "pcbnew is not linked into $venv_dir"; exit 3; }
+}
+
+install_blender_venv() {
+    if [ ! -x "$blender_dir/bin/python" ]; then
+        say "creating venv $blender_dir for Blender (bpy)"
+        "$system_python" -m venv "$blender_dir"
+    fi
+    local stamp="$blender_dir/.wattcad-installed" want
+    want=$(sha256sum < "$repo_dir/constraints-blender.txt" | cut -d' ' -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        say "installing Blender 5.0 as a Python module (bpy, pinned)"
+        "$blender_dir/bin/python" -m pip install -q --upgrade pip==24.3.1
+        "$blender_dir/bin/python" -m pip install -q -r "$repo_dir/constraints-blender.txt"
+        "$blender_dir/bin/python" -c 'import bpy' 2>/dev/null || { say "bpy does not import in $blender_dir"; exit 3; }
+        echo "$want" > "$stamp"
+    fi
+}
+
+# Each in a background subshell, where `set -e` holds (it would not in a `f || ...` call).
+install_blender_venv & blender_pid=$!
+install_wattcad_venv & wattcad_pid=$!
+failed=0
+wait "$wattcad_pid" || failed=1
+wait "$blender_pid" || failed=1
+[ "$failed" -eq 0 ] || { say "a Python environment failed to install (see above)"; exit 3; }

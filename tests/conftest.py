@@ -1,8 +1,10 @@
 """Host markers: a test needing KiCad skips with a visible reason on a machine without it, and
-fails in CI (CI=true), where a missing host is an install bug, never a reason to skip."""
+fails in CI (CI=true), where a missing host is an install bug, never a reason to skip. The slow
+whole-corpus tests run in CI and with WATTCAD_SLOW=1; a sample of them runs by default."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -45,8 +47,8 @@ HOSTS = {"kicad": ("KiCad 9", _kicad_missing), "freecad": ("FreeCAD", _freecad_m
 
 
 def pytest_runtest_setup(item):
-    if "slow" in item.keywords and os.environ.get("WATTCAD_SLOW") != "1":
-        pytest.skip("a whole-corpus run: WATTCAD_SLOW=1 runs it (a sample runs by default)")
+    if "slow" in item.keywords and os.environ.get("WATTCAD_SLOW") != "1" and os.environ.get("CI") != "true":
+        pytest.skip("a whole-corpus run: WATTCAD_SLOW=1 runs it, as CI does (a sample runs by default)")
     for marker, (host, check) in HOSTS.items():
         if marker not in item.keywords:
             continue
@@ -61,3 +63,30 @@ def pytest_runtest_setup(item):
 @pytest.fixture
 def stock():
     return STOCK
+
+
+
+def _modules_with_shared_fixtures() -> set[str]:
+    """Test modules that define a module- or session-wide fixture (a generated project, a build,
+    a rendered batch): made once per worker that runs one of their tests."""
+    return {p.name for p in Path(__file__).parent.glob("test_*.py")
+            if re.search(r"scope=[\"'](module|session)[\"']", p.read_text(encoding="utf-8"))}
+
+
+try:
+    from xdist.scheduler import LoadScopeScheduling
+except ImportError:  # pytest without xdist: one process, nothing to schedule
+    pass
+else:
+    def pytest_xdist_make_scheduler(config, log):
+        """`make test` runs one worker a core: a module with a shared fixture goes whole to one
+        worker (its fixture is made once), every other test is scheduled on its own. (xdist's
+        --dist loadgroup would do this by marks, but its group names do not take under pytest 9.)"""
+        shared = _modules_with_shared_fixtures()
+
+        class SharedFixtureScheduling(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                module = nodeid.split("::", 1)[0]
+                return module if Path(module).name in shared else nodeid
+
+        return SharedFixtureScheduling(config, log)

@@ -1,5 +1,6 @@
 """The boards in pcbnew: DRC and parity clean, placement as designed, a person's edits kept."""
 import math
+import re
 import shutil
 
 import pytest
@@ -7,7 +8,7 @@ import yaml
 
 from wattcad.kicad.drc import check_setup, run_drc
 from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE, load_board_params
-from wattcad.kicad.pcb_project import board_file_name, build_boards
+from wattcad.kicad.pcb_project import BOARDS_DIR, board_file_name, build_boards
 from wattcad.kicad.schematic import generate_project
 
 pytestmark = pytest.mark.kicad
@@ -234,8 +235,8 @@ def test_hand_edits_survive_a_rebuild(built, tmp_path):
     depopulated, resistors moved to 0805). The rebuild keeps the edits and follows the changes."""
     import pcbnew
 
-    boards = tmp_path / "boards"
-    shutil.copytree(built["rect"].source.parent, boards)
+    boards = tmp_path / "boards"  # the committed boards: routed, as a person's board would be
+    shutil.copytree(BOARDS_DIR, boards, ignore=shutil.ignore_patterns("*.bak", "*-bak"))
     source = boards / board_file_name(NAME, "rect")
     board = _board(source)
     r3 = _fp(board, "R103")
@@ -299,8 +300,10 @@ def test_hand_edits_survive_a_rebuild(built, tmp_path):
     assert set(again.change.added) == {"J6", "R601"} and again.change.removed == []
     assert _mm(_fp(_board(source), "R103").GetPosition()) == pytest.approx((35.0, 60.0), abs=1e-6)
     assert again.drc.parity == [] and again.drc.courtyard_overlaps == []
-    # The only errors left are the person's own track, now crossing the larger 0805 pads: theirs to fix.
-    assert all("Track [+3V3]" in e for e in again.drc.errors)
+    # What DRC finds is the person's own track and the routed tracks the larger 0805 pads now reach:
+    # reported (the board step fails), never hidden, theirs to fix.
+    stray = [e for e in again.drc.errors if "Track [+3V3]" not in e and not re.search(r"Pad \d+ \[[^\]]*\] of R\d+", e)]
+    assert again.drc.errors and not again.drc.clean and stray == []
 
 
 def test_renders_show_the_board(built, tmp_path):

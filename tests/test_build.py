@@ -18,6 +18,7 @@ import yaml
 from tests.conftest import REPO
 from wattcad.cache import BuildCache, StepRecord, content_hash
 from wattcad.cli import main
+from wattcad.footprints.spec import builtin_specs
 from wattcad.kicad.params import load_board_params
 
 BOARDS = REPO / "kicad" / "boards"
@@ -64,7 +65,7 @@ def _steps(output: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """One build (no renders, no FreeCAD: they have their own tests) from copies of the boards:
-    (root, boards folder, build arguments, exit code, steps of the first run)."""
+    (root, boards folder, build arguments, exit code, steps of the first run, what it printed)."""
     import contextlib
     import io
 
@@ -75,7 +76,19 @@ def built(tmp_path_factory):
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         code = main(args)
-    return root, boards, args, code, _steps(printed.getvalue())
+    return root, boards, args, code, _steps(printed.getvalue()), printed.getvalue()
+
+
+def _pixels_differing(a: bytes, b: bytes) -> float:
+    """The share of pixels that differ between two PNGs of one size."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    one, two = (Image.open(io.BytesIO(x)).convert("RGB") for x in (a, b))
+    assert one.size == two.size
+    diff = ImageChops.difference(one, two).convert("L").point(lambda v: 255 if v else 0)
+    return diff.histogram()[255] / (one.width * one.height)
 
 
 def _rect_project(built, tmp_path) -> Path:
@@ -93,12 +106,20 @@ def _run_build(args, capsys) -> tuple[int, dict]:
 
 @pytest.mark.kicad
 def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, capsys):
-    root, boards, args, code, first = built
+    root, boards, args, code, first, printed = built
     out = root / "build"
     assert code == 0
     assert set(first) == {"footprints", "schematic", *(f"{s}-{v}" for s in ("board", "check", "fab", "enclosure")
                                                        for v in ("rect", "round"))}
     assert "cached" not in first.values()
+    # The footprint library, its verification and the 1:1 print.
+    assert (out / "footprints/fp-lib-table").read_text().count("wattcad.pretty") == 1
+    assert len(list((out / "footprints/wattcad.pretty").glob("*.kicad_mod"))) == 4
+    report = json.loads((out / "reports/footprints.json").read_text())
+    specs = builtin_specs()
+    assert len(report["reports"]) == len(specs) >= 12 and all(r["status"] == "pass" for r in report["reports"])
+    assert (out / "prints/board-footprints-1to1.pdf").read_bytes().startswith(b"%PDF")
+    assert f"{len(specs)} packages verified, 0 failing" in printed
 
     # The index shows the pictures and links files that exist.
     index = (out / "index.html").read_text()
@@ -142,6 +163,22 @@ def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, 
     assert code == 0 and set(second.values()) == {"cached"}
     positions_before = (fab / "wattcad-ade7816-pos.csv").read_bytes()
 
+    # Every step run again, one at a time: the same files, byte for byte (the cache's own records
+    # carry timings). kicad-cli's raytraced board pictures came out different once in CI (its
+    # render threads): those two are held to the same pixels, nearly.
+    def products():
+        return {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".wattcad-cache" not in p.parts}
+
+    before = products()
+    code, forced = _run_build(args + ["--force", "--jobs", "1"], capsys)
+    assert code == 0 and "cached" not in forced.values()
+    again = products()
+    changed = sorted(p for p in before if again.get(p) != before[p])
+    rendered = [p for p in changed if p.name.endswith(("-board-top.png", "-board-iso.png"))]
+    assert [str(p.relative_to(out)) for p in changed if p not in rendered] == []
+    for png in rendered:
+        assert _pixels_differing(before[png], again[png]) < 0.005, png.name
+
     # A thicker enclosure wall: only the enclosures run again.
     params = root / "enclosure.yaml"
     params.write_text("wall_mm: 2.6\n")
@@ -164,6 +201,29 @@ def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, 
     assert pcbnew.LoadBoard(str(round_board)).FindFootprintByReference("U1").GetPosition() == moved_to
     # ...and the rectangular board's fabrication files were not touched.
     assert (fab / "wattcad-ade7816-pos.csv").read_bytes() == positions_before
+
+
+@pytest.mark.kicad
+def test_steps_run_side_by_side_each_after_what_it_reads(built):
+    """The build's steps start only once the steps they read have finished: each step's "started"
+    line comes after the result lines of its `after` steps, in the log of the first build."""
+    from wattcad.build import Pipeline, default_jobs
+
+    root, boards, args, code, first, printed = built
+    lines = printed.splitlines()
+    pipeline = Pipeline(root / "build", boards, force=False, render=False, freecad=False)
+    steps = {s.title: s for s in pipeline.steps()}
+    started, finished = {}, {}
+    for i, line in enumerate(lines):
+        m = re.match(r"\[wattcad\] \[\s*\d+/\d+\] (.+): (started|\.\.\.|pass|fail|made|blocked)\b", line)
+        if m:
+            (started if m.group(2) in ("started", "...") else finished)[steps[m.group(1)].name] = i
+    assert set(started) == set(finished) == {s.name for s in steps.values()}
+    for step in steps.values():
+        for before in step.after:
+            assert finished[before] < started[step.name], (before, step.name)
+    if default_jobs() > 1:  # with cores to spare, steps overlap: one starts before another ends
+        assert any(started[b] < finished[a] and started[a] < started[b] for a in started for b in started if a != b)
 
 
 @pytest.mark.kicad

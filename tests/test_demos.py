@@ -38,7 +38,7 @@ def test_staggered_to92_pads_do_not_overlap():
     """pic_programmer's TO-92: round 1.3 mm pads whose boxes overlap, with copper between them."""
     board = DEMOS / "pic_programmer" / "pic_programmer.kicad_pcb"
     with tempfile.TemporaryDirectory() as tmp:
-        copy, _ = host_board_reader(Path(tmp))(board)
+        copy, _ = host_board_reader(Path(tmp))(board, force=True)
         fps = {fp.reference: fp for fp in board_footprints(board, copy)}
         pads = sorted(fps["Q1"].copper_pads(), key=lambda p: p.number)
         gaps = [pad_gap(a, b) for a, b in zip(pads, pads[1:])]
@@ -70,6 +70,14 @@ def test_every_demo_board_gets_an_enclosure_that_fits_or_says_why(board, tmp_pat
     out = capsys.readouterr().out
     fit = json.loads((tmp_path / "enc" / "fit.json").read_text())
     assert code == (0 if fit["fits"] else 1), out
+    model = json.loads((tmp_path / "enc" / "boardmodel.json").read_text())
+    assert model["thickness_mm"] > 0
+    if board.stem == "StickHub":  # a board full of parts: every one of them a body
+        assert len(model["bodies"]) > 20
+    import cadquery as cq
+
+    for name in ("base", "lid"):  # the exports read back as valid solids
+        assert cq.importers.importStep(str(tmp_path / "enc" / f"{name}.step")).val().isValid()
     if not fit["fits"]:  # never a silent no: the parts in the way are named, with what would fit them
         assert fit["collisions"]
         for c in fit["collisions"]:

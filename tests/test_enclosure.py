@@ -14,7 +14,6 @@ from wattcad.enclosure.params import DEFAULTS, load_params
 from wattcad.enclosure.plan import make_plan
 from wattcad.errors import InputError
 
-DEMO = "/usr/share/kicad/demos/stickhub/StickHub.kicad_pcb"
 
 
 def small_board(**changes) -> BoardModel:
@@ -158,17 +157,6 @@ def test_the_ade7816_boards_fit_their_enclosures(tmp_path, board, round_):
 
 
 @pytest.mark.kicad
-def test_a_board_this_project_did_not_make(tmp_path):
-    out = tmp_path / "enc"
-    code = main(["enclosure", DEMO, "--out", str(out), "--no-views"])
-    fit = json.loads((out / "fit.json").read_text())
-    assert code == (0 if fit["fits"] else 1)
-    model = json.loads((out / "boardmodel.json").read_text())
-    assert len(model["bodies"]) > 20 and model["thickness_mm"] > 0
-    for name in ("base", "lid"):
-        assert cq.importers.importStep(str(out / f"{name}.step")).val().isValid()
-
-
 def test_defaults_file_is_complete():
     data = yaml.safe_load(DEFAULTS.read_text())
     assert load_params().wall_mm == data["wall_mm"]

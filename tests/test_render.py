@@ -163,17 +163,31 @@ def test_top_view_is_true_to_scale_and_the_board_is_green_where_it_should_be(pro
     assert abs(green_cols[0] - x0) <= 3 and abs(green_cols[-1] - x1) <= 3
 
 
+ASSEMBLY_VIEWS = [("iso", "cutaway"), ("exploded", ""), ("front", "translucent")]
+
+
+@pytest.fixture(scope="module")
+def batch(project, tmp_path_factory):
+    """The assembly views, a turntable and a top view, all in one Blender process (as the build
+    renders a board's pictures): {name: RenderResult}."""
+    from wattcad.render_job import Picture, render_pictures
+
+    out = tmp_path_factory.mktemp("batch")
+    pictures = {f"{v}-{s}": Picture(out / f"{v}.png", v, (320, 240), 6, s) for v, s in ASSEMBLY_VIEWS}
+    pictures["turn"] = Picture(out / "turn.png", "iso", (160, 120), 2, turntable_frames=3)
+    pictures["top"] = Picture(out / "top.png", "top", (400, 300), 6)  # no enclosure style: as the CLI's
+    results = render_pictures(project, list(pictures.values()), project.parent / "enclosure")
+    return dict(zip(pictures, results))
+
+
 @pytest.mark.kicad
 @pytest.mark.blender
-@pytest.mark.parametrize("view, style", [("iso", "cutaway"), ("exploded", ""), ("front", "translucent")])
-def test_assembly_views_show_the_board_in_its_enclosure(project, tmp_path, view, style):
-    out = tmp_path / f"{view}.png"
-    args = ["render", str(project), "--enclosure", str(project.parent / "enclosure"), "--view", view,
-            "--size", "320x240", "--samples", "6", "--out", str(out)]
-    assert main(args + (["--enclosure-style", style] if style else [])) == 0
-    info = json.loads(out.with_suffix(".json").read_text())
-    assert info["enclosure"] == ["base", "lid"]
-    image = _rgb(out)
+@pytest.mark.parametrize("view, style", ASSEMBLY_VIEWS)
+def test_assembly_views_show_the_board_in_its_enclosure(batch, view, style):
+    result = batch[f"{view}-{style}"]
+    info = result.info
+    assert info["enclosure"] == ["base", "lid"] and info["view"] == view
+    image = _rgb(result.images[0])
     from PIL import ImageStat
 
     assert max(ImageStat.Stat(image).stddev) > 6  # not a blank frame (an empty one is under 1)
@@ -183,16 +197,34 @@ def test_assembly_views_show_the_board_in_its_enclosure(project, tmp_path, view,
 
 @pytest.mark.kicad
 @pytest.mark.blender
-def test_turntable_writes_frames_and_a_gif(project, tmp_path):
-    out = tmp_path / "turn.png"
-    assert main(["render", str(project), "--turntable", "3", "--size", "160x120", "--samples", "2", "--out", str(out)]) == 0
-    frames = sorted(tmp_path.glob("turn-*.png"))
+def test_turntable_writes_frames_and_a_gif(batch):
+    result = batch["turn"]
+    frames = result.images
     assert [f.name for f in frames] == ["turn-000.png", "turn-001.png", "turn-002.png"]
     from PIL import Image
 
-    gif = Image.open(tmp_path / "turn.gif")
-    assert gif.n_frames == 3
+    gif = Image.open(result.gif)
+    assert gif.n_frames == 3 and result.gif.name == "turn.gif"
     assert _rgb(frames[0]).tobytes() != _rgb(frames[1]).tobytes()
+
+
+@pytest.mark.kicad
+@pytest.mark.blender
+def test_one_process_for_many_pictures_draws_each_as_alone(batch, project, tmp_path):
+    """The board is imported once for the batch; each picture's scene is undone before the next
+    (an enclosure style, a lifted lid, a cutter left behind would show): the batch's last picture,
+    after the enclosure views, is the picture the command draws on its own."""
+    from PIL import ImageChops
+
+    infos = [r.info for r in batch.values()]
+    assert len({i["board_import_seconds"] for i in infos}) == 1  # one import, reported by every picture
+    alone = tmp_path / "top.png"
+    assert main(["render", str(project), "--enclosure", str(project.parent / "enclosure"), "--view", "top",
+                 "--size", "400x300", "--samples", "6", "--out", str(alone)]) == 0
+    one, other = _rgb(alone), _rgb(batch["top"].images[0])
+    diff = ImageChops.difference(one, other).convert("L").point(lambda v: 255 if v > 24 else 0)
+    assert diff.histogram()[255] / (one.width * one.height) < 0.002
+    assert json.loads(alone.with_suffix(".json").read_text())["frames"] == batch["top"].info["frames"]
 
 
 @pytest.mark.kicad

@@ -218,20 +218,25 @@ def test_changed_parameters_rebuild(tmp_path, monkeypatch):
     assert next(r for r in rows if r["Value"] == "4.7k")["DNP"] == ""
 
 
-def _netlist_for(tmp_path, name, params_data, parts_data=None) -> str:
-    """The SKiDL netlist for edited parameters, without the schematic (a second or so a run)."""
+def _netlists_for(tmp_path, variants: dict[str, tuple[dict, dict | None]]) -> dict[str, str]:
+    """The SKiDL netlists for edited parameters (name -> (board data, parts data)), without the
+    schematic, all in one SKiDL process (skidl_run --netlists)."""
     import sys
 
-    work = tmp_path / name
-    work.mkdir()
-    params, parts = work / "board.yaml", work / "parts.yaml"
-    params.write_text(yaml.safe_dump(params_data))
-    parts.write_text(yaml.safe_dump(parts_data or yaml.safe_load(PARTS_CATALOGUE.read_text())))
-    run = subprocess.run([sys.executable, "-m", "wattcad.kicad.skidl_run", str(work), str(params), str(parts),
-                          "--netlist-only"], capture_output=True, text=True, timeout=300, cwd=work)
-    assert run.returncode == 0, (name, run.stderr[-2000:])
-    text = (work / f"{NAME}.net").read_text()
-    return re.sub(r'\(date "[^"]*"\)|\(source "[^"]*"\)|"SKiDL Line"\) "[^"]*"', "", text)
+    jobs = []
+    for name, (params_data, parts_data) in variants.items():
+        work = tmp_path / name
+        work.mkdir()
+        params, parts = work / "board.yaml", work / "parts.yaml"
+        params.write_text(yaml.safe_dump(params_data))
+        parts.write_text(yaml.safe_dump(parts_data or yaml.safe_load(PARTS_CATALOGUE.read_text())))
+        jobs.append([str(work), str(params), str(parts)])
+    (tmp_path / "jobs.json").write_text(json.dumps(jobs))
+    run = subprocess.run([sys.executable, "-m", "wattcad.kicad.skidl_run", "--netlists", str(tmp_path / "jobs.json")],
+                         capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return {name: re.sub(r'\(date "[^"]*"\)|\(source "[^"]*"\)|"SKiDL Line"\) "[^"]*"', "",
+                         (tmp_path / name / f"{NAME}.net").read_text()) for name in variants}
 
 
 def _set(data, dotted, value):
@@ -251,17 +256,19 @@ PARAMETER_EDITS = [("ct.rated_secondary_a_rms", 0.025), ("ct.ratio_tolerance", 0
 
 
 def test_every_circuit_parameter_reaches_the_netlist(tmp_path):
-    base_data = yaml.safe_load(BOARD_PARAMS.read_text())
     parts = yaml.safe_load(PARTS_CATALOGUE.read_text())
     parts["capacitors"].append({"value": "10n", "farad": 10e-9, "package": "chip-0603", "mpn": "Murata GRM1885C1H103JA01D"})
     parts["others"]["12.288MHz"] = {"mpn": "Abracon ABM8-12.288MHZ-B2-T", "package": "crystal-3225"}
-    base = _netlist_for(tmp_path, "base", base_data, parts)
-    unchanged = []
+    variants = {"base": (yaml.safe_load(BOARD_PARAMS.read_text()), parts)}
     for i, (dotted, value) in enumerate(PARAMETER_EDITS):
         data = yaml.safe_load(BOARD_PARAMS.read_text())
         _set(data, dotted, value)
-        if _netlist_for(tmp_path, f"edit{i}", data, parts) == base:
-            unchanged.append(dotted)
+        variants[f"edit{i}"] = (data, parts)
+    # The base again, last: one process for all of them must not carry one circuit into the next.
+    variants["base-again"] = variants["base"]
+    netlists = _netlists_for(tmp_path, variants)
+    assert netlists["base-again"] == netlists["base"]
+    unchanged = [dotted for i, (dotted, _) in enumerate(PARAMETER_EDITS) if netlists[f"edit{i}"] == netlists["base"]]
     assert unchanged == []
 
 

@@ -69,7 +69,10 @@ class Step:
 
 
 def code_hash() -> str:
-    return content_hash([d for d in CODE_DIRS if d.is_dir()], {"version": __version__})
+    """wattcad's own code: its Python files only (kicad/ also holds the boards, which the build
+    updates: they are inputs of their own steps, not code)."""
+    files = sorted(f for d in CODE_DIRS if d.is_dir() for f in d.rglob("*.py") if "__pycache__" not in f.parts)
+    return content_hash(files, {"version": __version__, "files": [str(f.relative_to(REPO)) for f in files]})
 
 
 def _say(text: str) -> None:
