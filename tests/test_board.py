@@ -357,3 +357,18 @@ def test_board_exports_carry_the_3d_bodies(built, tmp_path):
     bb = shape.BoundingBox()
     assert bb.zlen > 6.0  # the jacks (6.1 mm) stand on it
     assert glb.read_bytes()[:4] == b"glTF"
+
+
+def test_an_update_that_changes_nothing_leaves_the_board_as_it_was():
+    """KiCad's refill of the round board flips one vertex of a fill between two states: a board
+    that differs only in its fills is the same board (else every build saw a new one)."""
+    from wattcad.kicad.board import _without_fills
+
+    text = (BOARDS_DIR / board_file_name(NAME, "round")).read_bytes()
+    head, _, tail = text.partition(b"(filled_polygon")
+    vertex = re.search(rb"\(xy [\d.]+ [\d.]+\) ", tail).group(0)
+    refilled = head + b"(filled_polygon" + tail.replace(vertex, b"", 1)  # one vertex fewer in a fill
+    assert refilled != text and _without_fills(refilled) == _without_fills(text)
+    assert b"filled_polygon" not in _without_fills(text) and b"(footprint" in _without_fills(text)
+    moved = text.replace(b"(at ", b"(at 1", 1)  # anything else that changes is a change
+    assert _without_fills(moved) != _without_fills(text)

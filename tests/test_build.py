@@ -40,6 +40,25 @@ def test_content_hash_follows_content_not_time(tmp_path):
     assert content_hash([tmp_path / "missing"]) != content_hash([tmp_path / "other-missing"])
 
 
+def test_code_hash_follows_python_not_the_boards_beside_it(tmp_path, monkeypatch):
+    """kicad/ holds the boards the build updates: a changed board (or its .bak) is an input of its
+    own steps, and must not make every step of the next build run again as if code had changed."""
+    import wattcad.build as build
+
+    (tmp_path / "kicad" / "boards").mkdir(parents=True)
+    code, board = tmp_path / "kicad" / "route.py", tmp_path / "kicad" / "boards" / "b.kicad_pcb"
+    code.write_text("x = 1\n")
+    board.write_text("(kicad_pcb)\n")
+    monkeypatch.setattr(build, "CODE_DIRS", [tmp_path / "kicad"])
+    monkeypatch.setattr(build, "REPO", tmp_path)
+    first = build.code_hash()
+    board.write_text("(kicad_pcb (zone))\n")
+    board.with_suffix(".kicad_pcb.bak").write_text("old\n")
+    assert build.code_hash() == first
+    code.write_text("x = 2\n")
+    assert build.code_hash() != first
+
+
 def test_a_step_is_fresh_only_with_its_key_and_all_its_outputs(tmp_path):
     cache = BuildCache(tmp_path)
     (tmp_path / "out.txt").write_text("made")
