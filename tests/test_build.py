@@ -221,6 +221,16 @@ def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, 
     # ...and the rectangular board's fabrication files were not touched.
     assert (fab / "wattcad-ade7816-pos.csv").read_bytes() == positions_before
 
+    # A bad parameter raised in a worker process reaches the user as in one process: exit 2, the
+    # file and the field named, and the enclosure already built left whole.
+    enclosure_before = (out / "wattcad-ade7816" / "enclosure" / "fit.json").read_bytes()
+    bad = root / "bad-enclosure.yaml"
+    bad.write_text("wall_mm: -1\n")
+    assert main(args + ["--enclosure-params", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad-enclosure.yaml" in err and "wall_mm" in err and "Traceback" not in err
+    assert (out / "wattcad-ade7816" / "enclosure" / "fit.json").read_bytes() == enclosure_before
+
 
 @pytest.mark.kicad
 def test_steps_run_side_by_side_each_after_what_it_reads(built):

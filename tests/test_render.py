@@ -105,6 +105,21 @@ def test_addon_zip_is_reproducible_and_installable(tmp_path):
     assert "bl_info" in zipfile.ZipFile(tmp_path / "a.zip").read("wattcad_blender/__init__.py").decode()
 
 
+def test_one_version_everywhere():
+    """wattcad's version is written once (wattcad/__init__.py); the package metadata reads it and
+    the Blender add-on's bl_info, a literal Blender parses without importing, must agree with it."""
+    import ast
+    from importlib.metadata import version
+
+    from wattcad import __version__
+
+    assert version("wattcad") == __version__
+    tree = ast.parse((REPO / "blender" / "wattcad_blender" / "__init__.py").read_text())
+    bl_info = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+                   and any(getattr(t, "id", "") == "bl_info" for t in n.targets))
+    assert bl_info["version"] == tuple(int(x) for x in __version__.split("."))
+
+
 # --- real renders ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
