@@ -85,7 +85,7 @@ class Pipeline:
         from wattcad.kicad.params import load_board_params
         from wattcad.kicad.pcb_project import BOARDS_DIR, board_file_name
 
-        # What a worker process needs to make the same pipeline (run_in_worker).
+        # This pipeline's own arguments, for a worker process to make it again (run_in_worker).
         self.config = {"out": str(out), "boards_dir": str(boards_dir) if boards_dir else None, "force": force,
                        "render": render, "freecad": freecad,
                        "enclosure_params": str(enclosure_params) if enclosure_params else None, "final": final}
@@ -267,9 +267,7 @@ def run_in_worker(config: dict, step_name: str) -> tuple[Outcome | None, float, 
     back as text and an exit code (an exception of the worker may not cross the process boundary)."""
     started = time.perf_counter()
     try:
-        pipeline = Pipeline(config["out"], config["boards_dir"] and Path(config["boards_dir"]), config["force"],
-                            config["render"], config["freecad"],
-                            config["enclosure_params"] and Path(config["enclosure_params"]), config["final"])
+        pipeline = Pipeline(**config)
         step = next(s for s in pipeline.steps() if s.name == step_name)
         return step.run(), time.perf_counter() - started, None, 0
     except WattcadError as exc:
