@@ -7,15 +7,15 @@ import subprocess
 from dataclasses import asdict
 from pathlib import Path
 
-from wattcad.errors import MissingToolError, WattcadError
+from wattcad.errors import MissingToolError, ToolFailedError, exit_text
 
 SCRIPT = Path(__file__).resolve().parents[1] / "freecad" / "build_fcstd.py"
 FREECAD_PYTHON = "/usr/bin/python3"
 FREECAD_LIB = Path("/usr/lib/freecad-python3/lib")
 
 
-class FreeCadFailed(WattcadError):
-    exit_code = 1
+class FreeCadFailed(ToolFailedError):
+    """FreeCAD ran and failed or crashed on a job wattcad wrote: FreeCAD's failure (exit 4), not the input's."""
 
 
 def freecad_available() -> str | None:
@@ -28,10 +28,14 @@ def run_freecad(args: list[str], timeout: int = 600) -> dict:
     missing = freecad_available()
     if missing:
         raise MissingToolError(missing)
-    proc = subprocess.run([FREECAD_PYTHON, str(SCRIPT), *args], capture_output=True, text=True, timeout=timeout)
+    try:
+        proc = subprocess.run([FREECAD_PYTHON, str(SCRIPT), *args], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise FreeCadFailed(f"FreeCAD failed: no result after {timeout} s") from None
     lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
     if proc.returncode != 0 or not lines:
-        raise FreeCadFailed(f"FreeCAD failed: {(proc.stderr or proc.stdout).strip()[-800:]}")
+        crash = f" ({exit_text(proc.returncode)})" if proc.returncode < 0 else ""
+        raise FreeCadFailed(f"FreeCAD failed{crash}: {(proc.stderr or proc.stdout).strip()[-800:]}")
     return json.loads(lines[-1])
 
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wattcad.errors import MissingToolError
 from wattcad.footprints import sexpr
+
+from .kicad_cli import INVALID_INPUT, run_kicad_cli
 
 
 @dataclass
@@ -73,11 +73,10 @@ def _dru_problems(dru: Path) -> list[str]:
 def drc_report(board: Path, *options: str) -> tuple[dict | None, str]:
     """kicad-cli's DRC report of BOARD as data (None and its complaint when kicad-cli fails)."""
     out = board.with_name(board.stem + "-drc-raw.json")
-    try:
-        proc = subprocess.run(["kicad-cli", "pcb", "drc", *options, "--format", "json", "--units", "mm", "-o", str(out),
-                               str(board)], capture_output=True, text=True, timeout=600)
-    except FileNotFoundError:
-        raise MissingToolError("kicad-cli (KiCad 9) not found on PATH: run `make` to install it") from None
+    # A board kicad-cli cannot load is the caller's to report (a setup problem, bad input); any
+    # other failure or a crash is kicad-cli's own (ToolFailedError).
+    proc = run_kicad_cli(["pcb", "drc", *options, "--format", "json", "--units", "mm", "-o", str(out), str(board)],
+                         f"running DRC on {board.name}", timeout_s=600, ok_codes=(0, INVALID_INPUT))
     if proc.returncode != 0 or not out.exists():
         return None, proc.stderr.strip() or proc.stdout.strip()
     data = json.loads(out.read_text(encoding="utf-8"))

@@ -17,6 +17,8 @@ from wattcad.errors import MissingToolError, WattcadError
 from wattcad.fileio import write_atomic
 from wattcad.reproducible import FIXED_STAMP, zip_bytes
 
+from .kicad_cli import run_kicad_cli
+
 # The layers a two-layer board house asks for.
 FAB_LAYERS = "F.Cu,B.Cu,F.Paste,B.Paste,F.Silkscreen,B.Silkscreen,F.Mask,B.Mask,Edge.Cuts"
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}([+-]\d{2}:?\d{2})?")
@@ -64,8 +66,9 @@ def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None, gerbe
         if gerbers:
             zip_path, files = _gerber_zip(board, work)
         positions = work / f"{stem}-pos.csv"
-        _run(["kicad-cli", "pcb", "export", "pos", "--format", "csv", "--units", "mm", "--side", "both",
-              "--exclude-dnp", "-o", str(positions), str(board)], "kicad-cli pcb export pos")
+        run_kicad_cli(["pcb", "export", "pos", "--format", "csv", "--units", "mm", "--side", "both",
+                       "--exclude-dnp", "-o", str(positions), str(board)], f"exporting the positions of {board.name}",
+                      timeout_s=600)
         # iBOM dates the page by the board's title block, or else by the file's mtime: give it a copy
         # with a fixed mtime so an unchanged board gives the same page.
         dated = work / "ibom-input" / board.name
@@ -97,10 +100,11 @@ def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None, gerbe
 def _gerber_zip(board: Path, work: Path) -> tuple[Path, list[str]]:
     """Gerbers and drill files of the fab layers, dates fixed, zipped with fixed dates and sorted names."""
     gerbers = work / "gerbers"
-    _run(["kicad-cli", "pcb", "export", "gerbers", "--layers", FAB_LAYERS, "-o", f"{gerbers}/", str(board)],
-         "kicad-cli pcb export gerbers")
-    _run(["kicad-cli", "pcb", "export", "drill", "--format", "excellon", "--excellon-separate-th", "--generate-map",
-          "--map-format", "gerberx2", "-o", f"{gerbers}/", str(board)], "kicad-cli pcb export drill")
+    run_kicad_cli(["pcb", "export", "gerbers", "--layers", FAB_LAYERS, "-o", f"{gerbers}/", str(board)],
+                  f"exporting the gerbers of {board.name}", timeout_s=600)
+    run_kicad_cli(["pcb", "export", "drill", "--format", "excellon", "--excellon-separate-th", "--generate-map",
+                   "--map-format", "gerberx2", "-o", f"{gerbers}/", str(board)], f"exporting the drill files of {board.name}",
+                  timeout_s=600)
     files = sorted(p for p in gerbers.iterdir() if p.is_file())
     for f in files:
         _fix_dates(f)

@@ -3,12 +3,13 @@ KiCad's netlist carries the net names KiCad gives (/IAP, +3V3) and each symbol's
 UUID, which the board's footprints need for schematic parity."""
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wattcad.errors import InputError
 from wattcad.footprints import sexpr
+
+from .kicad_cli import INVALID_INPUT, run_kicad_cli
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,9 @@ def parse_netlist(path: str | Path) -> Netlist:
 
 
 def export_kicad_netlist(schematic: Path, out: Path) -> Path:
-    result = subprocess.run(["kicad-cli", "sch", "export", "netlist", "--format", "kicadsexpr", "-o", str(out), str(schematic)],
-                            capture_output=True, text=True, timeout=300)
+    # A schematic kicad-cli cannot load is bad input; any other failure is kicad-cli's (exit 4).
+    result = run_kicad_cli(["sch", "export", "netlist", "--format", "kicadsexpr", "-o", str(out), str(schematic)],
+                           f"exporting the netlist of {Path(schematic).name}", timeout_s=300, ok_codes=(0, INVALID_INPUT))
     if result.returncode != 0:
         raise InputError(schematic, None, f"kicad-cli could not export the netlist: {result.stderr.strip()}")
     return out

@@ -10,12 +10,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from wattcad.errors import WattcadError
+from wattcad.errors import MissingToolError, ToolFailedError, WattcadError
 from wattcad.fileio import write_atomic
 from wattcad.reproducible import normalise_glb, normalise_step
 
 from .board import BoardChange, build_or_update_board
 from .drc import DrcResult, run_drc
+from .kicad_cli import run_kicad_cli
 from .netlist import export_kicad_netlist, parse_netlist
 from .params import BoardParams
 from .route import route_board
@@ -81,16 +82,20 @@ def _kicad_vars(project_dir: Path) -> list[str]:
 
 def export_3d(board: Path, project_dir: Path, stem: str) -> list[Path]:
     """The board with its bodies as STEP (for CAD) and GLB with every layer (the one Blender reads)."""
-    from wattcad.blender.kicad_export import ExportError, export_glb
+    from wattcad.blender.kicad_export import ExportError, KicadCliFailed, KicadCliMissing, export_glb
 
     step = project_dir / f"{stem}.step"
-    proc = subprocess.run(["kicad-cli", "pcb", "export", "step", *_kicad_vars(project_dir), "--subst-models", "--force",
-                           "-o", str(step), str(board)], capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0 or not step.exists():
+    proc = run_kicad_cli(["pcb", "export", "step", *_kicad_vars(project_dir), "--subst-models", "--force",
+                          "-o", str(step), str(board)], f"exporting the STEP of {board.name}", timeout_s=600)
+    if not step.exists():
         raise DrcFailed(f"kicad-cli pcb export step failed for {board.name}: {proc.stderr.strip()[-400:]}")
     normalise_step(step)
     try:
         glb = export_glb(board, project_dir / f"{stem}.glb", project_dir / MODELS_DIR).path
+    except KicadCliMissing as exc:
+        raise MissingToolError(str(exc)) from None
+    except KicadCliFailed as exc:
+        raise ToolFailedError(str(exc)) from None
     except ExportError as exc:
         raise DrcFailed(str(exc)) from None
     normalise_glb(glb)
@@ -103,10 +108,10 @@ def _render(board: Path, out_dir: Path, stem: str) -> list[Path]:
     made = []
     for view, args in views.items():
         png = out_dir / f"{stem}-{view}.png"
-        proc = subprocess.run(["kicad-cli", "pcb", "render", *_kicad_vars(out_dir), "-o", str(png), "--width", "1200",
-                               "--height", "900", "--background", "opaque", "--quality", "basic", *args, str(board)],
-                              capture_output=True, text=True, timeout=600)
-        if proc.returncode != 0 or not png.exists():
+        proc = run_kicad_cli(["pcb", "render", *_kicad_vars(out_dir), "-o", str(png), "--width", "1200",
+                              "--height", "900", "--background", "opaque", "--quality", "basic", *args, str(board)],
+                             f"rendering the {view} view of {board.name}", timeout_s=600)
+        if not png.exists():
             raise DrcFailed(f"kicad-cli pcb render failed for {board.name}: {proc.stderr.strip()}")
         made.append(png)
     return made
@@ -121,12 +126,13 @@ def copper_pictures(board: Path, out_dir: Path, stem: str, dpi: int = 200) -> li
     with tempfile.TemporaryDirectory(prefix="wattcad-copper-") as tmp:
         for layer, side in (("F.Cu", "top"), ("B.Cu", "bottom")):
             pdf, stem_png = Path(tmp) / f"{side}.pdf", Path(tmp) / side
-            for cmd in (["kicad-cli", "pcb", "export", "pdf", *_kicad_vars(out_dir), "--layers", f"{layer},Edge.Cuts",
-                         "--mode-single", "-o", str(pdf), str(board)],
-                        ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(pdf), str(stem_png)]):
-                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-                if proc.returncode != 0:
-                    raise DrcFailed(f"{cmd[0]} failed on {board.name} ({layer}): {proc.stderr.strip()[-300:]}")
+            run_kicad_cli(["pcb", "export", "pdf", *_kicad_vars(out_dir), "--layers", f"{layer},Edge.Cuts",
+                           "--mode-single", "-o", str(pdf), str(board)], f"plotting {layer} of {board.name} to PDF",
+                          timeout_s=300)
+            cmd = ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(pdf), str(stem_png)]
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+            if proc.returncode != 0:
+                raise DrcFailed(f"{cmd[0]} failed on {board.name} ({layer}): {proc.stderr.strip()[-300:]}")
             image = Image.open(stem_png.with_suffix(".png")).convert("RGB")
             box = ImageOps.invert(image.convert("L")).getbbox()
             if box:

@@ -22,13 +22,14 @@ from pathlib import Path
 
 import yaml
 
-from wattcad.errors import EXIT_MISMATCH, InputError, MissingToolError, WattcadError
+from wattcad.errors import EXIT_MISMATCH, InputError, WattcadError
 from wattcad.fileio import write_atomic
 from wattcad.footprints import sexpr
 from wattcad.footprints.generate import LIBRARY_NAME, write_library
 from wattcad.footprints.spec import builtin_specs
 
 from .circuit import STOCK_SYMBOLS, BuiltCircuit
+from .kicad_cli import INVALID_INPUT, run_kicad_cli
 from .params import BOARD_PARAMS, DATA_DIR, PARTS_CATALOGUE, BoardParams, PartsCatalogue, load_board_params
 from .symbol import PIN_TABLE, SYMBOL_LIBRARY, load_pin_table
 
@@ -55,12 +56,6 @@ class ProjectResult:
     pdf: Path
     erc: dict = field(default_factory=dict)
     built: BuiltCircuit | None = None
-
-def _kicad_cli() -> str:
-    path = shutil.which("kicad-cli")
-    if path is None:
-        raise MissingToolError("kicad-cli (KiCad 9) not found on PATH: run `make` to install it")
-    return path
 
 # ------------------------------------------------------------------------------ SKiDL
 def _run_skidl(params: BoardParams, params_path: Path, parts_path: Path, work: Path, name: str) -> BuiltCircuit:
@@ -375,9 +370,10 @@ def run_erc(work: Path, name: str, waivers: list[dict], schematic: Path | None =
     a library that was not found fails whatever its severity (kicad-cli calls it a warning).
     SCHEMATIC: another file than WORK/NAME.kicad_sch (a KiCad 5 project's .sch)."""
     out = work / "erc.json"
-    result = subprocess.run([_kicad_cli(), "sch", "erc", "--format", "json", "--severity-all", "--units", "mm",
-                             "-o", str(out), str(schematic or work / f"{name}.kicad_sch")], capture_output=True, text=True,
-                            timeout=300)
+    sch = Path(schematic or work / f"{name}.kicad_sch")
+    # A schematic kicad-cli cannot load fails the check as before; any other failure is kicad-cli's.
+    result = run_kicad_cli(["sch", "erc", "--format", "json", "--severity-all", "--units", "mm", "-o", str(out), str(sch)],
+                           f"running ERC on {sch.name}", timeout_s=300, ok_codes=(0, INVALID_INPUT))
     if result.returncode != 0 or not out.exists():
         raise ErcFailed(f"kicad-cli sch erc failed: {result.stderr.strip() or result.stdout.strip()}")
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -402,7 +398,6 @@ def run_erc(work: Path, name: str, waivers: list[dict], schematic: Path | None =
     return summary
 
 def _export(work: Path, name: str) -> None:
-    cli = _kicad_cli()
     sch = str(work / f"{name}.kicad_sch")
     steps = [
         ["sch", "export", "pdf", "--no-background-color", "-o", str(work / f"{name}-schematic.pdf"), sch],
@@ -412,9 +407,7 @@ def _export(work: Path, name: str) -> None:
          "--group-by", "Value,Footprint,MPN,${DNP}", "--sort-field", "Reference", sch],
     ]
     for args in steps:
-        result = subprocess.run([cli, *args], capture_output=True, text=True, timeout=300)
-        if result.returncode != 0:
-            raise ErcFailed(f"kicad-cli {' '.join(args[:3])} failed: {result.stderr.strip()}")
+        run_kicad_cli(args, f"{' '.join(args[:3])} of {name}.kicad_sch", timeout_s=300)
 
 def _normalise_timestamps(work: Path, date: str) -> None:
     """kicad-cli stamps PDFs and SVGs with the time of export; use the board's date instead so the

@@ -1,10 +1,13 @@
 """Errors every front end maps to the same exit codes."""
 from __future__ import annotations
 
+import signal
+
 EXIT_OK = 0
 EXIT_MISMATCH = 1  # a check ran and found a problem
 EXIT_BAD_INPUT = 2  # the input itself is wrong: file, field, value
 EXIT_MISSING_TOOL = 3  # a host application or system tool is missing
+EXIT_TOOL_FAILED = 4  # a host tool ran and failed or crashed
 
 
 class WattcadError(Exception):
@@ -28,3 +31,21 @@ class InputError(WattcadError):
 
 class MissingToolError(WattcadError):
     exit_code = EXIT_MISSING_TOOL
+
+
+class ToolFailedError(WattcadError):
+    """A host tool (kicad-cli, Blender, FreeCAD) ran and failed, crashed or timed out: neither the
+    input's fault nor a check's finding."""
+
+    exit_code = EXIT_TOOL_FAILED
+
+
+def exit_text(returncode: int) -> str:
+    """How a child process ended, for a message: 'exit 7', or 'killed by SIGSEGV' (POSIX gives a
+    signal's death as a negative return code, which says less than the signal's name)."""
+    if returncode >= 0:
+        return f"exit {returncode}"
+    try:
+        return f"killed by {signal.Signals(-returncode).name}"
+    except ValueError:
+        return f"killed by signal {-returncode}"

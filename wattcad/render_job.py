@@ -15,7 +15,7 @@ from pathlib import Path
 
 from wattcad.blender.finish import ENCLOSURE_STYLES as STYLES
 from wattcad.blender.views import VIEWS
-from wattcad.errors import InputError, MissingToolError, WattcadError
+from wattcad.errors import InputError, MissingToolError, ToolFailedError, WattcadError, exit_text
 from wattcad.fileio import write_atomic
 
 BLENDER_VENV = ".venv-blender"
@@ -93,7 +93,7 @@ def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "i
 def render_pictures(board: Path, pictures: list[Picture], enclosure: Path | None = None, timeout_s: float = 3600,
                     glb: Path | None = None) -> list[RenderResult]:
     """Every picture in one Blender process, the board imported once (a build's views of a board)."""
-    from wattcad.blender.kicad_export import ExportError, KicadCliMissing, export_glb
+    from wattcad.blender.kicad_export import ExportError, KicadCliFailed, KicadCliMissing, export_glb
     from wattcad.kicad.boardmodel_reader import read_board_model
 
     board = Path(board)
@@ -118,6 +118,8 @@ def render_pictures(board: Path, pictures: list[Picture], enclosure: Path | None
                 missing = export_glb(board, glb, models if models.is_dir() else None).missing_models
             except KicadCliMissing as exc:
                 raise MissingToolError(str(exc)) from None
+            except KicadCliFailed as exc:
+                raise ToolFailedError(str(exc)) from None
             except ExportError as exc:
                 raise WattcadError(str(exc)) from None
         jobs = []
@@ -136,14 +138,14 @@ def render_pictures(board: Path, pictures: list[Picture], enclosure: Path | None
         try:
             proc = subprocess.run([*command, _script_expr(), *args], capture_output=True, text=True, timeout=timeout_s)
         except subprocess.TimeoutExpired:
-            raise WattcadError(f"Blender render of {board.name} took longer than {timeout_s:.0f} s; "
-                               f"try fewer --samples or a smaller --size") from None
+            raise ToolFailedError(f"Blender render of {board.name} took longer than {timeout_s:.0f} s; "
+                                  f"try fewer --samples or a smaller --size") from None
         said = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.startswith("render:")]
         if proc.returncode != 0 or not all(out.with_suffix(".json").is_file() for out in outs):
             detail = " ".join(said) or proc.stderr.strip()[-600:]
-            if proc.returncode == 2:
+            if proc.returncode == 2:  # render_cli's bad input: the board, the enclosure, a job
                 raise InputError(board, None, detail)
-            raise WattcadError(f"Blender render of {board.name} failed (exit {proc.returncode}): {detail}")
+            raise ToolFailedError(f"Blender render of {board.name} failed ({exit_text(proc.returncode)}): {detail}")
         return [_result(pic, out, Path(job["out"]), missing) for pic, out, job in zip(pictures, outs, jobs)]
 
 

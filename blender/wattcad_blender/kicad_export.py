@@ -23,6 +23,10 @@ class KicadCliMissing(ExportError):
     pass
 
 
+class KicadCliFailed(ExportError):
+    """kicad-cli ran and failed, crashed or timed out (wattcad: exit 4, not bad input)."""
+
+
 @dataclass
 class GlbExport:
     path: Path
@@ -37,9 +41,18 @@ _MODEL_COMPLAINTS = (re.compile(r"^Could not add 3D model for (?P<ref>\S+?)\.?$"
 
 
 def find_kicad_cli() -> str:
-    found = os.environ.get("WATTCAD_KICAD_CLI") or shutil.which("kicad-cli")
-    if not found:
-        raise KicadCliMissing("kicad-cli not found on PATH (KiCad 9); set WATTCAD_KICAD_CLI to its path")
+    """The rule of wattcad.kicad.kicad_cli.kicad_cli_path (wattcad is not importable in a user's
+    Blender): WATTCAD_KICAD_CLI when set (a path, or a command name on PATH), else PATH."""
+    named = os.environ.get("WATTCAD_KICAD_CLI")
+    if named:
+        found = shutil.which(named)
+        if found is None:
+            raise KicadCliMissing(f"WATTCAD_KICAD_CLI={named!r} is not an executable file "
+                                  f"(unset it to use kicad-cli on PATH)")
+        return found
+    found = shutil.which("kicad-cli")
+    if found is None:
+        raise KicadCliMissing("kicad-cli (KiCad 9) not found on PATH; install KiCad 9 or set WATTCAD_KICAD_CLI")
     return found
 
 
@@ -52,15 +65,30 @@ def export_glb(board: Path, out: Path, models_dir: Path | None = None, timeout_s
         raise ExportError(f"{board}: no such board file")
     defines = ["--define-var", f"KICAD9_3DMODEL_DIR={models_dir}"] if models_dir else []
     tmp = out.with_name(f".{out.name}.part.glb")
-    proc = subprocess.run([find_kicad_cli(), "pcb", "export", "glb", *defines, *GLB_FLAGS, "-o", str(tmp), str(board)],
-                          capture_output=True, text=True, timeout=timeout_s)
+    command = [find_kicad_cli(), "pcb", "export", "glb", *defines, *GLB_FLAGS, "-o", str(tmp), str(board)]
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        tmp.unlink(missing_ok=True)
+        raise KicadCliFailed(f"{board}: kicad-cli pcb export glb timed out after {timeout_s:g} s") from None
     missing = _missing_models(proc.stdout + "\n" + proc.stderr)
-    if not tmp.is_file() or (proc.returncode != 0 and not missing):
+    # A negative code is a signal: a crash, even when a GLB was written and models were reported missing.
+    if proc.returncode < 0 or not tmp.is_file() or (proc.returncode != 0 and not missing):
         tmp.unlink(missing_ok=True)
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise ExportError(f"{board}: kicad-cli pcb export glb failed (exit {proc.returncode}): {' '.join(detail[-3:])}")
+        ending = f"exit {proc.returncode}" if proc.returncode >= 0 else _signal_name(-proc.returncode)
+        raise KicadCliFailed(f"{board}: kicad-cli pcb export glb failed ({ending}): {' '.join(detail[-3:])}")
     os.replace(tmp, out)
     return GlbExport(out, missing)
+
+
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return f"killed by {signal.Signals(number).name}"
+    except ValueError:
+        return f"killed by signal {number}"
 
 
 def _missing_models(output: str) -> list[str]:
