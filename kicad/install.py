@@ -1,5 +1,7 @@
 """Install the pcbnew action plugins: a loader file in KiCad 9's plugin folder that puts this
-wattcad installation on KiCad's Python path and registers the plugins."""
+wattcad installation on KiCad's Python path and registers the plugins, with their toolbar icons
+(base.py points them at this package's icons/). The other way in is the KiCad PCM package
+(kicad/pcm.py, `wattcad plugin install --kicad-pcm --zip FILE.zip`)."""
 from __future__ import annotations
 
 import sysconfig
@@ -19,15 +21,10 @@ import site
 # The environment wattcad is installed in: addsitedir also reads its .pth files (editable installs).
 site.addsitedir({purelib!r})
 
-from wattcad.kicad.plugins.check_board import CheckBoardPlugin  # noqa: E402
-from wattcad.kicad.plugins.place_circle import PlaceOnCirclePlugin  # noqa: E402
-from wattcad.kicad.plugins.route import RoutePlugin  # noqa: E402
-from wattcad.kicad.plugins.verify_footprints import VerifyFootprintsPlugin  # noqa: E402
+from wattcad.kicad.plugins import register_all  # noqa: E402
 
-VerifyFootprintsPlugin().register()
-PlaceOnCirclePlugin().register()
-CheckBoardPlugin().register()
-RoutePlugin().register()
+# The one list of plugins (wattcad.kicad.plugins.PLUGINS), shared with the KiCad PCM package.
+plugins = register_all()
 '''
 
 

@@ -11,7 +11,8 @@ system_python=/usr/bin/python3
 # kicad-demos: boards this project did not make, to test the enclosure on; freecad-python3: FreeCAD
 # 0.20 as a Python module (needs backports too: KiCad pulls libhwloc15 from there).
 apt_packages_backports=(kicad kicad-footprints kicad-symbols kicad-demos freecad-python3)
-apt_packages_main=(poppler-utils)
+# xvfb, xdotool, imagemagick: the pcbnew GUI test (Xvfb display, window lookup, screenshot).
+apt_packages_main=(poppler-utils xvfb xdotool imagemagick)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
@@ -25,7 +26,10 @@ kicad_ok() {
     [ -d /usr/share/kicad/footprints ] || return 1
 }
 system_ok() {
-    kicad_ok && freecad_ok && command -v pdftoppm >/dev/null 2>&1 && [ -x "$system_python" ] \
+    local tool
+    # One `command -v` a tool: given several names, bash's succeeds when any one of them is found.
+    for tool in pdftoppm Xvfb xdotool import; do command -v "$tool" >/dev/null 2>&1 || return 1; done
+    kicad_ok && freecad_ok && [ -x "$system_python" ] \
         && "$system_python" -c 'import venv, ensurepip' >/dev/null 2>&1
 }
 

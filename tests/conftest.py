@@ -42,8 +42,17 @@ def _blender_missing() -> str | None:
     return None
 
 
+def _gui_missing() -> str | None:
+    """pcbnew's GUI on a virtual X display: Xvfb, the pcbnew executable, and xdotool and ImageMagick's
+    `import` to look at it."""
+    missing = [tool for tool in ("Xvfb", "xdotool", "import") if shutil.which(tool) is None]
+    if not Path("/usr/bin/pcbnew").is_file():
+        missing.append("/usr/bin/pcbnew")
+    return f"not found: {', '.join(missing)}" if missing else None
+
+
 HOSTS = {"kicad": ("KiCad 9", _kicad_missing), "freecad": ("FreeCAD", _freecad_missing),
-         "blender": ("Blender", _blender_missing)}
+         "blender": ("Blender", _blender_missing), "gui": ("pcbnew GUI under Xvfb", _gui_missing)}
 
 
 def pytest_runtest_setup(item):

@@ -9,16 +9,23 @@ from pathlib import Path
 
 import pcbnew
 
+ICONS_DIR = Path(__file__).resolve().parent / "icons"  # drawn by make_icons.py
+
 
 class WattcadPlugin(pcbnew.ActionPlugin):
     label = ""  # the menu entry, before " (wattcad)"
     help = ""
+    icon = ""  # icons/<icon>.png and <icon>_dark.png: the module's name
+    icon_dir = ICONS_DIR  # register_all(icon_dir=...) points the PCM install at its own copy
 
     def defaults(self):
         self.name = f"{self.label} (wattcad)"
         self.category = "wattcad"
         self.description = self.help
         self.show_toolbar_button = True
+        # Absolute paths: KiCad loads them as they are; a missing file gives its generic puzzle piece.
+        self.icon_file_name = str(Path(self.icon_dir) / f"{self.icon}.png")
+        self.dark_icon_file_name = str(Path(self.icon_dir) / f"{self.icon}_dark.png")
 
     def get_board(self):
         """The board to act on; one place a test can hand a board loaded with pcbnew.LoadBoard."""

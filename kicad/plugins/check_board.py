@@ -24,6 +24,7 @@ def check_open_board(board, enclosure: bool = False):
 class CheckBoardPlugin(WattcadPlugin):
     label = "Check board"
     help = "ERC, DRC with parity, fabrication readiness, footprints, mating parts and analog budget, as `wattcad check`"
+    icon = "check_board"
 
     def Run(self):
         project, self.last_results, self.report_paths = check_open_board(self.get_board())

@@ -24,6 +24,7 @@ class CircleOptions:
 class PlaceOnCirclePlugin(WattcadPlugin):
     label = "Place on circle"
     help = "Place the selected footprints on a circle: centre, radius, start angle, step, orientation"
+    icon = "place_circle"
 
     @staticmethod
     def suggested(footprints) -> CircleOptions:

@@ -41,6 +41,7 @@ def route_open_board(board):
 class RoutePlugin(WattcadPlugin):
     label = "Route"
     help = "Route the unrouted connections with wattcad's grid router (as `wattcad route`)"
+    icon = "route"
 
     def Run(self):
         self.last_report = route_open_board(self.get_board())

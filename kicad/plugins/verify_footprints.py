@@ -11,6 +11,7 @@ from wattcad.kicad.plugins.base import WattcadPlugin, show_text
 class VerifyFootprintsPlugin(WattcadPlugin):
     label = "Verify footprints"
     help = "Check every footprint against its package spec, its own name and IPC-7351B rules"
+    icon = "verify_footprints"
 
     def Run(self):
         board = self.get_board()
