@@ -35,12 +35,17 @@ class EnclosureParams:
     source: str = ""
 
 
-def load_params(path: str | Path | None = None) -> EnclosureParams:
+def load_params(path: str | Path | None = None, overrides: dict | None = None, where: str = "") -> EnclosureParams:
+    """The defaults, overridden by the YAML file at PATH and then by OVERRIDES (a project's
+    wattcad.yaml `enclosure:`; WHERE names it in errors)."""
     data = yaml.safe_load(DEFAULTS.read_text(encoding="utf-8"))
+    overrides_where = where or "enclosure overrides"
     where = DEFAULTS
-    if path is not None:
-        where = Path(path)
-        user = read_yaml_mapping(where, "enclosure parameters")
+    for user, source in ((read_yaml_mapping(path, "enclosure parameters") if path is not None else None, path),
+                         (overrides, overrides_where)):
+        if user is None:
+            continue
+        where = source
         unknown = sorted(set(user) - set(data))
         if unknown:
             raise InputError(where, unknown[0], "unknown parameter", user[unknown[0]])

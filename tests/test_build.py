@@ -49,8 +49,7 @@ def test_code_hash_follows_python_not_the_boards_beside_it(tmp_path, monkeypatch
     code, board = tmp_path / "kicad" / "route.py", tmp_path / "kicad" / "boards" / "b.kicad_pcb"
     code.write_text("x = 1\n")
     board.write_text("(kicad_pcb)\n")
-    monkeypatch.setattr(build, "CODE_DIRS", [tmp_path / "kicad"])
-    monkeypatch.setattr(build, "REPO", tmp_path)
+    monkeypatch.setattr(build, "CODE_DIRS", {"wattcad.kicad": tmp_path / "kicad"})
     first = build.code_hash()
     board.write_text("(kicad_pcb (zone))\n")
     board.with_suffix(".kicad_pcb.bak").write_text("old\n")

@@ -1,5 +1,6 @@
 """Install the Blender add-on (File › Import › KiCad board): the package `wattcad_blender`, copied
-into Blender's add-on folder, or zipped for Preferences › Add-ons › Install from Disk."""
+into Blender's add-on folder (a legacy add-on), or zipped as a Blender 4.2+ extension for
+Preferences › Get Extensions › Install from Disk."""
 from __future__ import annotations
 
 import os
@@ -8,13 +9,20 @@ import tempfile
 from pathlib import Path
 
 ADDON_NAME = "wattcad_blender"
+MANIFEST = "blender_manifest.toml"
 DEFAULT_ADDON_DIR = Path.home() / ".config" / "blender" / "5.0" / "scripts" / "addons"
 
 
-def _package_files() -> list[Path]:
+def package_dir() -> Path:
     import wattcad.blender as pkg
 
-    return sorted(Path(pkg.__file__).resolve().parent.glob("*.py"))
+    return Path(pkg.__file__).resolve().parent
+
+
+def _package_files() -> list[Path]:
+    # The manifest travels with the .py files: harmless to a legacy add-on, required by an extension.
+    src = package_dir()
+    return sorted([*src.glob("*.py"), src / MANIFEST])
 
 
 def install_blender_addon(dest: Path | None = None) -> Path:
@@ -31,9 +39,19 @@ def install_blender_addon(dest: Path | None = None) -> Path:
     return target
 
 
-def zip_blender_addon(out: Path) -> Path:
-    """A zip Blender installs from disk; fixed timestamps so the same code zips to the same bytes."""
-    from wattcad.fileio import write_atomic
+def extension_zip_bytes() -> bytes:
+    """The extension archive: the manifest and the modules under one `wattcad_blender/` folder.
+    Blender's installer and `extension validate` accept one top folder holding the manifest
+    (blender_ext.pkg_zipfile_detect_subdir_or_none), and that folder keeps the same zip a valid
+    legacy add-on for Blender < 4.2, which reads bl_info and ignores the manifest. Fixed dates and
+    sorted names (zip_bytes): the same code zips to the same bytes."""
     from wattcad.reproducible import zip_bytes
 
-    return write_atomic(out, zip_bytes({f"{ADDON_NAME}/{f.name}": f.read_bytes() for f in _package_files()}))
+    return zip_bytes({f"{ADDON_NAME}/{f.name}": f.read_bytes() for f in _package_files()})
+
+
+def zip_blender_addon(out: Path) -> Path:
+    """Write the extension zip (Install from Disk) to `out`, atomically."""
+    from wattcad.fileio import write_atomic
+
+    return write_atomic(out, extension_zip_bytes())

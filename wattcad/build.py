@@ -19,11 +19,22 @@ from wattcad.cache import BuildCache, StepRecord, content_hash
 from wattcad.errors import EXIT_MISMATCH, EXIT_OK, WattcadError
 from wattcad.fileio import write_atomic
 
-REPO = Path(__file__).resolve().parents[1]
-CODE_DIRS = [REPO / d for d in ("wattcad", "footprints", "kicad", "enclosure", "freecad", "blender")]
-SPECS = [REPO / "footprints" / "specs", REPO / "footprints" / "ipc7351b.yaml"]
-KICAD_DATA = REPO / "kicad" / "data"
-ENCLOSURE_PARAMS = REPO / "enclosure" / "params.yaml"
+
+def _package_dir(name: str) -> Path:
+    """Where a wattcad package's files are, in a checkout or an installed wheel alike (found, not
+    imported: importing wattcad.kicad would not cost much, wattcad.blender's add-on might)."""
+    import importlib.util
+
+    return Path(importlib.util.find_spec(name).submodule_search_locations[0]).resolve()
+
+
+# wattcad's own Python files (the code hash); the root package is flat, its subpackages sit inside
+# it in a wheel and beside it in a checkout.
+CODE_DIRS = {name: _package_dir(name) for name in ("wattcad", "wattcad.footprints", "wattcad.kicad", "wattcad.enclosure",
+                                                   "wattcad.freecad", "wattcad.blender")}
+SPECS = [CODE_DIRS["wattcad.footprints"] / "specs", CODE_DIRS["wattcad.footprints"] / "ipc7351b.yaml"]
+KICAD_DATA = CODE_DIRS["wattcad.kicad"] / "data"
+ENCLOSURE_PARAMS = CODE_DIRS["wattcad.enclosure"] / "params.yaml"
 VARIANTS = ("rect", "round")
 
 # (view, enclosure style, size in px, Cycles samples) per board variant: the final pictures
@@ -39,7 +50,11 @@ PREVIEW_SCALE, PREVIEW_SAMPLES = 0.5, 4
 
 def renders(variant: str, final: bool) -> tuple[list, tuple | None]:
     """The stills and the turntable of a board at the quality asked for."""
-    stills, turn = RENDERS[variant], TURNTABLE.get(variant)
+    return at_quality(RENDERS[variant], TURNTABLE.get(variant), final)
+
+
+def at_quality(stills: list, turn: tuple | None, final: bool) -> tuple[list, tuple | None]:
+    """Final pictures as they are; previews smaller, with fewer samples."""
     if final:
         return stills, turn
 
@@ -71,22 +86,54 @@ class Step:
 def code_hash() -> str:
     """wattcad's own code: its Python files only (kicad/ also holds the boards, which the build
     updates: they are inputs of their own steps, not code)."""
-    files = sorted(f for d in CODE_DIRS if d.is_dir() for f in d.rglob("*.py") if "__pycache__" not in f.parts)
-    return content_hash(files, {"version": __version__, "files": [str(f.relative_to(REPO)) for f in files]})
+    named = sorted((f"{name}/{f.relative_to(d).as_posix()}", f) for name, d in CODE_DIRS.items() if d.is_dir()
+                   for f in (d.glob("*.py") if name == "wattcad" else d.rglob("*.py")) if "__pycache__" not in f.parts)
+    return content_hash([f for _, f in named], {"version": __version__, "files": [n for n, _ in named]})
 
 
 def _say(text: str) -> None:
     print(f"[wattcad] {text}", flush=True)
 
 
-class Pipeline:
+class BasePipeline:
+    """What every build shares: the cache key of a step and its record. A pipeline has `config`
+    (its own arguments, with "kind": a worker makes it again from them), `out`, `name`, `cache`,
+    `code`, `source` (section → source board) and `project_dir(section)`."""
+
+    kind = ""
+    out: Path
+    cache: BuildCache
+    code: str
+
+    def section_title(self, section: str) -> str:
+        return section
+
+    def key(self, step: Step) -> str:
+        return content_hash(step.inputs(), {"code": self.code, **step.options})
+
+    def record(self, step: Step, outcome: Outcome, seconds: float) -> StepRecord:
+        """Hashed again after the run: a step may bring its own input up to date (the board), and
+        the next run must find it as this run left it."""
+        record = StepRecord(step.name, self.key(step),
+                            sorted(str(Path(o).resolve().relative_to(self.out)) for o in outcome.outputs if o is not None),
+                            outcome.status, outcome.detail, round(seconds, 1))
+        self.cache.save(record)
+        return record
+
+
+class Pipeline(BasePipeline):
+    """The ADE7816 board: its sources generated from data (footprints, schematic), two board
+    variants updated from the schematic, then what any project gets (checks, fab, enclosure, renders)."""
+
+    kind = "ade7816"
+
     def __init__(self, out: Path, boards_dir: Path | None, force: bool, render: bool, freecad: bool = True,
                  enclosure_params: Path | None = None, final: bool = False):
         from wattcad.kicad.params import load_board_params
         from wattcad.kicad.pcb_project import BOARDS_DIR, board_file_name
 
         # This pipeline's own arguments, for a worker process to make it again (run_in_worker).
-        self.config = {"out": str(out), "boards_dir": str(boards_dir) if boards_dir else None, "force": force,
+        self.config = {"kind": self.kind, "out": str(out), "boards_dir": str(boards_dir) if boards_dir else None, "force": force,
                        "render": render, "freecad": freecad,
                        "enclosure_params": str(enclosure_params) if enclosure_params else None, "final": final}
         self.out = Path(out).resolve()
@@ -229,37 +276,42 @@ class Pipeline:
                        f"{'fits' if e.fit['fits'] else 'DOES NOT FIT'}, clearance {e.fit['min_clearance_mm']} mm")
 
     def run_render(self, variant: str) -> Outcome:
-        from wattcad.render_job import Picture, render_pictures
-
-        out_dir, enclosure = self.project_dir(variant) / "renders", self.project_dir(variant) / "enclosure"
         glb = self.project_dir(variant) / f"{self.name}-board.glb"  # the board step's export, every layer
-        stills, turn = renders(variant, self.final)
-        preview = not self.final
-        pictures = [Picture(out_dir / f"{variant}-{view}.png", view, size, samples, style, preview=preview)
-                    for view, style, size, samples in stills]
-        if turn:
-            size, samples, frames = turn
-            pictures.append(Picture(out_dir / f"{variant}-turntable.png", "iso", size, samples, "cutaway", frames, preview))
-        if out_dir.is_dir():  # a preview build after a final one (or back) leaves no stale frames
-            for old in out_dir.glob(f"{variant}-*"):
-                old.unlink()
-        results = render_pictures(self.board(variant), pictures, enclosure, glb=glb)
-        images = [i for r in results for i in (r.images if r.gif is None else [r.gif])]
-        quality = "final" if self.final else "preview"
-        return Outcome(images, "made", f"{len(images)} pictures ({quality}, one Blender)")
+        return render_step(self.board(variant), self.project_dir(variant) / "renders", variant,
+                           *renders(variant, self.final), self.final, self.project_dir(variant) / "enclosure", glb)
 
-    # --- running ------------------------------------------------------------------------------
-    def key(self, step: Step) -> str:
-        return content_hash(step.inputs(), {"code": self.code, **step.options})
+    def section_title(self, section: str) -> str:
+        return "Rectangular board" if section == "rect" else "Round board"
 
-    def record(self, step: Step, outcome: Outcome, seconds: float) -> StepRecord:
-        """Hashed again after the run: a step may bring its own input up to date (the board), and
-        the next run must find it as this run left it."""
-        record = StepRecord(step.name, self.key(step),
-                            sorted(str(Path(o).resolve().relative_to(self.out)) for o in outcome.outputs if o is not None),
-                            outcome.status, outcome.detail, round(seconds, 1))
-        self.cache.save(record)
-        return record
+
+def render_step(board: Path, out_dir: Path, prefix: str, stills: list, turn: tuple | None, final: bool,
+                enclosure: Path | None, glb: Path | None = None) -> Outcome:
+    """The pictures of one board, in one Blender process, as out_dir/PREFIX-VIEW.png."""
+    from wattcad.render_job import Picture, render_pictures
+
+    preview = not final
+    pictures = [Picture(out_dir / f"{prefix}-{view}.png", view, size, samples, style, preview=preview)
+                for view, style, size, samples in stills]
+    if turn:
+        size, samples, frames = turn
+        pictures.append(Picture(out_dir / f"{prefix}-turntable.png", "iso", size, samples, "cutaway", frames, preview))
+    if out_dir.is_dir():  # a preview build after a final one (or back) leaves no stale frames
+        for old in out_dir.glob(f"{prefix}-*"):
+            old.unlink()
+    results = render_pictures(board, pictures, enclosure, glb=glb)
+    images = [i for r in results for i in (r.images if r.gif is None else [r.gif])]
+    return Outcome(images, "made", f"{len(images)} pictures ({'final' if final else 'preview'}, one Blender)")
+
+
+def make_pipeline(config: dict) -> BasePipeline:
+    """A pipeline from its config (a worker's copy of the parent's)."""
+    args = dict(config)
+    kind = args.pop("kind")
+    if kind == Pipeline.kind:
+        return Pipeline(**args)
+    from wattcad.project_build import ProjectPipeline
+
+    return ProjectPipeline(**args)
 
 
 def run_in_worker(config: dict, step_name: str) -> tuple[Outcome | None, float, str | None, int]:
@@ -267,7 +319,7 @@ def run_in_worker(config: dict, step_name: str) -> tuple[Outcome | None, float, 
     back as text and an exit code (an exception of the worker may not cross the process boundary)."""
     started = time.perf_counter()
     try:
-        pipeline = Pipeline(**config)
+        pipeline = make_pipeline(config)
         step = next(s for s in pipeline.steps() if s.name == step_name)
         return step.run(), time.perf_counter() - started, None, 0
     except WattcadError as exc:
@@ -292,7 +344,7 @@ class Runner:
     """Runs the steps in order of their `after`, up to `jobs` at once, each when its inputs are
     ready; cached steps are decided here, in the parent, as soon as what they read is made."""
 
-    def __init__(self, pipeline: Pipeline, steps: list[Step], jobs: int):
+    def __init__(self, pipeline: BasePipeline, steps: list[Step], jobs: int):
         self.pipeline, self.steps, self.jobs = pipeline, steps, max(1, jobs)
         self.number = {s.name: i for i, s in enumerate(steps, 1)}
         self.records: dict[str, StepRecord] = {}
@@ -362,8 +414,12 @@ class Runner:
 
 def build(out: Path, boards_dir: Path | None = None, force: bool = False, render: bool = True, freecad: bool = True,
           enclosure_params: Path | None = None, jobs: int | None = None, final: bool = False) -> int:
+    """The ADE7816 build (its sources generated); `build_project` is any KiCad project's."""
+    return run_pipeline(Pipeline(out, boards_dir, force, render, freecad, enclosure_params, final), jobs)
+
+
+def run_pipeline(pipeline: BasePipeline, jobs: int | None = None) -> int:
     started = time.perf_counter()
-    pipeline = Pipeline(out, boards_dir, force, render, freecad, enclosure_params, final)
     steps = pipeline.steps()
     records = Runner(pipeline, steps, jobs or default_jobs()).run()
     index = write_index(pipeline, records)
@@ -384,7 +440,7 @@ def summary_table(records: list[StepRecord]) -> str:
     return "\n".join(lines)
 
 
-def write_index(pipeline: Pipeline, records: list[StepRecord]) -> Path:
+def write_index(pipeline: BasePipeline, records: list[StepRecord]) -> Path:
     from wattcad.build_index import index_html
 
     return write_atomic(pipeline.out / "index.html", index_html(pipeline, records))

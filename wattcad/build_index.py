@@ -59,7 +59,7 @@ def index_html(pipeline, records) -> str:
     parts.append("</table>")
     for variant in pipeline.source:
         project = pipeline.project_dir(variant)
-        parts.append(f"<h2>{'Rectangular' if variant == 'rect' else 'Round'} board — {escape(project.name)}/</h2><div class=grid>")
+        parts.append(f"<h2>{escape(pipeline.section_title(variant))} — {escape(project.name)}/</h2><div class=grid>")
         for pattern, caption in PICTURES:
             path = project / pattern.format(v=variant, name=name)
             if path.is_file():
@@ -72,11 +72,11 @@ def index_html(pipeline, records) -> str:
             if path.is_file():
                 parts.append(f"<li>{_link(out, path, path.name)} — {escape(label)}</li>")
         parts.append("</ul>")
-    parts.append("<h2>Footprints</h2><ul>")
-    for rel, label in (("prints/board-footprints-1to1.pdf", "every package of the board at 1:1 (print at 100 %)"),
-                       ("reports/footprints.txt", "verification of every package against its spec"),
-                       ("footprints/wattcad.pretty", "the generated footprint library")):
-        if (out / rel).exists():
-            parts.append(f"<li>{_link(out, out / rel, rel)} — {escape(label)}</li>")
-    parts.append("</ul></body></html>")
+    footprints = [f"<li>{_link(out, out / rel, rel)} — {escape(label)}</li>" for rel, label in (
+        ("prints/board-footprints-1to1.pdf", "every package of the board at 1:1 (print at 100 %)"),
+        ("reports/footprints.txt", "verification of every package against its spec"),
+        ("footprints/wattcad.pretty", "the generated footprint library")) if (out / rel).exists()]
+    if footprints:  # a generated project's footprint step
+        parts += ["<h2>Footprints</h2><ul>", *footprints, "</ul>"]
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -280,20 +280,20 @@ def project_checks(project: Project, rules: dict | None = None, params=None, enc
     return results
 
 
-def run_checks(path: Path, enclosure: bool = True, strict: bool = False,
-               allow_unrouted: bool = False) -> tuple[Project, list[CheckResult]]:
+def run_checks(path: Path, enclosure: bool = True, strict: bool = False, allow_unrouted: bool = False,
+               timings: bool = True) -> tuple[Project, list[CheckResult]]:
     """The checks of the project at PATH; a project of an older KiCad is checked on a copy KiCad
     9 has upgraded, in a scratch folder, and the report says so first."""
     project = find_project(path)
     rules, params = wattcad_settings(project)
     old = old_format(project)
     if not old:
-        return project, project_checks(project, rules, params, enclosure, strict, allow_unrouted)
+        return project, project_checks(project, rules, params, enclosure, strict, allow_unrouted, timings)
     with tempfile.TemporaryDirectory(prefix="wattcad-upgrade-") as tmp:
         scratch = upgraded_copy(project, Path(tmp))
         results = [CheckResult("input", "read through KiCad 9", "pass",
                                f"{old}: checked on a copy upgraded in a scratch folder; {project.dir} is untouched")]
-        results += project_checks(scratch, rules, params, enclosure, strict, allow_unrouted)
+        results += project_checks(scratch, rules, params, enclosure, strict, allow_unrouted, timings)
     return project, results
 
 

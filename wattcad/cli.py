@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from wattcad import __version__
-from wattcad.errors import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK, WattcadError
+from wattcad.errors import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK, InputError, WattcadError
 from wattcad.fileio import write_atomic
 
 
@@ -174,11 +174,25 @@ def cmd_route(args) -> int:
 
 def cmd_build(args) -> int:
     from wattcad.build import build
+    from wattcad.project_build import build_project, project_target
+    from wattcad.project_config import load_project_config
 
-    return build(Path(args.out), Path(args.boards_dir) if args.boards_dir else None, force=args.force,
-                 render=not args.no_render, freecad=not args.no_freecad,
-                 enclosure_params=Path(args.enclosure_params) if args.enclosure_params else None, jobs=args.jobs,
-                 final=args.final)
+    params = Path(args.enclosure_params) if args.enclosure_params else None
+    boards_dir = Path(args.boards_dir) if args.boards_dir else None
+    if args.project is not None:
+        folder, _ = project_target(Path(args.project))
+        settings = load_project_config(folder)
+        if not settings.generate:
+            if boards_dir is not None:
+                raise InputError(None, "--boards-dir", "only for a generated project (wattcad.yaml: generate)", args.boards_dir)
+            return build_project(Path(args.project), Path(args.out), args.force, not args.no_render,
+                                 False if args.no_freecad else None, params, args.jobs, args.final)
+        # A generated project (the ADE7816): its boards are the folder's, unless named.
+        boards_dir = boards_dir or folder / settings.boards
+        if not settings.freecad:
+            args.no_freecad = True
+    return build(Path(args.out), boards_dir, force=args.force, render=not args.no_render, freecad=not args.no_freecad,
+                 enclosure_params=params, jobs=args.jobs, final=args.final)
 
 
 def cmd_check(args) -> int:
@@ -219,6 +233,15 @@ def cmd_plugin_install(args) -> int:
 
         print(zip_blender_addon(Path(args.zip)) if args.zip else install_blender_addon(dest))
         return EXIT_OK
+    if args.kicad_pcm:
+        if not args.zip:
+            raise InputError(None, "--kicad-pcm", "give the package file to write: --zip FILE.zip")
+        from wattcad.kicad.pcm import build_pcm_zip
+
+        print(build_pcm_zip(Path(args.zip)))
+        return EXIT_OK
+    if args.zip:
+        raise InputError(None, "--zip", "only with --blender or --kicad-pcm", args.zip)
     from wattcad.kicad.install import install_plugins
 
     for path in install_plugins(dest):
@@ -264,12 +287,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"wattcad {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="build everything into build/, re-running only what changed",
-                       description="Footprints, 1:1 prints, schematic, both boards, checks, fabrication outputs, "
-                                   "enclosures (CadQuery and FreeCAD), Blender renders and build/index.html. Steps whose "
-                                   "inputs are unchanged are skipped. Exit 1 when a check fails.")
+    b = sub.add_parser("build", help="build a KiCad project (or the ADE7816) into build/, re-running only what changed",
+                       description="PROJECT (a folder with a .kicad_pro, or the .kicad_pro): its checks, fabrication "
+                                   "outputs (gerbers only when routed and DRC-clean), an enclosure with its fit check, "
+                                   "Blender renders and OUT/index.html, configured by PROJECT/wattcad.yaml (outputs, "
+                                   "enclosure, views, freecad); the project's files are only read. Without PROJECT, or "
+                                   "on a folder whose wattcad.yaml says `generate: ade7816` (kicad/ here): the ADE7816 "
+                                   "build, which first generates footprints, 1:1 prints, the schematic and both boards. "
+                                   "Steps whose inputs are unchanged are skipped. Exit 1 when a check fails, 2 on bad "
+                                   "input, 3 when a tool is missing, 4 when a tool (kicad-cli, Blender, FreeCAD) fails "
+                                   "or crashes.")
+    b.add_argument("project", nargs="?", metavar="PROJECT", help="KiCad project folder or .kicad_pro (default: the ADE7816)")
     b.add_argument("--out", default="build", help="output folder (default: build)")
-    b.add_argument("--boards-dir", metavar="DIR", help="folder of the source boards, updated in place (default: kicad/boards)")
+    b.add_argument("--boards-dir", metavar="DIR", help="generated projects: folder of the source boards, updated in place "
+                                                       "(default: the project's boards/, or wattcad's own)")
     b.add_argument("--force", action="store_true", help="re-run every step, whatever the cache says")
     b.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="steps run side by side (default: the machine's cores; 1: one by one)")
     b.add_argument("--no-render", action="store_true", help="skip the Blender renders")
@@ -286,7 +317,8 @@ def parser() -> argparse.ArgumentParser:
                                     "errors), every footprint that has a package spec, modules against the pin map of "
                                     "what plugs in (the Feather), the ADE7816 inputs' worst-case peaks against full "
                                     "scale, and the fit of wattcad's enclosure around the board. Writes wattcad-check.xml (JUnit), .json and "
-                                    ".txt. Exit 1 when a check fails, 2 on bad input, 3 when KiCad is missing.")
+                                    ".txt. Exit 1 when a check fails, 2 on bad input, 3 when KiCad is missing, "
+                                    "4 when a tool (kicad-cli, Blender, FreeCAD) fails or crashes.")
     ck.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
     ck.add_argument("--out", default=".", metavar="DIR", help="where the reports go (default: the current folder)")
     ck.add_argument("--no-enclosure", action="store_true", help="skip the enclosure fit check")
@@ -316,7 +348,8 @@ def parser() -> argparse.ArgumentParser:
     en = sub.add_parser("enclosure", help="a CadQuery enclosure around a KiCad board, with a fit check",
                         description="Writes base and lid (STEP, STL), the board assembly (STEP), boardmodel.json, "
                                     "fit.json and pictures; the FreeCAD document with --freecad. Exit 1 when the "
-                                    "board does not fit, 2 on bad input.")
+                                    "board does not fit, 2 on bad input, 4 when a tool (kicad-cli, Blender, FreeCAD) "
+                                    "fails or crashes.")
     en.add_argument("board", metavar="BOARD.kicad_pcb")
     en.add_argument("--params", metavar="FILE", help="enclosure parameters overriding enclosure/params.yaml")
     en.add_argument("--freecad", action="store_true", help="also build the parametric FreeCAD document")
@@ -386,7 +419,8 @@ def parser() -> argparse.ArgumentParser:
     rn = sub.add_parser("render", help="render the board (and its enclosure) with Blender's Cycles",
                         description="Exports the board's GLB with kicad-cli and renders it in Blender (wattcad's own "
                                     "bpy environment, or WATTCAD_BLENDER). Writes FILE.png (turntable: FILE-000.png... "
-                                    "and FILE.gif). Exit 2 on bad input, 3 when Blender or kicad-cli is missing.")
+                                    "and FILE.gif). Exit 2 on bad input, 3 when Blender or kicad-cli is missing, "
+                                    "4 when a tool (kicad-cli, Blender, FreeCAD) fails or crashes.")
     rn.add_argument("board", metavar="BOARD.kicad_pcb")
     rn.add_argument("--enclosure", metavar="DIR", help="a `wattcad enclosure` output folder to render around the board")
     from wattcad.render_job import STYLES, VIEWS
@@ -410,7 +444,8 @@ def parser() -> argparse.ArgumentParser:
                                     "joins it by a via; fine-pitch pins get a straight escape first. Tracks already "
                                     "there are kept. The result is checked with kicad-cli DRC: written over BOARD "
                                     "(after a .bak) only when every connection is routed and DRC is clean; --out "
-                                    "always gets it. Exit 0 when complete and clean, 1 when not.")
+                                    "always gets it. Exit 0 when complete and clean, 1 when not, 4 when a tool "
+                                    "(kicad-cli, Blender, FreeCAD) fails or crashes.")
     ro.add_argument("board", metavar="BOARD.kicad_pcb")
     ro.add_argument("--out", metavar="FILE", help="write the routed board here (whatever the result)")
     ro.add_argument("--nets", metavar="PATTERN", help="route only nets matching this pattern (fnmatch: '/I?P')")
@@ -427,8 +462,14 @@ def parser() -> argparse.ArgumentParser:
     pi = plsub.add_parser("install", help="install the pcbnew action plugins into KiCad 9's plugin folder")
     pi.add_argument("--dest", help="plugin folder (default: ~/.local/share/kicad/9.0/scripting/plugins, "
                                    "with --blender ~/.config/blender/5.0/scripts/addons)")
-    pi.add_argument("--blender", action="store_true", help="install the Blender add-on (File › Import › KiCad board) instead")
-    pi.add_argument("--zip", metavar="FILE.zip", help="with --blender: write the add-on as a zip for Install from Disk")
+    target = pi.add_mutually_exclusive_group()
+    target.add_argument("--blender", action="store_true", help="install the Blender add-on (File › Import › KiCad board) instead")
+    target.add_argument("--kicad-pcm", action="store_true",
+                        help="with --zip: write the pcbnew plugins as a KiCad Plugin and Content Manager package, for "
+                             "Tools › Plugin and Content Manager › Install from File (it finds wattcad via "
+                             "import, $WATTCAD_PYTHON, or the `wattcad` command's interpreter on PATH or ~/.local/bin)")
+    pi.add_argument("--zip", metavar="FILE.zip", help="with --blender: write the add-on as a zip for Install from Disk; "
+                                                      "with --kicad-pcm: write the PCM package")
     pi.set_defaults(func=cmd_plugin_install)
     return p
 

@@ -1,0 +1,141 @@
+"""`wattcad build PROJECT` on KiCad projects wattcad did not make: KiCad's own demos, configured
+by a wattcad.yaml (or not), with the project's files only read."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wattcad.cli import main
+
+DEMOS = Path("/usr/share/kicad/demos")
+
+
+def _tree_hash(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _run(args: list[str]) -> tuple[int, str]:
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(args)
+    return code, printed.getvalue()
+
+
+def _steps(printed: str) -> dict[str, tuple[str, str]]:
+    """step -> (RESULT, time column) from the summary table."""
+    return {m[1]: (m[2], m[3]) for m in re.finditer(r"^(\S+)\s+(PASS|FAIL|MADE|BLOCKED)\s+(cached|[\d.]+ s)", printed, re.M)}
+
+
+@pytest.fixture(scope="module")
+def stickhub(tmp_path_factory):
+    """KiCad's StickHub demo, copied, built from nothing with its renders."""
+    root = tmp_path_factory.mktemp("project")
+    project = root / "StickHub"
+    shutil.copytree(DEMOS / "stickhub", project)
+    before = _tree_hash(project)
+    code, printed = _run(["build", str(project), "--out", str(root / "out")])
+    return root, project, before, code, printed
+
+
+@pytest.mark.kicad
+@pytest.mark.blender
+def test_a_demo_project_is_checked_fabricated_enclosed_and_rendered(stickhub):
+    root, project, before, code, printed = stickhub
+    out = root / "out" / "StickHub"
+    steps = _steps(printed)
+    assert list(steps) == ["check", "fab", "enclosure", "render"], printed
+    report = json.loads((out / "wattcad-check.json").read_text())
+    failing = [r for r in report["checks"] if r["status"] == "fail"]
+    assert code == (1 if failing else 0) and steps["check"][0] == ("FAIL" if failing else "PASS")
+    # The fab step's gate: gerbers exactly when DRC lets the board through.
+    assert steps["fab"][0] in ("MADE", "BLOCKED")
+    assert (out / "fab" / "StickHub-gerbers.zip").is_file() == (steps["fab"][0] == "MADE")
+    assert (out / "fab" / "StickHub-ibom.html").is_file() and (out / "fab" / "StickHub-pos.csv").is_file()
+    fit = json.loads((out / "enclosure" / "fit.json").read_text())
+    assert fit["fits"] == (steps["enclosure"][0] == "PASS")
+    assert not (out / "enclosure" / "enclosure.FCStd").exists()  # FreeCAD only when wattcad.yaml asks
+    # Two preview pictures (iso, top), each a picture and not a blank: a board's green in the top view.
+    from PIL import Image
+
+    for view in ("iso", "top"):
+        image = Image.open(out / "renders" / f"board-{view}.png").convert("RGB")
+        assert image.size == (640, 480) if view == "iso" else (600, 450)
+        colours = image.getcolors(1 << 20)
+        assert len(colours) > 500, f"{view}: {len(colours)} colours, a blank picture"
+    top = Image.open(out / "renders" / "board-top.png").convert("RGB")
+    greenish = sum(n for n, (r, g, b) in top.getcolors(1 << 20) if g > r + 15 and g > b)
+    assert greenish > 0.01 * top.width * top.height, "no solder mask green in the top view"
+    index = (root / "out" / "index.html").read_text()
+    for rel in ("StickHub/renders/board-iso.png", "StickHub/fab/StickHub-ibom.html", "StickHub/enclosure/fit.json"):
+        assert f'"{rel}"' in index
+    assert "Footprints" not in index  # nothing generated: no empty section
+    # The user's project is read, never written.
+    assert _tree_hash(project) == before
+
+
+@pytest.mark.kicad
+@pytest.mark.blender
+def test_a_second_build_does_nothing_and_a_config_change_reruns_what_it_touches(stickhub):
+    root, project, before, code, printed = stickhub
+    again, printed = _run(["build", str(project), "--out", str(root / "out")])
+    assert again == code and {s: t for s, (_, t) in _steps(printed).items()} == dict.fromkeys(
+        ("check", "fab", "enclosure", "render"), "cached"), printed
+    (project / "wattcad.yaml").write_text("outputs: [check, enclosure, render]\nviews: [top]\n"
+                                          "enclosure:\n  wall_mm: 3.0\n")
+    try:
+        third, printed = _run(["build", str(project), "--out", str(root / "out")])
+        steps = _steps(printed)
+        assert list(steps) == ["check", "enclosure", "render"], printed
+        # wattcad.yaml is an input of every step (it may change what they do); the enclosure re-ran with
+        # the wall asked for, written where the enclosure read it.
+        assert steps["enclosure"][1] != "cached" and steps["render"][1] != "cached"
+        assert "wall_mm: 3.0" in (root / "out" / "StickHub" / "enclosure-params.yaml").read_text()
+        assert (root / "out" / "StickHub" / "renders" / "board-top.png").is_file()
+        assert not (root / "out" / "StickHub" / "renders" / "board-iso.png").exists()  # stale view removed
+    finally:
+        (project / "wattcad.yaml").unlink()
+
+
+@pytest.mark.parametrize("config, key, value", [
+    ("outputs: [check, gerbers]\n", "outputs[1]", "gerbers"),
+    ("views: iso\n", "views", "iso"),
+    ("colour: red\n", "colour", "red"),
+    ("enclosure:\n  wall_mm: -2\n", "wall_mm", "-2"),
+    ("enclosure:\n  walls_mm: 2\n", "walls_mm", "2"),
+    ("freecad: yes please\n", "freecad", "yes please"),
+    ("generate: ade7816\nviews: [iso]\n", "views", "iso"),
+    ("project: other.kicad_sch\n", "project", "other.kicad_sch"),
+    ("- a list\n", None, "list"),
+])
+def test_a_bad_wattcad_yaml_is_refused_naming_file_key_and_value(tmp_path, capsys, config, key, value):
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "p.kicad_pro").write_text("{}\n")
+    (project / "wattcad.yaml").write_text(config)
+    assert main(["build", str(project), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert str(project / "wattcad.yaml") in err and value in err, err
+    if key:
+        assert f"{key}:" in err, err
+    assert not (tmp_path / "out").exists()  # refused before any step wrote anything
+
+
+@pytest.mark.kicad
+def test_a_folder_of_two_projects_builds_the_one_wattcad_yaml_names(tmp_path, capsys):
+    project = tmp_path / "ecc83"
+    shutil.copytree(DEMOS / "ecc83", project)
+    assert main(["build", str(project), "--out", str(tmp_path / "out"), "--no-render"]) == 2
+    assert "expected one KiCad project file" in capsys.readouterr().err
+    (project / "wattcad.yaml").write_text("project: ecc83-pp_v2.kicad_pro\noutputs: [check, fab]\n")
+    code, printed = _run(["build", str(project), "--out", str(tmp_path / "out")])
+    assert list(_steps(printed)) == ["check", "fab"], printed
+    assert (tmp_path / "out" / "ecc83-pp_v2" / "fab" / "ecc83-pp_v2-pos.csv").is_file()
+    assert not (tmp_path / "out" / "ecc83-pp").exists()

@@ -1,0 +1,89 @@
+"""wattcad.yaml: how `wattcad build PROJECT` builds a KiCad project. Optional; every key checked,
+and a wrong one refused with the file, the key and the value. Pure (no host application)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wattcad.blender.views import VIEWS  # pure: the views Blender can draw
+from wattcad.errors import InputError
+from wattcad.fileio import read_yaml_mapping
+
+CONFIG_NAME = "wattcad.yaml"
+OUTPUTS = ("check", "fab", "enclosure", "render")  # a project build's steps, in the order they run
+GENERATORS = ("ade7816",)  # projects whose sources wattcad generates (footprints, schematic, boards)
+KEYS = {
+    "project": "the .kicad_pro to build when the folder holds more than one",
+    "generate": f"wattcad generates the sources: one of {', '.join(GENERATORS)}",
+    "boards": "with generate: the folder of the source boards, updated in place (default: boards)",
+    "outputs": f"the steps to run, any of {', '.join(OUTPUTS)} (default: all)",
+    "enclosure": "enclosure parameters overriding wattcad's defaults (the keys of `wattcad enclosure --params`)",
+    "views": f"the Blender views to draw, any of {', '.join(VIEWS)} (default: iso, top)",
+    "freecad": "also build the parametric FreeCAD document of the enclosure (default: false; true with generate)",
+}
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    path: Path | None  # the wattcad.yaml read, None when the project has none
+    project: str | None = None
+    generate: str | None = None
+    boards: str = "boards"
+    outputs: tuple[str, ...] = OUTPUTS
+    enclosure: dict = field(default_factory=dict)
+    views: tuple[str, ...] = ("iso", "top")
+    freecad: bool = False
+
+
+def _names(path: Path, key: str, value, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise InputError(path, key, f"must be a non-empty list, any of {', '.join(allowed)}", value)
+    for i, item in enumerate(value):
+        if item not in allowed:
+            raise InputError(path, f"{key}[{i}]", f"unknown; one of {', '.join(allowed)}", item)
+    if len(set(value)) != len(value):
+        raise InputError(path, key, "lists an entry twice", value)
+    return tuple(value)
+
+
+def load_project_config(folder: Path) -> ProjectConfig:
+    """FOLDER/wattcad.yaml, or the defaults when there is none."""
+    path = Path(folder) / CONFIG_NAME
+    if not path.is_file():
+        return ProjectConfig(None)
+    data = read_yaml_mapping(path, "wattcad project configuration")
+    for key in data:
+        if key not in KEYS:
+            raise InputError(path, str(key), f"unknown key; known: {', '.join(KEYS)}", data[key])
+    values: dict = {"path": path}
+    for key in ("project", "generate", "boards"):
+        if key in data:
+            if not isinstance(data[key], str) or not data[key].strip():
+                raise InputError(path, key, "must be a non-empty string", data[key])
+            values[key] = data[key]
+    if "project" in values and not values["project"].endswith((".kicad_pro", ".pro")):
+        raise InputError(path, "project", "must name a .kicad_pro (or a KiCad 4/5 .pro) file", values["project"])
+    if values.get("generate", GENERATORS[0]) not in GENERATORS:
+        raise InputError(path, "generate", f"unknown generator; one of {', '.join(GENERATORS)}", values["generate"])
+    if "generate" in values:  # a generated project builds all of its steps, as `wattcad build` does
+        for key in ("project", "outputs", "views", "enclosure"):
+            if key in data:
+                raise InputError(path, key, "not used with generate (use --enclosure-params, --no-render)", data[key])
+    if "outputs" in data:
+        values["outputs"] = tuple(o for o in OUTPUTS if o in _names(path, "outputs", data["outputs"], OUTPUTS))
+    if "views" in data:
+        values["views"] = _names(path, "views", data["views"], VIEWS)
+    if "enclosure" in data:
+        if not isinstance(data["enclosure"], dict):
+            raise InputError(path, "enclosure", "must be a mapping of enclosure parameters", data["enclosure"])
+        from wattcad.enclosure.params import load_params
+
+        # Checked now, so a wrong value is named in wattcad.yaml before any step runs.
+        load_params(overrides=data["enclosure"], where=f"{path}: enclosure")
+        values["enclosure"] = dict(data["enclosure"])
+    values["freecad"] = "generate" in values
+    if "freecad" in data:
+        if not isinstance(data["freecad"], bool):
+            raise InputError(path, "freecad", "must be true or false", data["freecad"])
+        values["freecad"] = data["freecad"]
+    return ProjectConfig(**values)
