@@ -77,6 +77,8 @@ def _fix_netlist_date(path: Path, date: str) -> None:
     text = path.read_text(encoding="utf-8")
     text = re.sub(r'\(date "[^"]*"\)', f'(date "{date}")', text, count=1)
     text = re.sub(r'\(source "[^"]*"\)', '(source "wattcad kicad/circuit.py")', text)
+    # SKiDL writes each part's source line relative to where it was installed: the file name only.
+    text = re.sub(r'(\(name "SKiDL Line"\) ")[^"]*/([^"/]+")', r"\1\2", text)
     path.write_text(text, encoding="utf-8")
 
 # ------------------------------------------------------------------------------ library symbols

@@ -57,7 +57,7 @@ HOSTS = {"kicad": ("KiCad 9", _kicad_missing), "freecad": ("FreeCAD", _freecad_m
 
 def pytest_runtest_setup(item):
     if "slow" in item.keywords and os.environ.get("WATTCAD_SLOW") != "1" and os.environ.get("CI") != "true":
-        pytest.skip("a whole-corpus run: WATTCAD_SLOW=1 runs it, as CI does (a sample runs by default)")
+        pytest.skip("slow (a whole corpus, or the installed wheel against the checkout): WATTCAD_SLOW=1 runs it, as CI does")
     for marker, (host, check) in HOSTS.items():
         if marker not in item.keywords:
             continue

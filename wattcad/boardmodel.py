@@ -87,7 +87,8 @@ class BoardModel:
         return next(b for b in self.bodies if b.ref == ref)
 
     def to_json(self) -> str:
-        data = {"schema": SCHEMA, **asdict(self)}
+        # The source board by its name: the file is the same wherever the board was read from.
+        data = {"schema": SCHEMA, **asdict(self), "source": Path(self.source).name if self.source else ""}
         return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
     @classmethod

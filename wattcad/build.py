@@ -209,7 +209,9 @@ class Pipeline(BasePipeline):
         for spec in specs:
             path = generated[footprint_name(spec)] if spec.footprint in ("", "generated") else stock_footprint_path(spec.footprint)
             fp = read_kicad_mod(path)
-            reports.append(verify_footprint(fp, spec, subject=str(path)))
+            # Named as the build made it (relative to the output), or as KiCad installed it.
+            shown = path.relative_to(self.out) if path.is_relative_to(self.out) else path
+            reports.append(verify_footprint(fp, spec, subject=str(shown)))
             items.append(PrintItem(fp, spec))
         table = format_table(reports)
         outputs = [write_atomic(self.out / "reports" / "footprints.txt", table + "\n"),

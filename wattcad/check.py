@@ -392,6 +392,10 @@ def to_junit(project: Project, results: list[CheckResult]) -> str:
 
 
 def write_reports(project: Project, results: list[CheckResult], out_dir: Path) -> list[Path]:
+    """The three reports into OUT_DIR; a project inside it is named relative to it (a build's
+    reports do not depend on where the build ran)."""
+    if project.dir.resolve().is_relative_to(Path(out_dir).resolve()):
+        project = Project(project.dir.resolve().relative_to(Path(out_dir).resolve()), project.name)
     return [write_atomic(Path(out_dir) / "wattcad-check.xml", to_junit(project, results)),
             write_atomic(Path(out_dir) / "wattcad-check.json", to_json(project, results)),
             write_atomic(Path(out_dir) / "wattcad-check.txt", summary_text(project, results) + "\n")]

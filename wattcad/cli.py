@@ -191,8 +191,22 @@ def cmd_build(args) -> int:
         boards_dir = boards_dir or folder / settings.boards
         if not settings.freecad:
             args.no_freecad = True
+    from wattcad.kicad.pcb_project import BOARDS_DIR
+    from wattcad.project_build import installed_read_only
+
+    if installed_read_only(boards_dir or BOARDS_DIR):
+        raise InputError(boards_dir or BOARDS_DIR, "--boards-dir", "the boards a build updates are inside the installed "
+                         "package: copy them out with `wattcad example ade7816 DIR` and run `wattcad build DIR`")
     return build(Path(args.out), boards_dir, force=args.force, render=not args.no_render, freecad=not args.no_freecad,
                  enclosure_params=params, jobs=args.jobs, final=args.final)
+
+
+def cmd_example(args) -> int:
+    from wattcad.project_build import copy_example
+
+    dest = copy_example(args.name, Path(args.dest))
+    print(f"{dest}: the {args.name} sources; build them with `wattcad build {dest}`")
+    return EXIT_OK
 
 
 def cmd_check(args) -> int:
@@ -309,6 +323,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-freecad", action="store_true", help="skip the FreeCAD document")
     b.add_argument("--enclosure-params", metavar="FILE", help="enclosure parameters overriding enclosure/params.yaml")
     b.set_defaults(func=cmd_build)
+
+    ex = sub.add_parser("example", help="copy an example project's sources (the ADE7816) into a new folder",
+                        description="Writes DEST/wattcad.yaml and DEST/boards/ (the committed boards); "
+                                    "`wattcad build DEST` then generates, checks and renders it, updating DEST/boards.")
+    ex.add_argument("name", choices=["ade7816"])
+    ex.add_argument("dest", metavar="DEST")
+    ex.set_defaults(func=cmd_example)
 
     ck = sub.add_parser("check", help="ERC, DRC with parity, fabrication readiness, footprints, mating parts, analog "
                                       "budget and enclosure fit of a KiCad 9 project",

@@ -24,6 +24,14 @@ class EnclosureResult:
         return EXIT_OK if self.fit["fits"] else EXIT_MISMATCH
 
 
+def params_label(source: str) -> str:
+    """The parameters' file as the report names it: wattcad's defaults by name, not by where wattcad
+    is installed; a user's file by its name."""
+    from wattcad.enclosure.params import DEFAULTS
+
+    return "wattcad defaults" if Path(source) == DEFAULTS else Path(source).name
+
+
 def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None, freecad: bool = False,
                     views: bool = True) -> EnclosureResult:
     import cadquery as cq
@@ -44,7 +52,7 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
     fit = fit_check(parts, shells, plan, cutouts, uncut)
     for collision in fit.collisions:
         collision["would_fit"] = _would_fit(parts[collision["part"]].BoundingBox(), collision["with"], model, plan, params)
-    report = {"board": board.name, "enclosure_params": params.source, **fit.to_json(),
+    report = {"board": board.name, "enclosure_params": params_label(params.source), **fit.to_json(),
               "inner_height_mm": round(plan.inner_top_mm - plan.floor_top_mm, 3), "kind": plan.kind,
               "board_bottom_mm": round(plan.board_bottom_mm, 3),
               "standoffs": [s.ref for s in plan.standoffs], "notes": plan.notes}

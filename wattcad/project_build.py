@@ -148,6 +148,38 @@ class ProjectPipeline(BasePipeline):
                            enclosure)
 
 
+def copy_example(name: str, dest: Path) -> Path:
+    """The sources of a generated example (the ADE7816: wattcad.yaml and its boards) copied out of
+    the package into DEST, a new folder, so `wattcad build DEST` updates the user's copy."""
+    import shutil
+
+    from wattcad.build import CODE_DIRS
+    from wattcad.project_config import GENERATORS
+
+    if name not in GENERATORS:
+        raise InputError(None, "example", f"unknown example; one of {', '.join(GENERATORS)}", name)
+    dest = Path(dest)
+    if dest.exists() and any(dest.iterdir()):
+        raise InputError(dest, None, "exists and is not empty: name a new folder")
+    source = CODE_DIRS["wattcad.kicad"]
+    work = dest.with_name(f".{dest.name}.partial")
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "boards").mkdir(parents=True)
+    shutil.copy2(source / "wattcad.yaml", work / "wattcad.yaml")
+    for board in sorted((source / "boards").iterdir()):
+        if board.suffix in (".kicad_pcb", ".kicad_pro", ".kicad_dru"):
+            shutil.copy2(board, work / "boards" / board.name)
+    if dest.exists():
+        dest.rmdir()
+    work.rename(dest)  # whole or not at all
+    return dest
+
+
+def installed_read_only(folder: Path) -> bool:
+    """A folder inside an installed package (site-packages): not a place for a build to write."""
+    return any(part in ("site-packages", "dist-packages") for part in Path(folder).resolve().parts)
+
+
 def build_project(project: Path, out: Path, force: bool = False, render: bool = True, freecad: bool | None = None,
                   enclosure_params: Path | None = None, jobs: int | None = None, final: bool = False) -> int:
     from wattcad.build import run_pipeline
