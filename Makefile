@@ -2,14 +2,20 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: all bootstrap build test bench clean
+.PHONY: all bootstrap build packages test bench clean
 all: build
 
 bootstrap:
 	@bash scripts/bootstrap.sh
 
-build: bootstrap
-	$(VENV)/bin/wattcad build --out build
+# The plugin packages first: a failing check makes `wattcad build` exit 1, and stops make there.
+build: bootstrap packages
+	$(VENV)/bin/wattcad build kicad --out build
+
+# KiCad's Plugin and Content Manager zip (Install from File...) and the Blender 4.2+ extension zip.
+packages: bootstrap
+	@$(VENV)/bin/wattcad plugin install --kicad-pcm --zip build/packages/wattcad-kicad-pcm.zip >/dev/null
+	@$(VENV)/bin/wattcad plugin install --blender --zip build/packages/wattcad-blender-extension.zip >/dev/null
 
 # One test worker a core (pytest-xdist); tests sharing a built fixture stay on one worker (conftest).
 test: bootstrap
