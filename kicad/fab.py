@@ -24,6 +24,18 @@ FAB_LAYERS = "F.Cu,B.Cu,F.Paste,B.Paste,F.Silkscreen,B.Silkscreen,F.Mask,B.Mask,
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}([+-]\d{2}:?\d{2})?")
 
 
+# InteractiveHtmlBom declares wxPython, which has no Linux wheel: it cannot be a dependency of the
+# wattcad package, so an installed wattcad may not have it (`make` installs it).
+IBOM_MISSING = ("no interactive BOM: InteractiveHtmlBom is not installed "
+                "(pip install --no-deps InteractiveHtmlBom==2.12.0 in wattcad's environment)")
+
+
+def ibom_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("InteractiveHtmlBom") is not None
+
+
 class FabFailed(WattcadError):
     exit_code = 1
 
@@ -32,7 +44,7 @@ class FabFailed(WattcadError):
 class FabOutputs:
     gerber_zip: Path | None
     positions: Path
-    ibom: Path
+    ibom: Path | None  # None: InteractiveHtmlBom is not installed (see IBOM_MISSING)
     bom: Path | None
     gerber_files: list[str]
 
@@ -69,20 +81,7 @@ def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None, gerbe
         run_kicad_cli(["pcb", "export", "pos", "--format", "csv", "--units", "mm", "--side", "both",
                        "--exclude-dnp", "-o", str(positions), str(board)], f"exporting the positions of {board.name}",
                       timeout_s=600)
-        # iBOM dates the page by the board's title block, or else by the file's mtime: give it a copy
-        # with a fixed mtime so an unchanged board gives the same page.
-        dated = work / "ibom-input" / board.name
-        dated.parent.mkdir()
-        for suffix in (".kicad_pcb", ".kicad_pro"):
-            if board.with_suffix(suffix).is_file():
-                shutil.copy2(board.with_suffix(suffix), dated.with_suffix(suffix))
-        fixed = datetime.fromisoformat(FIXED_STAMP).replace(tzinfo=timezone.utc).timestamp()
-        os.utime(dated, (fixed, fixed))
-        env = {**os.environ, "INTERACTIVE_HTML_BOM_NO_DISPLAY": "1"}  # no wxPython, no display
-        _run([sys.executable, "-m", "InteractiveHtmlBom.generate_interactive_bom", "--no-browser", "--dest-dir", str(work),
-              "--name-format", f"{stem}-ibom", "--include-tracks", "--include-nets", str(dated)],
-             "InteractiveHtmlBom", env=env)
-        shutil.rmtree(dated.parent)
+        ibom = _ibom(board, work) if ibom_available() else None
         bom_copy = None
         if bom is not None and Path(bom).is_file():
             bom_copy = work / Path(bom).name
@@ -94,7 +93,25 @@ def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None, gerbe
         shutil.rmtree(work, ignore_errors=True)
         raise
     return FabOutputs(out_dir / zip_path.name if zip_path else None, out_dir / positions.name,
-                      out_dir / f"{stem}-ibom.html", out_dir / bom_copy.name if bom_copy else None, files)
+                      out_dir / ibom.name if ibom else None, out_dir / bom_copy.name if bom_copy else None, files)
+
+
+def _ibom(board: Path, work: Path) -> Path:
+    # iBOM dates the page by the board's title block, or else by the file's mtime: give it a copy
+    # with a fixed mtime so an unchanged board gives the same page.
+    dated = work / "ibom-input" / board.name
+    dated.parent.mkdir()
+    for suffix in (".kicad_pcb", ".kicad_pro"):
+        if board.with_suffix(suffix).is_file():
+            shutil.copy2(board.with_suffix(suffix), dated.with_suffix(suffix))
+    fixed = datetime.fromisoformat(FIXED_STAMP).replace(tzinfo=timezone.utc).timestamp()
+    os.utime(dated, (fixed, fixed))
+    env = {**os.environ, "INTERACTIVE_HTML_BOM_NO_DISPLAY": "1"}  # no wxPython, no display
+    _run([sys.executable, "-m", "InteractiveHtmlBom.generate_interactive_bom", "--no-browser", "--dest-dir", str(work),
+          "--name-format", f"{board.stem}-ibom", "--include-tracks", "--include-nets", str(dated)],
+         "InteractiveHtmlBom", env=env)
+    shutil.rmtree(dated.parent)
+    return work / f"{board.stem}-ibom.html"
 
 
 def _gerber_zip(board: Path, work: Path) -> tuple[Path, list[str]]:

@@ -139,3 +139,20 @@ def test_a_folder_of_two_projects_builds_the_one_wattcad_yaml_names(tmp_path, ca
     assert list(_steps(printed)) == ["check", "fab"], printed
     assert (tmp_path / "out" / "ecc83-pp_v2" / "fab" / "ecc83-pp_v2-pos.csv").is_file()
     assert not (tmp_path / "out" / "ecc83-pp").exists()
+
+
+@pytest.mark.kicad
+def test_without_interactivehtmlbom_the_fab_step_says_so_and_makes_the_rest(tmp_path, monkeypatch):
+    """An installed wattcad may lack InteractiveHtmlBom (it declares wxPython, so it cannot be a
+    dependency): positions and gerbers are still made, and the step says what is missing."""
+    import wattcad.kicad.fab as fab_module
+    from wattcad.build import fab_outcome
+
+    monkeypatch.setattr(fab_module, "ibom_available", lambda: False)
+    board = DEMOS / "ecc83" / "ecc83-pp.kicad_pcb"
+    fab = fab_module.write_fab_outputs(board, tmp_path / "fab", gerbers=True)
+    assert fab.ibom is None and not list((tmp_path / "fab").glob("*ibom*"))
+    assert fab.positions.is_file() and fab.gerber_zip.is_file()
+    outcome = fab_outcome(fab, [])
+    assert outcome.status == "made" and "iBOM" not in outcome.detail
+    assert any("InteractiveHtmlBom is not installed" in n for n in outcome.notes)

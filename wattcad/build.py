@@ -263,11 +263,7 @@ class Pipeline(BasePipeline):
         blockers = run_drc(self.board(variant), self.params.pcb["rules"]).fab_blockers
         fab = write_fab_outputs(self.board(variant), self.project_dir(variant) / "fab",
                                 self.schematic_dir / f"{self.name}-bom.csv", gerbers=not blockers)
-        made = [fab.positions, fab.ibom] + ([fab.gerber_zip] if fab.gerber_zip else [])
-        if blockers:
-            return Outcome(made, "blocked", f"NOT FOR THE FAB: {', '.join(blockers)}; no gerbers written "
-                                            f"(positions, BOM and iBOM for review)")
-        return Outcome(made, "made", f"{len(fab.gerber_files)} gerber/drill files zipped, positions, iBOM")
+        return fab_outcome(fab, blockers)
 
     def run_enclosure(self, variant: str) -> Outcome:
         from wattcad.enclosure_job import build_enclosure
@@ -284,6 +280,19 @@ class Pipeline(BasePipeline):
 
     def section_title(self, section: str) -> str:
         return "Rectangular board" if section == "rect" else "Round board"
+
+
+def fab_outcome(fab, blockers: list[str]) -> Outcome:
+    """The fab step's result: gerbers only for a board nothing blocks; the rest for review either way."""
+    from wattcad.kicad.fab import IBOM_MISSING
+
+    made = [fab.positions, fab.ibom, fab.bom, fab.gerber_zip]
+    review = ", ".join(n for n, f in (("positions", fab.positions), ("BOM", fab.bom), ("iBOM", fab.ibom)) if f)
+    notes = [] if fab.ibom else [IBOM_MISSING]
+    if blockers:
+        return Outcome(made, "blocked", f"NOT FOR THE FAB: {', '.join(blockers)}; no gerbers written ({review} for review)",
+                       notes)
+    return Outcome(made, "made", f"{len(fab.gerber_files)} gerber/drill files zipped, {review}", notes)
 
 
 def render_step(board: Path, out_dir: Path, prefix: str, stills: list, turn: tuple | None, final: bool,

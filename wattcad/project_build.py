@@ -7,7 +7,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from wattcad.build import RENDERS, BasePipeline, Outcome, Step, at_quality, code_hash, render_step
+from wattcad.build import RENDERS, BasePipeline, Outcome, Step, at_quality, code_hash, fab_outcome, render_step
 from wattcad.cache import BuildCache
 from wattcad.errors import InputError
 from wattcad.fileio import read_yaml_mapping, write_atomic
@@ -121,11 +121,7 @@ class ProjectPipeline(BasePipeline):
             project = upgraded_copy(self.project, Path(tmp)) if old_format(self.project) else self.project
             blockers = run_drc(project.board, None).fab_blockers
             fab = write_fab_outputs(project.board, self.project_dir() / "fab", gerbers=not blockers)
-        made = [fab.positions, fab.ibom] + ([fab.gerber_zip] if fab.gerber_zip else [])
-        if blockers:
-            return Outcome(made, "blocked", f"NOT FOR THE FAB: {', '.join(blockers)}; no gerbers written "
-                                            f"(positions and iBOM for review)")
-        return Outcome(made, "made", f"{len(fab.gerber_files)} gerber/drill files zipped, positions, iBOM")
+        return fab_outcome(fab, blockers)
 
     def run_enclosure(self) -> Outcome:
         from wattcad.enclosure_job import build_enclosure
