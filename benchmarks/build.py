@@ -100,7 +100,8 @@ def main() -> None:
         board = project / "wattcad-ade7816.kicad_pcb"
         code = ("import sys; from pathlib import Path; from wattcad.kicad.fab import write_fab_outputs; "
                 "write_fab_outputs(Path(sys.argv[1]), Path(sys.argv[2]))")
-        print(f"{'wattcad fab: gerbers+drill zip, pos, iBOM':44s} {timed([sys.executable, '-c', code, str(board), str(tmp / 'fab')]):8.1f} s")
+        seconds = timed([sys.executable, '-c', code, str(board), str(tmp / 'fab')])
+        print(f"{'wattcad fab: gerbers+drill zip, pos, iBOM':44s} {seconds:8.1f} s")
         (tmp / "fab.kibot.yaml").write_text(KIBOT_CONFIG)
         seconds = timed([str(kibot()), "-c", str(tmp / "fab.kibot.yaml"), "-b", str(board), "-d", str(tmp / "kibot")])
         print(f"{'KiBot 1.9.1: gerbers+drill zip, pos':44s} {seconds:8.1f} s")

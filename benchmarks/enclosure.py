@@ -14,7 +14,8 @@ BOARDS = ("kicad/boards/wattcad-ade7816.kicad_pcb", "kicad/boards/wattcad-ade781
 
 
 def main() -> None:
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                   platform.processor())
     print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
     with tempfile.TemporaryDirectory() as tmp:
         for board in BOARDS:

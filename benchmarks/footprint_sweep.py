@@ -25,16 +25,17 @@ def timed(fn, repeat=3):
 
 
 def main() -> None:
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                   platform.processor())
     print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
     n = len(no_lead_files(DEFAULT_LIBDIR))
     for jobs in (1, os.cpu_count() or 1):
-        best, median, reports = timed(lambda: sweep(DEFAULT_LIBDIR, jobs=jobs))
+        best, median, reports = timed(lambda: sweep(DEFAULT_LIBDIR, jobs=jobs))  # noqa: B023 - called at once
         print(f"sweep, {jobs} worker(s): {n} footprints in {best:.2f} s (median {median:.2f} s), "
               f"{best / n * 1000:.2f} ms per footprint; {sum(r.status in ('fail', 'error') for r in reports)} inconsistent")
     every = len(all_files(DEFAULT_LIBDIR))
     for jobs in (1, os.cpu_count() or 1):
-        best, median, reports = timed(lambda: sweep(DEFAULT_LIBDIR, jobs=jobs, every_footprint=True), repeat=1)
+        best, median, reports = timed(lambda: sweep(DEFAULT_LIBDIR, jobs=jobs, every_footprint=True), repeat=1)  # noqa: B023
         print(f"sweep --all, {jobs} worker(s): {every} footprints in {best:.1f} s, {best / every * 1000:.2f} ms per "
               f"footprint; {sum(r.status in ('fail', 'error') for r in reports)} failing")
     with tempfile.TemporaryDirectory() as tmp:

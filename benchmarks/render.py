@@ -27,7 +27,8 @@ NAME = "wattcad-ade7816"
 
 
 def machine() -> str:
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                   platform.processor())
     kicad = subprocess.run(["kicad-cli", "version"], capture_output=True, text=True).stdout.strip()
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, KiCad {kicad}"
 
@@ -84,7 +85,8 @@ def bench(variant: str, tmp: Path, final: bool) -> list[float]:
 def main() -> None:
     final = "--final" in sys.argv
     print(f"machine: {machine()}")
-    print(f"quality: {'final' if final else 'preview (the default build)'}; views {', '.join(f'{v}: {len(RENDERS[v])} stills' for v in VARIANTS)}")
+    views = ", ".join(f"{v}: {len(RENDERS[v])} stills" for v in VARIANTS)
+    print(f"quality: {'final' if final else 'preview (the default build)'}; views {views}")
     with tempfile.TemporaryDirectory() as tmp:
         ratios = [r for v in VARIANTS for r in bench(v, Path(tmp), final)]
     print(f"largest ratio Blender / kicad-cli high: {max(ratios):.2f}")

@@ -31,7 +31,8 @@ def bare_copy(board: Path, into: Path) -> Path:
 
 
 def main() -> None:
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                   platform.processor())
     kicad = subprocess.run(["kicad-cli", "version"], capture_output=True, text=True).stdout.strip()
     print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, KiCad {kicad}")
     boards = [Path("/usr/share/kicad/demos/ecc83/ecc83-pp.kicad_pcb"),

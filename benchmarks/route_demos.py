@@ -22,7 +22,8 @@ def main() -> None:
             board = sorted((DEMOS / name).glob("*.kicad_pcb"))[0]
             bare = bare_copy(board, Path(tmp) / name)
             try:
-                run = subprocess.run([sys.executable, "-m", "wattcad", "route", str(bare), "--out", str(bare.with_name("routed.kicad_pcb"))],
+                run = subprocess.run([sys.executable, "-m", "wattcad", "route", str(bare),
+                                      "--out", str(bare.with_name("routed.kicad_pcb"))],
                                      capture_output=True, text=True, timeout=limit_s)
             except subprocess.TimeoutExpired:
                 print(f"{name}: not finished in {limit_s:.0f} s")

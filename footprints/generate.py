@@ -31,7 +31,7 @@ def _num(v: float) -> str:
     return fmt_mm(round(v, 3))
 
 
-def footprint_name(spec: PackageSpec, options: GenerateOptions = GenerateOptions()) -> str:
+def footprint_name(spec: PackageSpec, options: GenerateOptions = GenerateOptions()) -> str:  # noqa: B008 - frozen, never mutated
     if spec.kind == "no_lead":
         prefix = spec.options.get("name_prefix", spec.title.split()[0].split("-")[0])
         n = spec.pin_count
@@ -93,7 +93,7 @@ def fp_fab_text(fp: Footprint) -> float:
     return max(0.25, min(1.0, (box[2] - box[0]) / 4))
 
 
-def generate(spec: PackageSpec, options: GenerateOptions = GenerateOptions()) -> Footprint:
+def generate(spec: PackageSpec, options: GenerateOptions = GenerateOptions()) -> Footprint:  # noqa: B008 - frozen, never mutated
     if spec.kind == "no_lead":
         return _no_lead(spec, options)
     if spec.kind == "chip":
@@ -221,7 +221,7 @@ def _chip(spec: PackageSpec, o: GenerateOptions) -> Footprint:
     return fp
 
 
-def write_library(specs: list[PackageSpec], out_dir: str | Path, options: GenerateOptions = GenerateOptions()) -> list[Path]:
+def write_library(specs: list[PackageSpec], out_dir: str | Path, options: GenerateOptions = GenerateOptions()) -> list[Path]:  # noqa: B008 - frozen, never mutated
     """Write one .kicad_mod per generatable spec into OUT/wattcad.pretty, plus an fp-lib-table."""
     out_dir = Path(out_dir)
     lib_dir = out_dir / f"{LIBRARY_NAME}.pretty"

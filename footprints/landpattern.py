@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -22,13 +22,13 @@ from .spec import Dim, PackageSpec
 IPC_DATA = Path(__file__).resolve().parent / "ipc7351b.yaml"
 
 
-class Density(str, enum.Enum):
+class Density(str, enum.Enum):  # noqa: UP042 - str() of a member is its name here, as a StrEnum would not
     MOST = "most"
     NOMINAL = "nominal"
     LEAST = "least"
 
 
-@lru_cache(maxsize=None)
+@cache
 def ipc_data() -> dict:
     return yaml.safe_load(IPC_DATA.read_text(encoding="utf-8"))
 

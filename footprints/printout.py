@@ -92,7 +92,8 @@ class SvgCanvas:
 
     def circle(self, c, r, fill=None, stroke=None, width=0.1):
         self.pages[-1].append(f'<circle cx="{c[0]:.4f}" cy="{c[1]:.4f}" r="{r:.4f}" '
-                              f'fill="{self._rgb(fill) if fill else "none"}" stroke="{self._rgb(stroke) if stroke else "none"}" stroke-width="{width}"/>')
+                              f'fill="{self._rgb(fill) if fill else "none"}" '
+                              f'stroke="{self._rgb(stroke) if stroke else "none"}" stroke-width="{width}"/>')
 
     def text(self, pos, s, size_mm=3.0, color=INK, anchor="start"):
         esc = s.replace("&", "&amp;").replace("<", "&lt;")
@@ -105,7 +106,8 @@ class SvgCanvas:
         out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.w}mm" height="{total_h}mm" '
                f'viewBox="0 0 {self.w} {total_h}">']
         for i, page in enumerate(self.pages):
-            out.append(f'<g transform="translate(0 {i * self.h})"><rect x="0" y="0" width="{self.w}" height="{self.h}" fill="white" stroke="rgb(200,200,200)" stroke-width="0.2"/>')
+            out.append(f'<g transform="translate(0 {i * self.h})"><rect x="0" y="0" width="{self.w}" height="{self.h}" '
+                       'fill="white" stroke="rgb(200,200,200)" stroke-width="0.2"/>')
             out += page
             out.append("</g>")
         out.append("</svg>")

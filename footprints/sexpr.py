@@ -98,7 +98,7 @@ def dump(node, indent: int = 0) -> str:
     pad = "\t" * (indent + 1)
     head = []
     rest = []
-    for i, c in enumerate(node):
+    for _i, c in enumerate(node):
         if isinstance(c, list) or rest:
             rest.append(c)
         else:

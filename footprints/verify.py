@@ -280,8 +280,8 @@ def check_universal(fp: Footprint, report: Report, geo: NoLeadGeometry | None = 
     if geo is not None and geo.ep_pads:
         report.ran("exposed pad clearance")
         need = rules["ep_to_lead_clearance_mm"]
-        worst = min(((pad_gap(l, e), l.number) for l in geo.leads for e in geo.ep_pads
-                     if l.copper_sides & e.copper_sides), default=None)
+        worst = min(((pad_gap(lead, e), lead.number) for lead in geo.leads for e in geo.ep_pads
+                     if lead.copper_sides & e.copper_sides), default=None)
         if worst is not None and worst[0] < need - EPS:
             report.add("error", "exposed pad clearance",
                        f"pad {worst[1]} is {_fmt(worst[0])} mm from the exposed pad, needs at least {_fmt(need)} mm of copper clearance")
@@ -468,7 +468,8 @@ def check_no_lead(fp: Footprint, spec: PackageSpec, report: Report, geo: NoLeadG
             problems.append(f"pitch {dims.pitch_mm} mm")
         if problems:
             report.add("error", "name against spec", f"is named for {', '.join(problems)}; {spec.title} is "
-                       f"{spec.pin_count} pins, {_fmt(spec.dim('body_x').nom)}x{_fmt(spec.dim('body_y').nom)} mm, pitch {_fmt(pitch_need)} mm")
+                       f"{spec.pin_count} pins, {_fmt(spec.dim('body_x').nom)}x{_fmt(spec.dim('body_y').nom)} mm, "
+                       f"pitch {_fmt(pitch_need)} mm")
 
 
 def _check_body_and_courtyard(fp, report, body_x, body_y, body_x_max, body_y_max, centre) -> None:
@@ -514,9 +515,11 @@ def check_chip(fp: Footprint, spec: PackageSpec, report: Report) -> None:
     toe_lo, toe_hi = L.max / 2, rows[Density.MOST].toe_mm + 0.05
     s_max_half = (L.min - 2 * T.max + math.sqrt(L.tol ** 2 + 2 * T.tol ** 2)) / 2
     if not toe_lo - EPS <= outer <= toe_hi + EPS:
-        report.add("error", "pad size", f"pad toes reach {_fmt(outer)} mm from the centre, IPC-7351B needs {_fmt(toe_lo)}-{_fmt(toe_hi)} mm")
+        report.add("error", "pad size",
+                   f"pad toes reach {_fmt(outer)} mm from the centre, IPC-7351B needs {_fmt(toe_lo)}-{_fmt(toe_hi)} mm")
     if inner > s_max_half + 0.01:
-        report.add("error", "pad size", f"pad heels start {_fmt(inner)} mm from the centre: the lands miss the terminals (up to {_fmt(s_max_half)} mm)")
+        report.add("error", "pad size", f"pad heels start {_fmt(inner)} mm from the centre: the lands miss the terminals "
+                                        f"(up to {_fmt(s_max_half)} mm)")
     w_lo, w_hi = rows[Density.LEAST].x_mm - 0.15, rows[Density.MOST].x_mm + 0.1
     if not w_lo - EPS <= width <= w_hi + EPS:
         report.add("error", "pad size", f"pads are {_fmt(width)} mm wide, IPC-7351B needs {_fmt(w_lo)}-{_fmt(w_hi)} mm")
@@ -557,7 +560,9 @@ def check_pin_grid(fp: Footprint, spec: PackageSpec, report: Report) -> None:
                 break
     report.ran("pin-1 position")
     p1 = next((p for p in pads if p.number == "1"), None)
-    if p1 is None or not (min(abs(p1.x_mm - xs[0]), abs(p1.x_mm - xs[-1])) < 0.02 and min(abs(p1.y_mm - ys[0]), abs(p1.y_mm - ys[-1])) < 0.02):
+    at_corner = p1 is not None and (min(abs(p1.x_mm - xs[0]), abs(p1.x_mm - xs[-1])) < 0.02
+                                    and min(abs(p1.y_mm - ys[0]), abs(p1.y_mm - ys[-1])) < 0.02)
+    if not at_corner:
         report.add("error", "pin-1 position", "pin 1 is not at a corner of the pin grid")
     if spec.mount == "tht":
         _check_drills(pads, spec, report)

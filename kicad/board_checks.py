@@ -12,7 +12,8 @@ def verify_board(board) -> list[Report]:
     source = board.GetFileName() or "(unsaved board)"
     reports = []
     for fp in sorted(board_footprints(board), key=lambda f: natural_key(f.reference)):
-        reports.append(verify_footprint(fp, spec_for_part(fp.value, fp.name), subject=source if source.endswith(".kicad_pcb") else source + ".kicad_pcb"))
+        subject = source if source.endswith(".kicad_pcb") else source + ".kicad_pcb"
+        reports.append(verify_footprint(fp, spec_for_part(fp.value, fp.name), subject=subject))
     return reports
 
 

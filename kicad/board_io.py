@@ -12,7 +12,7 @@ import pcbnew
 from wattcad.errors import InputError
 
 
-def load_board(path: str | Path) -> "pcbnew.BOARD":
+def load_board(path: str | Path) -> pcbnew.BOARD:
     path = Path(path)
     if not path.is_file():
         raise InputError(path, None, "board file not found")
@@ -34,7 +34,7 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def save_board(board: "pcbnew.BOARD", path: str | Path, backup: bool = True) -> Path:
+def save_board(board: pcbnew.BOARD, path: str | Path, backup: bool = True) -> Path:
     """Write the board to PATH atomically; an existing PATH is first copied to PATH.bak."""
     path = Path(path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)

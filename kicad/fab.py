@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from wattcad.errors import MissingToolError, WattcadError
@@ -104,7 +104,7 @@ def _ibom(board: Path, work: Path) -> Path:
     for suffix in (".kicad_pcb", ".kicad_pro"):
         if board.with_suffix(suffix).is_file():
             shutil.copy2(board.with_suffix(suffix), dated.with_suffix(suffix))
-    fixed = datetime.fromisoformat(FIXED_STAMP).replace(tzinfo=timezone.utc).timestamp()
+    fixed = datetime.fromisoformat(FIXED_STAMP).replace(tzinfo=UTC).timestamp()
     os.utime(dated, (fixed, fixed))
     env = {**os.environ, "INTERACTIVE_HTML_BOM_NO_DISPLAY": "1"}  # no wxPython, no display
     _run([sys.executable, "-m", "InteractiveHtmlBom.generate_interactive_bom", "--no-browser", "--dest-dir", str(work),

@@ -27,7 +27,7 @@ def _layer(layer_id: int) -> str:
     return f"{side}.{_FILE_LAYER_NAMES.get(kind, kind)}" if kind else side
 
 
-def footprint_from_pcbnew(fp: "pcbnew.FOOTPRINT", source: str = "") -> Footprint:
+def footprint_from_pcbnew(fp: pcbnew.FOOTPRINT, source: str = "") -> Footprint:
     flipped = fp.IsFlipped()
     fp_angle = fp.GetOrientation().AsDegrees()
     out = Footprint(name=str(fp.GetFPID().GetLibItemName()), library=str(fp.GetFPID().GetLibNickname()),
@@ -37,9 +37,9 @@ def footprint_from_pcbnew(fp: "pcbnew.FOOTPRINT", source: str = "") -> Footprint
         pos = pad.GetFPRelativePosition()
         size = pad.GetSize()
         drill = pad.GetDrillSize()
-        layers = tuple(_layer(l) for l in pad.GetLayerSet().Seq())
+        layers = tuple(_layer(layer) for layer in pad.GetLayerSet().Seq())
         if flipped:  # mirror back so pin order reads as on the top side
-            layers = tuple(l.replace("B.", "F.", 1) if l.startswith("B.") else l for l in layers)
+            layers = tuple(name.replace("B.", "F.", 1) if name.startswith("B.") else name for name in layers)
         y = _mm(pos.y)
         rot = pad.GetFPRelativeOrientation().AsDegrees()
         out.pads.append(Pad(
@@ -68,12 +68,12 @@ def footprint_from_pcbnew(fp: "pcbnew.FOOTPRINT", source: str = "") -> Footprint
     return out
 
 
-def board_footprints(board: "pcbnew.BOARD") -> list[Footprint]:
+def board_footprints(board: pcbnew.BOARD) -> list[Footprint]:
     source = board.GetFileName() or "(unsaved board)"
     return [footprint_from_pcbnew(fp, source) for fp in board.GetFootprints()]
 
 
-def _shape_points(item: "pcbnew.PCB_SHAPE") -> list:
+def _shape_points(item: pcbnew.PCB_SHAPE) -> list:
     shape = item.GetShape()
     if shape == pcbnew.SHAPE_T_RECT:
         return list(item.GetRectCorners())

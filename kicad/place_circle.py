@@ -21,7 +21,7 @@ class PlaceResult:
         return out
 
 
-def place_on_circle(board: "pcbnew.BOARD", refs: list[str], centre_mm: tuple[float, float], radius_mm: float,
+def place_on_circle(board: pcbnew.BOARD, refs: list[str], centre_mm: tuple[float, float], radius_mm: float,
                     start_angle_deg: float = 0.0, step_deg: float | None = None, arc_deg: float | None = None,
                     orient: str = "radial", order: str = "ref", force: bool = False,
                     rotation_offset_deg: float = 0.0) -> PlaceResult:

@@ -159,7 +159,7 @@ def _layout(sch, built: BuiltCircuit) -> tuple[float, float, list[tuple[str, flo
         owned[ref]["label"] += label_at.pop(far, [])
         if far in power_at:
             owned[ref]["power"].append(power_at.pop(far))
-    for point, ps in list(power_at.items()):
+    for point, _ps in list(power_at.items()):
         if point in owner_of_point:
             owned[owner_of_point[point]]["power"].append(power_at.pop(point))
     if power_at:

@@ -5,7 +5,6 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from wattcad.errors import InputError
 from wattcad.fileio import read_yaml_mapping, write_atomic
 from wattcad.footprints.generate import LIBRARY_NAME, footprint_name

@@ -8,7 +8,6 @@ import ast
 import json
 import os
 import subprocess
-import sys
 import tomllib
 import zipfile
 from pathlib import Path

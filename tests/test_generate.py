@@ -56,7 +56,7 @@ def test_every_variant_passes_its_own_verifier_and_keeps_ep_clearance(density, v
     report = verify_footprint(fp, spec)
     assert report.status == "pass", report.summary()
     geo = no_lead_geometry(fp, spec.pin_count)
-    clearance = min(_gap(l.bbox(), e.bbox()) for l in geo.leads for e in geo.ep_pads)
+    clearance = min(_gap(lead.bbox(), e.bbox()) for lead in geo.leads for e in geo.ep_pads)
     assert clearance >= 0.2 - 1e-9
     paste = [p for p in fp.pads if p.layers == ("F.Paste",)]
     ep = next(p for p in fp.pads if p.number == "41" and p.kind == "smd")

@@ -343,7 +343,7 @@ def _beside(result, net: int, partner: int, within_mm: float) -> float:
               for r in result.routes if r.net == partner for layer, a, b, _ in r.tracks]
     total = near = 0.0
     for r in result.routes:
-        for layer, a, b, _ in r.tracks if r.net == net else ():
+        for _layer, a, b, _ in r.tracks if r.net == net else ():
             t = np.linspace(0, 1, max(int(math.dist(a, b) / 0.05), 2))
             xs, ys = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
             d = np.min([copper_distance(xs, ys, c) for c in theirs], axis=0)

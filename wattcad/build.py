@@ -10,9 +10,9 @@ import json
 import os
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from wattcad import __version__
 from wattcad.cache import BuildCache, StepRecord, content_hash

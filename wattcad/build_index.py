@@ -52,7 +52,8 @@ def index_html(pipeline, records) -> str:
              + (f'<span class=fail>{len(failed)} step(s) failing</span>' if failed
                 else '<span class=blocked>checks pass, but NOT READY FOR FABRICATION</span>' if blocked
                 else '<span class=pass>every check passes; ready for fabrication</span>')
-             + "</p>" + "".join(f"<p class=blocked>{escape(r.step)}: {escape(r.detail)}</p>" for r in blocked), "<h2>Steps</h2><table><tr><th>step</th><th>result</th><th>what</th></tr>"]
+             + "</p>" + "".join(f"<p class=blocked>{escape(r.step)}: {escape(r.detail)}</p>" for r in blocked),
+             "<h2>Steps</h2><table><tr><th>step</th><th>result</th><th>what</th></tr>"]
     for r in records:  # no timings: the page is a product and must not change when nothing did
         parts.append(f"<tr><td>{escape(r.step)}</td><td class={escape(r.status)}>{escape(r.status.upper())}</td>"
                      f"<td>{escape(r.detail)}</td></tr>")

@@ -337,7 +337,8 @@ def parser() -> argparse.ArgumentParser:
                                     "DRC with schematic parity, fabrication readiness (no unrouted connections, no DRC "
                                     "errors), every footprint that has a package spec, modules against the pin map of "
                                     "what plugs in (the Feather), the ADE7816 inputs' worst-case peaks against full "
-                                    "scale, and the fit of wattcad's enclosure around the board. Writes wattcad-check.xml (JUnit), .json and "
+                                    "scale, and the fit of wattcad's enclosure around the board. Writes wattcad-check.xml "
+                                    "(JUnit), .json and "
                                     ".txt. Exit 1 when a check fails, 2 on bad input, 3 when KiCad is missing, "
                                     "4 when a tool (kicad-cli, Blender, FreeCAD) fails or crashes.")
     ck.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
@@ -444,7 +445,8 @@ def parser() -> argparse.ArgumentParser:
                                     "4 when a tool (kicad-cli, Blender, FreeCAD) fails or crashes.")
     rn.add_argument("board", metavar="BOARD.kicad_pcb")
     rn.add_argument("--enclosure", metavar="DIR", help="a `wattcad enclosure` output folder to render around the board")
-    from wattcad.render_job import STYLES, VIEWS
+    from wattcad.blender.finish import ENCLOSURE_STYLES as STYLES
+    from wattcad.blender.views import VIEWS
 
     rn.add_argument("--enclosure-style", choices=STYLES, default="",
                     help="default: translucent, solid when exploded")

@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wattcad.blender.finish import ENCLOSURE_STYLES as STYLES
 from wattcad.blender.views import VIEWS
 from wattcad.errors import InputError, MissingToolError, ToolFailedError, WattcadError, exit_text
 from wattcad.fileio import write_atomic

@@ -44,7 +44,7 @@ def normalise_fcstd(path: Path, stamp: str = FIXED_STAMP) -> None:
                 text = re.sub(r'(name="(?:FileName|TransientDir)"[^>]*>\s*<String value=")[^"]*', r"\g<1>", text)
                 # Object ids come from a counter that differs between runs: renumber consistently.
                 ids: dict[str, str] = {}
-                text = re.sub(r'\bid="(\d+)"', lambda m: f'id="{ids.setdefault(m.group(1), str(len(ids) + 1))}"', text)
+                text = re.sub(r'\bid="(\d+)"', lambda m: f'id="{ids.setdefault(m.group(1), str(len(ids) + 1))}"', text)  # noqa: B023
                 data = text.encode("utf-8")
             fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
