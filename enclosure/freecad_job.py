@@ -3,11 +3,13 @@ system Python (FreeCAD 0.20's own interpreter), as a person would run the macro.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from dataclasses import asdict
 from pathlib import Path
 
-from wattcad.errors import MissingToolError, ToolFailedError, exit_text
+from wattcad.boardmodel import CONTRACT_FILE
+from wattcad.errors import InputError, MissingToolError, ToolFailedError, exit_text
 
 SCRIPT = Path(__file__).resolve().parents[1] / "freecad" / "build_fcstd.py"
 FREECAD_PYTHON = "/usr/bin/python3"
@@ -28,11 +30,17 @@ def run_freecad(args: list[str], timeout: int = 600) -> dict:
     missing = freecad_available()
     if missing:
         raise MissingToolError(missing)
+    # FreeCAD reads the board model with the very contract file this wattcad imports.
+    env = {**os.environ, "WATTCAD_BOARDMODEL_PY": str(CONTRACT_FILE)}
     try:
-        proc = subprocess.run([FREECAD_PYTHON, str(SCRIPT), *args], capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run([FREECAD_PYTHON, str(SCRIPT), *args], capture_output=True, text=True, timeout=timeout, env=env,
+                              check=False)
     except subprocess.TimeoutExpired:
         raise FreeCadFailed(f"FreeCAD failed: no result after {timeout} s") from None
-    lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+    said = [ln for ln in proc.stderr.splitlines() if ln.startswith("build_fcstd: ")]
+    if proc.returncode == 2 and said:  # a bad job file: build_fcstd's message names the file and the field
+        raise InputError(None, None, said[-1].removeprefix("build_fcstd: "))
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
         crash = f" ({exit_text(proc.returncode)})" if proc.returncode < 0 else ""
         raise FreeCadFailed(f"FreeCAD failed{crash}: {(proc.stderr or proc.stdout).strip()[-800:]}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from wattcad.boardmodel import Body, BoardModel
+from wattcad.boardmodel import BoardModel, Body
 from wattcad.errors import InputError
 
 from .params import EnclosureParams

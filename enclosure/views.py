@@ -12,8 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # noqa: E402
 
+# By the BoardModel's roles: "module" is a stacked host module's board (Body.role).
 COLOURS = {"base": (0.78, 0.80, 0.84), "lid": (0.70, 0.74, 0.80), "board": (0.12, 0.42, 0.22),
-           "part": (0.15, 0.15, 0.17), "connector": (0.75, 0.75, 0.72), "feather": (0.05, 0.20, 0.45)}
+           "part": (0.15, 0.15, 0.17), "connector": (0.75, 0.75, 0.72), "module": (0.05, 0.20, 0.45)}
 LIGHT = np.array([0.4, -0.5, 0.77])
 
 

@@ -1,15 +1,18 @@
 """Build the enclosure as a parametric FreeCAD document, driven by a Spreadsheet.
 
 Runs in FreeCAD's own Python: as a macro inside FreeCAD, or headless with the system Python 3.11
-(`python3 build_fcstd.py JOB.json`), exactly as wattcad does. Only the standard library and
-FreeCAD are imported here; the job file (written by `wattcad enclosure --freecad`) carries the
-board model, the parameters and the derived plan.
+(`python3 build_fcstd.py JOB.json`), exactly as wattcad does. Only the standard library, FreeCAD
+and wattcad's BoardModel contract (one stdlib-only file, loaded by its path: see
+`boardmodel_module`) are imported here; the job file (written by `wattcad enclosure --freecad`)
+carries the board model, the parameters and the derived plan. Exit 2: a bad job file, named.
 
 Editing a cell of the `Params` sheet (wall, floor, lid, clearance, standoff_h, standoff_d, pilot,
 headroom) and recomputing changes the model, the board assembly riding on the standoffs."""
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import sys
 
 FREECAD_LIB = "/usr/lib/freecad-python3/lib"
@@ -20,10 +23,34 @@ import FreeCAD  # noqa: E402
 import Part  # noqa: E402
 
 PARAMS = ("wall", "floor", "lid", "clearance", "standoff_h", "standoff_d", "pilot", "headroom")
+CONTRACT_ENV = "WATTCAD_BOARDMODEL_PY"  # the contract file wattcad's runner (enclosure/freecad_job.py) names
+_HERE = os.path.dirname(os.path.abspath(__file__))
+# Where the contract lies beside this script when FreeCAD runs it as a macro: a checkout, an installed wattcad.
+CONTRACT_BESIDE = (os.path.join(_HERE, "..", "blender", "wattcad_blender", "boardmodel.py"),
+                   os.path.join(_HERE, "..", "blender", "boardmodel.py"))
+
+
+def boardmodel_module():
+    """The BoardModel contract (blender/wattcad_blender/boardmodel.py, stdlib only), loaded from its
+    file under its own name: putting its folder on sys.path would also expose the Blender add-on's
+    other modules (scene, views) as top-level names in FreeCAD."""
+    name = "wattcad_boardmodel"
+    if name in sys.modules:
+        return sys.modules[name]
+    named = os.environ.get(CONTRACT_ENV)
+    path = named or next((p for p in CONTRACT_BESIDE if os.path.isfile(p)), None)
+    if not path or not os.path.isfile(path):
+        raise SystemExit(f"build_fcstd: the BoardModel contract (boardmodel.py) is not at {path or ' or '.join(CONTRACT_BESIDE)}; "
+                         f"set {CONTRACT_ENV}")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses resolve the module's annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
 
 
 def to_3d(p):
-    return p[0], -p[1]
+    return boardmodel_module().to_3d(p)
 
 
 def _polygon_face(points, z=0.0):
@@ -31,9 +58,11 @@ def _polygon_face(points, z=0.0):
     return Part.Face(Part.makePolygon(pts + [pts[0]]))
 
 
-def build(job: dict) -> dict:
+def build(job: dict, job_path: str = "") -> dict:
+    # Validated before any FreeCAD object exists: a bad model is named (file, field), not half-built.
+    model = boardmodel_module().BoardModel.from_dict(job.get("boardmodel"), job_path, "boardmodel")
+    params, plan = job["params"], job["plan"]
     doc = FreeCAD.newDocument("wattcad_enclosure")
-    model, params, plan = job["boardmodel"], job["params"], job["plan"]
 
     sheet = doc.addObject("Spreadsheet::Sheet", "Params")
     sheet.set("A1", "parameter")
@@ -41,7 +70,7 @@ def build(job: dict) -> dict:
     values = {"wall": params["wall_mm"], "floor": params["floor_mm"], "lid": params["lid_mm"],
               "clearance": params["clearance_mm"], "standoff_h": params["standoff_height_mm"],
               "standoff_d": params["standoff_diameter_mm"], "pilot": params["screw_pilot_mm"],
-              "headroom": params["headroom_mm"], "board_t": model["thickness_mm"],
+              "headroom": params["headroom_mm"], "board_t": model.thickness_mm,
               "above": plan["tallest_above_board_mm"]}
     for row, (name, value) in enumerate(values.items(), start=2):
         sheet.set(f"A{row}", name)
@@ -55,7 +84,7 @@ def build(job: dict) -> dict:
         cx, cy = to_3d(plan["centre"])
         outline.Shape = Part.Face(Part.Wire(Part.makeCircle(plan["radius_mm"], FreeCAD.Vector(cx, cy, 0))))
     else:
-        outline.Shape = _polygon_face(model["outline"])
+        outline.Shape = _polygon_face(model.outline)
     outline.Visibility = False
 
     def offset(name, expr):
@@ -228,8 +257,6 @@ def edit(path: str, cell: str, value: float, out: str) -> dict:
 
 def _as_macro() -> None:
     """Run from FreeCAD's Macro menu: ask for the job file `wattcad enclosure --freecad` wrote."""
-    import os
-
     from PySide import QtGui
 
     path, _ = QtGui.QFileDialog.getOpenFileName(None, "wattcad: enclosure job", os.getcwd(), "freecad-job.json (*.json)")
@@ -240,14 +267,12 @@ def _as_macro() -> None:
 
 
 def _run_job(path: str) -> dict:
-    import os
-
     with open(path, encoding="utf-8") as fh:
         job_data = json.load(fh)
     here = os.path.dirname(os.path.abspath(path))
     for key in ("assembly_step", "out"):
         job_data[key] = os.path.join(here, job_data[key])
-    return build(job_data)
+    return build(job_data, path)
 
 
 if __name__ == "__main__":
@@ -260,7 +285,11 @@ if __name__ == "__main__":
     elif len(sys.argv) >= 2 and sys.argv[1] == "--edit":
         print(json.dumps(edit(sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5])))
     elif len(sys.argv) == 2:
-        print(json.dumps(_run_job(sys.argv[1])))
+        try:
+            print(json.dumps(_run_job(sys.argv[1])))
+        except boardmodel_module().BoardModelError as exc:
+            print(f"build_fcstd: {exc}", file=sys.stderr)
+            sys.exit(2)
     else:
         print(__doc__)
         sys.exit(2)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pcbnew
 
-from wattcad.boardmodel import Body, BoardModel, Hole
+from wattcad.boardmodel import BoardModel, Body, Hole
 from wattcad.errors import InputError
 from wattcad.footprints.module import module_geometry
 from wattcad.footprints.spec import spec_for_part
@@ -67,9 +67,9 @@ def read_board_model(path: str | Path) -> BoardModel:
 
 
 def module_bodies(fp, spec) -> list[Body]:
-    """A module stacked on its footprint (the Feather): the headers it stands on, its board with
-    parts and its USB connector, all from its spec, in the footprint's frame (pin 1 at the origin
-    of the spec's frame)."""
+    """A module stacked on its footprint (a spec with a `module` option, e.g. a Feather): the headers
+    it stands on, its board with parts (role "module", named by the footprint's value) and its USB
+    connector, all from its spec, in the footprint's frame (pin 1 at the origin of the spec's frame)."""
     geo = module_geometry(spec)
     pad1 = next((p for p in fp.Pads() if p.GetNumber() == spec.pins[0].number), None)
     shift = (0.0, 0.0)
@@ -80,16 +80,18 @@ def module_bodies(fp, spec) -> list[Body]:
     footprint = f"{fp.GetFPID().GetLibNickname()}:{fp.GetFPID().GetLibItemName()}"
     side = "bottom" if fp.IsFlipped() else "top"
 
-    def body(ref: str, value: str, box, height: float, stand: float = 0.0, opening: str = "", name: str = "") -> Body:
+    def body(ref: str, value: str, box, height: float, stand: float = 0.0, opening: str = "", name: str = "",
+             role: str = "") -> Body:
         x0, y0, x1, y1 = box
         return Body(ref=ref, value=value, footprint=name, x_mm=round(pcbnew.ToMM(pos.x), 4), y_mm=round(pcbnew.ToMM(pos.y), 4),
                     rotation_deg=round(fp.GetOrientation().AsDegrees(), 4), side=side,
                     box_min_mm=(round(x0 + shift[0], 4), round(y0 + shift[1], 4)),
                     box_max_mm=(round(x1 + shift[0], 4), round(y1 + shift[1], 4)), height_mm=height, package=spec.name,
-                    opening=opening, stands_off_mm=stand)
+                    opening=opening, stands_off_mm=stand, role=role)
 
     ref = fp.GetReference()
     bodies = [body(f"{ref}-H{i}", "female header", row, geo.header_height_mm) for i, row in enumerate(geo.header_rows, 1)]
-    bodies.append(body(ref, fp.GetValue(), geo.board, geo.pcb_mm + geo.parts_mm, geo.header_height_mm, name=footprint))
+    bodies.append(body(ref, fp.GetValue(), geo.board, geo.pcb_mm + geo.parts_mm, geo.header_height_mm, name=footprint,
+                       role="module"))
     bodies.append(body(f"{ref}-USB", "USB", geo.usb, geo.usb_height_mm, geo.header_height_mm + geo.pcb_mm, geo.opening))
     return bodies

@@ -7,13 +7,12 @@ import cadquery as cq
 import pytest
 import yaml
 
-from wattcad.boardmodel import Body, BoardModel, Hole
+from wattcad.boardmodel import BoardModel, BoardModelError, Body, Hole
 from wattcad.cli import main
 from wattcad.enclosure.cad import board_solid, body_solids, enclosure_solids
 from wattcad.enclosure.params import DEFAULTS, load_params
 from wattcad.enclosure.plan import make_plan
 from wattcad.errors import InputError
-
 
 
 def small_board(**changes) -> BoardModel:
@@ -35,7 +34,7 @@ def test_board_model_round_trips_and_refuses_other_versions(tmp_path):
     assert again == model
     data = json.loads(model.to_json())
     data["version"] = 99
-    with pytest.raises(InputError, match="version"):
+    with pytest.raises(BoardModelError, match="version"):
         BoardModel.from_json(json.dumps(data), "m.json")
     jack = model.body("J1")
     point, direction = jack.opening_axis()

@@ -92,7 +92,10 @@ def test_kicad_layers_and_parts_get_their_finishes():
     assert finish.part_finish("J8", "PinHeader_1x16_P2.54mm_Vertical") is finish.BLACK_PLASTIC
     assert finish.part_finish("C101", "Capacitor_SMD:C_0603") is finish.CERAMIC
     assert finish.part_finish("Y1", "Crystal_SMD_3225-4Pin_3.2x2.5mm") is finish.TIN_CAN
-    assert finish.part_finish("FEATHER", " ESP32 Feather") is finish.FEATHER
+    # A stacked host module by its BoardModel role, whatever its name; not by a name.
+    assert finish.part_finish("A1", "Module:Adafruit_Feather Adafruit_Feather_HUZZAH32_ESP32", "module") is finish.MODULE
+    assert finish.part_finish("U7", "Module:RaspberryPi_Pico", "module") is finish.MODULE
+    assert finish.part_finish("A1", "Module:Adafruit_Feather Adafruit_Feather_HUZZAH32_ESP32") is not finish.MODULE
     assert finish.srgb_to_linear(1.0) == pytest.approx(1.0) and finish.srgb_to_linear(0.5) == pytest.approx(0.214, abs=1e-3)
 
 

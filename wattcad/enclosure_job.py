@@ -122,8 +122,8 @@ def _views(parts, shells, plan, work: Path, model) -> list[Path]:
         if name == "board":
             return "board"
         body = next((b for b in model.bodies if b.ref == name), None)
-        if body is not None and body.package.startswith("module-") and body.stands_off_mm > 0 and not body.opening:
-            return "feather"  # a stacked module's own board
+        if body is not None and body.role == "module":
+            return "module"
         return "connector" if body is not None and body.opening else "part"
 
     lift = 25.0

@@ -24,7 +24,8 @@ TIN_CAN = Finish("wattcad tin can", (0.85, 0.85, 0.83), metallic=1.0, roughness=
 BLACK_PLASTIC = Finish("wattcad black plastic", (0.015, 0.015, 0.015), roughness=0.65)
 CERAMIC = Finish("wattcad ceramic", (0.55, 0.42, 0.26), roughness=0.5)
 RESISTOR = Finish("wattcad resistor", (0.04, 0.04, 0.04), roughness=0.5)
-FEATHER = Finish("wattcad feather", (0.03, 0.03, 0.05), roughness=0.35, coat=0.5)
+# A stacked host module's board (BoardModel role "module"): a dark, glossy solder mask.
+MODULE = Finish("wattcad module board", (0.03, 0.03, 0.05), roughness=0.35, coat=0.5)
 EPOXY = Finish("wattcad epoxy", (0.03, 0.03, 0.03), roughness=0.55)
 CLEAR_PLASTIC = Finish("wattcad clear enclosure", (0.55, 0.62, 0.7), roughness=0.2, alpha=0.12)
 GREY_PLASTIC = Finish("wattcad enclosure", (0.5, 0.52, 0.55), roughness=0.5)
@@ -66,14 +67,14 @@ def classify_board_mesh(rgb, metallic: float, z_extent: float, thickness: float,
 BOARD_FINISHES = {"pads": ENIG, "copper": COPPER, "substrate": FR4, "silkscreen": SILKSCREEN}
 
 
-def part_finish(ref: str, footprint: str) -> Finish:
-    """A finish for a part's body from its reference and footprint name."""
+def part_finish(ref: str, footprint: str, role: str = "") -> Finish:
+    """A finish for a part's body from its BoardModel role, else its reference and footprint name."""
+    if role == "module":
+        return MODULE
     name = footprint.lower()
     prefix = ref.rstrip("0123456789").upper()
     if "pinheader" in name or "pinsocket" in name or "header" in name:
         return BLACK_PLASTIC
-    if "feather" in name or prefix == "FEATHER":
-        return FEATHER
     if "jack" in name or "barrel" in name or "usb" in name or prefix == "J":
         return NICKEL
     if "crystal" in name or prefix == "Y":

@@ -1,7 +1,8 @@
 """The assembly in Blender: the board's GLB (from kicad-cli), the enclosure's STL shells, materials,
 lights, camera and a Cycles render. Runs in Blender's Python (bpy); shared by render.py and the
-add-on. The BoardModel JSON (written beside the enclosure) is read as plain JSON: nothing of
-wattcad is installed in a user's Blender."""
+add-on. The BoardModel (boardmodel.json, written beside the enclosure) is read through the contract
+module of this package, boardmodel.py: typed, and present in a user's Blender, where nothing else
+of wattcad is."""
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ from pathlib import Path
 import bpy
 from mathutils import Matrix, Vector
 
-from . import finish, views
+from . import boardmodel, finish, views
 
 MM = 0.001  # scene units are metres (glTF); the enclosure STLs are in millimetres
 BOARD_ROOT = "wattcad-board"
@@ -112,42 +113,31 @@ def import_board(glb: Path, thickness_mm: float = 1.6) -> Assembly:
     return asm
 
 
-def read_board_model(path: Path) -> dict:
+def read_board_model(path: Path) -> boardmodel.BoardModel:
     try:
-        data = json.loads(Path(path).read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SceneError(f"{path}: cannot read the board model: {exc}") from None
-    if data.get("schema") != "wattcad.boardmodel" or data.get("version") != 1:
-        raise SceneError(f"{path}: schema: not a wattcad.boardmodel version 1 file ({data.get('schema')!r}, {data.get('version')!r})")
-    return data
+        return boardmodel.read(path)
+    except boardmodel.BoardModelError as exc:
+        raise SceneError(str(exc)) from None  # names the file and the field
 
 
-def add_missing_bodies(asm: Assembly, model: dict) -> list:
-    """Boxes for the bodies the board model knows and the GLB lacks (a stacked Feather has no
-    footprint of its own), so the render shows what the enclosure was built around."""
+def add_missing_bodies(asm: Assembly, model: boardmodel.BoardModel) -> list:
+    """Boxes for the bodies the board model knows and the GLB lacks (a stacked module has no
+    footprint model of its own), so the render shows what the enclosure was built around."""
     have = {o.name.split(".")[0] for o in asm.parts}
     made = []
-    top = model["thickness_mm"]
-    for b in model["bodies"]:
-        if b["ref"] in have or b["height_mm"] <= 0:
+    for b in model.bodies:
+        if b.ref in have or b.height_mm <= 0:
             continue
-        (x0, y0), (x1, y1) = b["box_min_mm"], b["box_max_mm"]
-        a = math.radians(b["rotation_deg"])
-        c, s = math.cos(a), math.sin(a)
-        flip = -1 if b["side"] == "bottom" else 1
-        def to_board(x, y):  # noqa: E306 - the BoardModel's own transform (boardmodel.Body.to_board)
-            y = y * flip
-            return b["x_mm"] + x * c + y * s, b["y_mm"] - x * s + y * c
-        z0 = top + b["stands_off_mm"] if b["side"] == "top" else -b["stands_off_mm"] - b["height_mm"]
-        ring = [to_board(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
-        verts = [(x * MM, -y * MM, z * MM) for z in (z0, z0 + b["height_mm"]) for x, y in ring]
+        z0 = model.thickness_mm + b.stands_off_mm if b.side == "top" else -b.stands_off_mm - b.height_mm
+        ring = [boardmodel.to_3d(p) for p in b.corners()]
+        verts = [(x * MM, y * MM, z * MM) for z in (z0, z0 + b.height_mm) for x, y in ring]
         faces = [(0, 3, 2, 1), (4, 5, 6, 7), (0, 1, 5, 4), (1, 2, 6, 5), (2, 3, 7, 6), (3, 0, 4, 7)]
-        mesh = bpy.data.meshes.new(b["footprint"] or b["ref"])
+        mesh = bpy.data.meshes.new(b.footprint or b.ref)
         mesh.from_pydata(verts, [], faces)
-        obj = bpy.data.objects.new(b["ref"], mesh)
+        obj = bpy.data.objects.new(b.ref, mesh)
         bpy.context.scene.collection.objects.link(obj)
         obj.parent = asm.board_root
-        mesh.materials.append(material(finish.part_finish(b["ref"], f'{b["footprint"]} {b["value"]}')))
+        mesh.materials.append(material(finish.part_finish(b.ref, f"{b.footprint} {b.value}", b.role)))
         asm.parts.append(obj)
         made.append(obj)
     return made
