@@ -5,14 +5,14 @@ optionally with `source` and `unconfirmed: true`. Errors name the file, the key 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
 
 from wattcad.errors import InputError
+from wattcad.param_schema import Param, check, check_value
 
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
 
@@ -90,37 +90,56 @@ class PackageSpec:
         return len(self.pins)
 
 
-def _number(path, key, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(path, key, "must be a number in millimetres", value)
-    return float(value)
+MM = Param("", "number", "mm")
+# A dimension given as a mapping; a plain number is exact.
+DIM_FIELDS = (
+    Param("min", "number", "mm", "smallest", default=None), Param("nom", "number", "mm", "nominal", default=None),
+    Param("max", "number", "mm", "largest", default=None),
+    Param("tol", "number", "mm", "+- round nom, where min or max is not given", default=None, ge=0),
+    Param("source", "str", doc="where the number comes from", default=""),
+    Param("unconfirmed", "bool", doc="not read from the part's own datasheet: the verifier warns", default=False),
+)
+COUNT = Param("", "int", doc="a count of pins", ge=0)
+PIN_FIELDS = (Param("number", "str", doc="the pin's number"), Param("x", "number", "mm", "its centre, x"),
+              Param("y", "number", "mm", "its centre, y"))
+SPEC_SCHEMA = (
+    Param("name", "str", doc="the spec's name (footprints/specs/NAME.yaml)"),
+    Param("kind", "enum", doc="the family of land pattern", choices=KINDS),
+    Param("title", "str", doc="a readable name (default: the name)", default=""),
+    Param("source", "str", doc="where the dimensions come from"),
+    Param("dimensions", "mapping", doc="each size in mm as a number or {min, nom, max, tol, source, unconfirmed}, "
+                                       "and the kind's pin counts"),
+    Param("aliases", "list", doc="other names it is found by", default=[], item=Param("", "str")),
+    Param("parts", "list", doc="part numbers in this package", default=[], item=Param("", "str")),
+    Param("footprint", "str", doc="library footprint the project uses for it (Lib:Name), or generated", default=""),
+    Param("mount", "enum", doc="surface-mount or through-hole", default="smd", choices=("smd", "tht")),
+    Param("pins", "list", doc="a pin_list spec's pins", default=[],
+          item=Param("", "mapping", fields=PIN_FIELDS)),
+    Param("position_tolerance_mm", "number", "mm", "how far a pad may sit from the spec's position", default=0.1, ge=0),
+    Param("options", "mapping", doc="kind-specific options", default={}, nullable=True),
+)
 
 
 def parse_dim(path, key: str, raw) -> Dim:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        v = _number(path, key, raw)
+        v = check_value(MM, raw, path, key)
         dim = Dim(v, v, v)
     elif isinstance(raw, dict):
-        unknown = set(raw) - {"min", "nom", "max", "tol", "source", "unconfirmed"}
-        if unknown:
-            raise InputError(path, f"{key}.{sorted(unknown)[0]}", "unknown field", raw[sorted(unknown)[0]])
-        if "nom" in raw:
-            nom = _number(path, f"{key}.nom", raw["nom"])
-        elif "min" in raw and "max" in raw:
-            nom = (_number(path, f"{key}.min", raw["min"]) + _number(path, f"{key}.max", raw["max"])) / 2
+        d = check(DIM_FIELDS, raw, path, key)
+        if d["nom"] is not None:
+            nom = d["nom"]
+        elif d["min"] is not None and d["max"] is not None:
+            nom = (d["min"] + d["max"]) / 2
         else:
             raise InputError(path, key, "needs 'nom' or both 'min' and 'max'", raw)
-        tol = _number(path, f"{key}.tol", raw["tol"]) if "tol" in raw else 0.0
-        lo = _number(path, f"{key}.min", raw["min"]) if "min" in raw else nom - tol
-        hi = _number(path, f"{key}.max", raw["max"]) if "max" in raw else nom + tol
+        tol = d["tol"] or 0.0
+        lo = d["min"] if d["min"] is not None else nom - tol
+        hi = d["max"] if d["max"] is not None else nom + tol
         if lo > hi:
             raise InputError(path, f"{key}.min", f"min {lo} is greater than max {hi}", lo)
         if not lo <= nom <= hi:
             raise InputError(path, f"{key}.nom", f"nominal outside [{lo}, {hi}]", nom)
-        unconfirmed = raw.get("unconfirmed", False)
-        if not isinstance(unconfirmed, bool):
-            raise InputError(path, f"{key}.unconfirmed", "must be true or false", unconfirmed)
-        dim = Dim(lo, nom, hi, str(raw.get("source", "")), unconfirmed)
+        dim = Dim(lo, nom, hi, d["source"], d["unconfirmed"])
     else:
         raise InputError(path, key, "must be a number or a {min, nom, max} mapping", raw)
     if dim.min < 0:
@@ -128,63 +147,32 @@ def parse_dim(path, key: str, raw) -> Dim:
     return dim
 
 
-def _count(path, key, raw) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-        raise InputError(path, key, "must be a whole number >= 0", raw)
-    return raw
-
-
 def spec_from_mapping(data, path) -> PackageSpec:
     if not isinstance(data, dict):
         raise InputError(path, None, "a package spec must be a YAML mapping", type(data).__name__)
-    for key in ("name", "kind", "source", "dimensions"):
-        if key not in data:
-            raise InputError(path, key, "missing required key")
-    kind = data["kind"]
-    if kind not in KINDS:
-        raise InputError(path, "kind", f"must be one of {', '.join(KINDS)}", kind)
-    raw_dims = data["dimensions"]
-    if not isinstance(raw_dims, dict):
-        raise InputError(path, "dimensions", "must be a mapping", raw_dims)
+    data = check(SPEC_SCHEMA, data, path)
+    kind, raw_dims = data["kind"], data["dimensions"]
     counts = {}
     for key in REQUIRED_COUNTS[kind]:
         if key not in raw_dims:
             raise InputError(path, f"dimensions.{key}", "missing required key")
-        counts[key] = _count(path, f"dimensions.{key}", raw_dims[key])
-    dims = {}
-    for key, raw in raw_dims.items():
-        if key in counts:
-            continue
-        dims[key] = parse_dim(path, f"dimensions.{key}", raw)
+        counts[key] = check_value(COUNT, raw_dims[key], path, f"dimensions.{key}")
+    dims = {key: parse_dim(path, f"dimensions.{key}", raw) for key, raw in raw_dims.items() if key not in counts}
     for key in REQUIRED_DIMS[kind]:
         if key not in dims:
             raise InputError(path, f"dimensions.{key}", "missing required key")
-    mount = data.get("mount", "smd")
-    if mount not in ("smd", "tht"):
-        raise InputError(path, "mount", "must be smd or tht", mount)
-    pins: list[ListedPin] = []
-    if kind == "pin_list":
-        raw_pins = data.get("pins")
-        if not isinstance(raw_pins, list) or not raw_pins:
-            raise InputError(path, "pins", "a pin_list spec needs a non-empty list of {number, x, y}", raw_pins)
-        seen = set()
-        for i, p in enumerate(raw_pins):
-            if not isinstance(p, dict) or not {"number", "x", "y"} <= set(p):
-                raise InputError(path, f"pins[{i}]", "needs number, x and y", p)
-            number = str(p["number"])
-            if number in seen:
-                raise InputError(path, f"pins[{i}].number", "duplicate pin number", number)
-            seen.add(number)
-            pins.append(ListedPin(number, _number(path, f"pins[{i}].x", p["x"]),
-                                  _number(path, f"pins[{i}].y", p["y"])))
+    pins = [ListedPin(p["number"], p["x"], p["y"]) for p in data["pins"]] if kind == "pin_list" else []
+    if kind == "pin_list" and not pins:
+        raise InputError(path, "pins", "a pin_list spec needs a non-empty list of {number, x, y}", data["pins"])
+    numbers = [p.number for p in pins]
+    dup = next((i for i, n in enumerate(numbers) if n in numbers[:i]), None)
+    if dup is not None:
+        raise InputError(path, f"pins[{dup}].number", "duplicate pin number", numbers[dup])
     spec = PackageSpec(
-        name=str(data["name"]), kind=kind, title=str(data.get("title", data["name"])), path=Path(path),
-        source=str(data["source"]), dims=dims, counts=counts,
-        aliases=tuple(str(a).lower() for a in data.get("aliases", ())),
-        parts=tuple(str(p) for p in data.get("parts", ())), footprint=str(data.get("footprint", "")),
-        mount=mount, pins=tuple(pins),
-        position_tolerance_mm=_number(path, "position_tolerance_mm", data.get("position_tolerance_mm", 0.1)),
-        options=dict(data.get("options", {}) or {}),
+        name=data["name"], kind=kind, title=data["title"] or data["name"], path=Path(path), source=data["source"],
+        dims=dims, counts=counts, aliases=tuple(a.lower() for a in data["aliases"]), parts=tuple(data["parts"]),
+        footprint=data["footprint"], mount=data["mount"], pins=tuple(pins),
+        position_tolerance_mm=data["position_tolerance_mm"], options=dict(data["options"] or {}),
     )
     _check_fit(spec)
     return spec
@@ -242,7 +230,7 @@ def load_spec(path: str | Path) -> PackageSpec:
     return spec_from_mapping(data, path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_specs() -> tuple[PackageSpec, ...]:
     return tuple(load_spec(p) for p in sorted(SPEC_DIR.glob("*.yaml")))
 

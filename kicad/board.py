@@ -11,14 +11,14 @@ from pathlib import Path
 import pcbnew
 
 from wattcad.board_layout import PartGeom, Placed, boxes_overlap, layout, placed_box
-from wattcad.board_plan import plan_board
+from wattcad.board_plan import BoardPlan, plan_board
 from wattcad.errors import InputError
-from wattcad.placement import natural_key
 from wattcad.footprints.generate import LIBRARY_NAME
 from wattcad.footprints.library import stock_footprint_dir
 from wattcad.footprints.model import read_kicad_mod
 from wattcad.footprints.module import module_geometry
 from wattcad.footprints.spec import spec_for_part
+from wattcad.placement import natural_key
 
 from .board_io import load_board, save_board
 from .netlist import Netlist
@@ -102,7 +102,7 @@ def part_geometry(ref: str, footprint: str, project_dir: Path) -> PartGeom:
     return PartGeom(ref, box, pads)
 
 
-def _load_footprint(footprint: str, project_dir: Path, field_where: str) -> "pcbnew.FOOTPRINT":
+def _load_footprint(footprint: str, project_dir: Path, field_where: str) -> pcbnew.FOOTPRINT:
     lib, _, name = footprint.partition(":")
     lib_dir = _library_dir(lib, project_dir)
     fp = pcbnew.FootprintLoad(str(lib_dir), name) if (lib_dir / f"{name}.kicad_mod").exists() else None
@@ -330,35 +330,70 @@ def _set_fields(fp, comp) -> None:
             field_.SetLayer(pcbnew.F_Fab)
 
 
-def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dict, project_dir: Path) -> BoardChange:
+def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dict, project_dir: Path,
+                          params_path: Path | None = None) -> BoardChange:
     """Create SOURCE from the netlist, or bring an existing SOURCE up to date with it; SOURCE is
-    backed up before it is overwritten, and written atomically."""
-    change = BoardChange()
-    existing = source.exists()
-    before = source.read_bytes() if existing else b""
-    board = load_board(source) if existing else pcbnew.NewBoard(str(source.with_name(f".new-{source.name}")))
-    change.created = not existing
+    backed up before it is overwritten, and written atomically. PARAMS_PATH: the board.yaml PCB
+    came from, named in its errors."""
+    change = BoardChange(created=not source.exists())
+    before = b"" if change.created else source.read_bytes()
+    board = _open_board(source, change.created, pcb)
+    nets = _add_nets(board, netlist, change.created)
+    on_board = _remove_parts_gone(board, netlist, change)
+    geoms, plan, module_boxes = _plan(netlist, variant, pcb, project_dir, params_path)
+    to_place, swapped = _update_footprints(board, netlist, on_board, project_dir, change)
+    pin_net = netlist.pin_net()
+    _connect_pads(board, on_board, pin_net, nets)
+    _place_parts(on_board, to_place, swapped, geoms, pin_net, plan, pcb["placement"], change)
+    _add_outline_and_areas(board, plan, nets, module_boxes, pcb["routing"], geoms)
+    _save_filled(board, source, before, change)
+    _write_rules(source, pcb["routing"])
+    if change.created:
+        # One update pass on the new board: it settles the zone fill in the state every later
+        # update reproduces, so rebuilding an unchanged design leaves the file byte for byte alike.
+        build_or_update_board(source, netlist, variant, pcb, project_dir, params_path)
+        backup = source.with_name(source.name + ".bak")
+        if backup.exists():
+            backup.unlink()
+    return change
+
+
+def _open_board(source: Path, created: bool, pcb: dict):
+    """SOURCE as it is, or a new board (saved to SOURCE at the end), with two layers and PCB's rules."""
+    board = pcbnew.NewBoard(str(source.with_name(f".new-{source.name}"))) if created else load_board(source)
     board.SetCopperLayerCount(2)
     _apply_rules(board, pcb)
+    return board
 
-    nets = {n.GetNetname(): n for n in board.GetNetsByName().values()} if existing else {}
+
+def _add_nets(board, netlist: Netlist, created: bool) -> dict:
+    """Every net of the netlist on the board; name -> the board's net."""
+    nets = {} if created else {n.GetNetname(): n for n in board.GetNetsByName().values()}
     for name in sorted(netlist.nets):
         if name not in nets:
             net = pcbnew.NETINFO_ITEM(board, name)
             board.Add(net)
             nets[name] = net
+    return nets
 
+
+def _remove_parts_gone(board, netlist: Netlist, change: BoardChange) -> dict:
+    """Parts that came from the schematic (they carry a symbol path) and left it go; a person's own
+    additions (logos, test points without a symbol) stay. Returns reference -> footprint left."""
     on_board = {fp.GetReference(): fp for fp in board.GetFootprints()}
     for ref, fp in sorted(on_board.items()):
-        # Parts that came from the schematic (they carry a symbol path) and left it go; a person's
-        # own additions (logos, test points without a symbol) stay.
         if ref not in netlist.components and str(fp.GetPath().AsString()).strip("/"):
             board.Remove(fp)
             change.removed.append(ref)
             del on_board[ref]
+    return on_board
 
+
+def _plan(netlist: Netlist, variant: str, pcb: dict, project_dir: Path,
+          params_path: Path | None) -> tuple[dict[str, PartGeom], BoardPlan, list]:
+    """Every part's courtyard and pads, where the plan fixes parts, and the boxes of the stacked
+    modules it places (the digital plane goes under them)."""
     geoms = {ref: part_geometry(ref, comp.footprint, project_dir) for ref, comp in netlist.components.items()}
-    values = {ref: comp.value for ref, comp in netlist.components.items()}
     openings, modules = {}, {}
     for ref, comp in netlist.components.items():
         spec = spec_for_part(comp.value, comp.footprint)
@@ -366,8 +401,14 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
             openings[ref] = spec.options["opening"]
         if spec is not None and "module" in spec.options:
             modules[ref] = module_geometry(spec).opening_reach_mm
-    plan = plan_board(variant, pcb, values, geoms, openings, modules)
+    plan = plan_board(variant, pcb, geoms, openings, modules, params_path=params_path)
+    return geoms, plan, [placed_box(geoms[r], plan.fixed[r]) for r in sorted(modules) if r in plan.fixed]
 
+
+def _update_footprints(board, netlist: Netlist, on_board: dict, project_dir: Path,
+                       change: BoardChange) -> tuple[list[str], list[str]]:
+    """Add the netlist's new parts, swap changed footprints, set every part's fields; returns the
+    parts to place and those whose footprint was swapped (they may no longer fit where they are)."""
     to_place, swapped = [], []
     for ref in sorted(netlist.components, key=natural_key):
         comp = netlist.components[ref]
@@ -380,21 +421,12 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
         else:
             changes = []
             current = f"{fp.GetFPID().GetLibNickname()}:{fp.GetFPID().GetLibItemName()}"
+            old_value = fp.GetValue()
             if current != comp.footprint:
-                new = _load_footprint(comp.footprint, project_dir, f"{ref} footprint")
-                new.SetPosition(fp.GetPosition())
-                new.SetOrientation(fp.GetOrientation())
-                if fp.IsFlipped():
-                    new.Flip(new.GetPosition(), pcbnew.FLIP_DIRECTION_TOP_BOTTOM)
-                new.SetLocked(fp.IsLocked())
-                board.Remove(fp)
-                board.Add(new)
+                fp = _swap_footprint(board, fp, _load_footprint(comp.footprint, project_dir, f"{ref} footprint"))
                 changes.append(f"{ref}: footprint {current} -> {comp.footprint}")
-                if not new.IsLocked():
+                if not fp.IsLocked():
                     swapped.append(ref)
-                old_value, fp = fp.GetValue(), new
-            else:
-                old_value = fp.GetValue()
             if old_value != comp.value:
                 changes.append(f"{ref}: value {old_value} -> {comp.value}")
             if changes:
@@ -403,13 +435,32 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
                 change.kept.append(ref)
         _set_fields(fp, comp)
         on_board[ref] = fp
+    return to_place, swapped
 
-    pin_net = netlist.pin_net()
+
+def _swap_footprint(board, old, new):
+    """NEW in OLD's place: its position, orientation, side and lock."""
+    new.SetPosition(old.GetPosition())
+    new.SetOrientation(old.GetOrientation())
+    if old.IsFlipped():
+        new.Flip(new.GetPosition(), pcbnew.FLIP_DIRECTION_TOP_BOTTOM)
+    new.SetLocked(old.IsLocked())
+    board.Remove(old)
+    board.Add(new)
+    return new
+
+
+def _connect_pads(board, on_board: dict, pin_net: dict, nets: dict) -> None:
     for ref, fp in on_board.items():
         for pad in fp.Pads():
             net = pin_net.get((ref, pad.GetNumber()))
             pad.SetNet(nets[net] if net else nets.get("", board.FindNet(0)))
 
+
+def _place_parts(on_board: dict, to_place: list[str], swapped: list[str], geoms: dict, pin_net: dict, plan,
+                 placement: dict, change: BoardChange) -> None:
+    """Place the new parts: the plan's fixed parts where it puts them (on an existing board, unless
+    that spot is taken), the rest round them (`layout`)."""
     # A larger footprint in an old spot may now overlap its neighbours: unless a person locked it
     # there, it moves to the nearest free spot beside what it connects to.
     poses_now = {r: _footprint_pose(on_board[r]) for r in on_board if r in geoms and r not in to_place}
@@ -419,46 +470,51 @@ def build_or_update_board(source: Path, netlist: Netlist, variant: str, pcb: dic
             to_place.append(ref)
             del poses_now[ref]
             change.updated.append(f"{ref}: moved, its new footprint did not fit where the old one was")
-    if to_place:
-        fixed = {r: _footprint_pose(on_board[r]) for r in on_board if r not in to_place}
-        for ref in to_place:
-            if ref in plan.fixed and (change.created or not _collides_with(plan.fixed[ref], ref, fixed, geoms)):
-                fixed[ref] = plan.fixed[ref]
-        result = layout(geoms, pin_net, plan.outline, fixed, plan.root, clearance_mm=pcb["placement"]["part_gap_mm"],
-                        root_keepout_mm=pcb["placement"]["root_keepout_mm"])
-        change.unplaced = result.unplaced
-        for ref in to_place:
-            if ref in result.poses:
-                _set_pose(on_board[ref], result.poses[ref])
+    if not to_place:
+        return
+    fixed = {r: _footprint_pose(on_board[r]) for r in on_board if r not in to_place}
+    for ref in to_place:
+        if ref in plan.fixed and (change.created or not _collides_with(plan.fixed[ref], ref, fixed, geoms)):
+            fixed[ref] = plan.fixed[ref]
+    result = layout(geoms, pin_net, plan.outline, fixed, plan.root, clearance_mm=placement["part_gap_mm"],
+                    root_keepout_mm=placement["root_keepout_mm"])
+    change.unplaced = result.unplaced
+    for ref in to_place:
+        if ref in result.poses:
+            _set_pose(on_board[ref], result.poses[ref])
 
+
+def _add_outline_and_areas(board, plan: BoardPlan, nets: dict, module_boxes: list, routing: dict, geoms: dict) -> None:
+    """The outline and the ground planes, unless the board has its own (a person's are kept), and
+    the routing rules' areas, redrawn from where the parts are now."""
     if not _has_outline(board):
         _add_outline(board, plan)
     if not any(not z.GetIsRuleArea() or not str(z.GetZoneName()).startswith(AREA_PREFIX) for z in board.Zones()):
-        _add_ground_zones(board, plan, nets, [placed_box(geoms[r], plan.fixed[r]) for r in sorted(modules) if r in plan.fixed])
-    _add_rule_areas(board, pcb["routing"], geoms)
-    save_board(board, source, backup=existing)
+        _add_ground_zones(board, plan, nets, module_boxes)
+    _add_rule_areas(board, routing, geoms)
+
+
+def _save_filled(board, source: Path, before: bytes, change: BoardChange) -> None:
+    """Save BOARD to SOURCE (backing an existing one up), its zones filled."""
+    save_board(board, source, backup=not change.created)
     # Fill the zones on the board as KiCad loads it: filled in the process that built it, the
     # fill misses the knock-outs around unplated holes.
     board = load_board(source)
     pcbnew.ZONE_FILLER(board).Fill(board.Zones())
     save_board(board, source, backup=False)
-    if existing and not change.circuit_changed and _without_fills(source.read_bytes()) == _without_fills(before):
+    if not change.created and not change.circuit_changed and _without_fills(source.read_bytes()) == _without_fills(before):
         # Nothing changed but the fill: KiCad's refill of the round board flips one vertex between
         # two states, which made every build see a new board. The user's file stays as it was.
         source.write_bytes(before)
-    rules, text = source.with_suffix(".kicad_dru"), rules_text(pcb["routing"])
-    if not rules.exists() or rules.read_text() != text:
-        rules.write_text(text)
     for stray in source.parent.glob(f".new-{source.stem}.*"):
         stray.unlink()
-    if change.created:
-        # One update pass on the new board: it settles the zone fill in the state every later
-        # update reproduces, so rebuilding an unchanged design leaves the file byte for byte alike.
-        build_or_update_board(source, netlist, variant, pcb, project_dir)
-        backup = source.with_name(source.name + ".bak")
-        if backup.exists():
-            backup.unlink()
-    return change
+
+
+def _write_rules(source: Path, routing: dict) -> None:
+    """The board's .kicad_dru beside it, written only when its text changes."""
+    rules, text = source.with_suffix(".kicad_dru"), rules_text(routing)
+    if not rules.exists() or rules.read_text() != text:
+        rules.write_text(text)
 
 
 def _without_fills(data: bytes) -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 from wattcad.footprints.generate import LIBRARY_NAME, footprint_name
 from wattcad.footprints.spec import find_spec
 
-from .params import BoardParams, PartsCatalogue
+from .params import BoardParams, Channel, PartsCatalogue
 from .symbol import PinTable
 
 # Crystal load capacitors: docs/circuit.md (clock) derives them from the crystal's load capacitance.
@@ -42,234 +42,275 @@ def _virtual_parts_only(part) -> None:
 
 
 def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: PinTable, symbol_dir: Path) -> BuiltCircuit:
-    """Create every part and net in SKiDL's default circuit (which the caller resets first)."""
+    """Create every part and net in SKiDL's default circuit (which the caller resets first), block
+    by block as the schematic shows them (kicad/schematic.py BLOCK_ORDER). The order stays as it
+    is: SKiDL numbers parts and lists nets in the order they are made."""
     os.environ.setdefault("KICAD9_SYMBOL_DIR", str(STOCK_SYMBOLS))
     import skidl
-    from skidl import KICAD9, Net, Part
 
-    NC = builtins.NC  # SKiDL publishes its default circuit's no-connect net there
-
-    skidl.set_default_tool(KICAD9)
+    skidl.set_default_tool(skidl.KICAD9)
     skidl.empty_footprint_handler = _virtual_parts_only
-    skidl.lib_search_paths[KICAD9] = [str(symbol_dir), str(STOCK_SYMBOLS)]
-    built = BuiltCircuit(params)
-    counters: dict[tuple[str, int], int] = {}
-    current_block = ["Supplies", 0]
+    skidl.lib_search_paths[skidl.KICAD9] = [str(symbol_dir), str(STOCK_SYMBOLS)]
+    c = _Builder(params, catalogue)
+    _power_flags(c)
+    _ade7816(c, pin_table)
+    for ch in params.channels:
+        _current_channel(c, ch)
+    _in_common(c)
+    _voltage_channel(c)
+    _supplies(c)
+    _clock(c)
+    host_nets = _reset_and_interrupts(c)
+    _host(c, host_nets)
+    _mechanical(c)
+    return c.built
 
-    def block(name: str, base: int = 0) -> None:
+
+class _Builder:
+    """What every block builds with: the part factory (references numbered per block), the shared
+    nets and, once `_ade7816` has made the chip, its pins by name."""
+
+    def __init__(self, params: BoardParams, catalogue: PartsCatalogue):
+        from skidl import Net, Part
+
+        self.net, self._part = Net, Part
+        self.nc = builtins.NC  # SKiDL publishes its default circuit's no-connect net there
+        self.params, self.catalogue = params, catalogue
+        self.built = BuiltCircuit(params)
+        self._counters: dict[tuple[str, int], int] = {}
+        self._block, self._base = "Supplies", 0
+        self.agnd, self.dgnd, self.vdd = Net("AGND"), Net("DGND"), Net("+3V3")
+        self.pin: dict = {}  # ADE7816 pin name -> its SKiDL pin
+        self._shunt = catalogue.capacitor_of(params.filter_shunt_farad, "filter.shunt_farad").value
+
+    def block(self, name: str, base: int = 0) -> None:
         """Passives are numbered from the block's base (R101.. for channel A), so references stay
         put when another block changes: a depopulated channel renumbers nothing on the board."""
-        current_block[0], current_block[1] = name, base
+        self._block, self._base = name, base
 
-    def part(lib: str, name: str, prefix: str, value: str, package: str | None, mpn: str = "", footprint: str = "",
-             ref: str | None = None):
+    def count(self, prefix: str, base: int, parts: int = 1) -> int:
+        """Take PARTS more numbers of PREFIX from BASE; the last one taken."""
+        key = (prefix, base)
+        self._counters[key] = self._counters.get(key, 0) + parts
+        return self._counters[key]
+
+    def part(self, lib: str, name: str, prefix: str, value: str, package: str | None, mpn: str = "",
+             footprint: str = "", ref: str | None = None):
         if ref is None:
-            base = current_block[1] if prefix in ("R", "C") else 0
-            counters[(prefix, base)] = counters.get((prefix, base), 0) + 1
-            ref = f"{prefix}{base + counters[(prefix, base)]}"
+            base = self._base if prefix in ("R", "C") else 0
+            ref = f"{prefix}{base + self.count(prefix, base)}"
         fp = footprint or (_footprint_for(package) if package else "")
-        p = Part(lib, name, ref=ref, value=value, footprint=fp, tag=ref)
-        built.block[ref] = current_block[0]
+        p = self._part(lib, name, ref=ref, value=value, footprint=fp, tag=ref)
+        self.built.block[ref] = self._block
         if mpn:
-            built.mpn[ref] = mpn
+            self.built.mpn[ref] = mpn
         if package:
-            built.package[ref] = package
+            self.built.package[ref] = package
         return p
 
-    def resistor(ohm: float, why: str):
-        entry = catalogue.resistor(ohm, why)
-        return part("Device", "R", "R", entry.value, entry.package, entry.mpn)
-
-    def capacitor(value: str, why: str):
-        entry = catalogue.capacitor(value, why)
-        return part("Device", "C", "C", entry.value, entry.package, entry.mpn)
-
-    def other(lib: str, name: str, prefix: str, value: str, why: str, ref: str | None = None):
-        entry = catalogue.other(value, why)
-        return part(lib, name, prefix, value, entry.package, entry.mpn, ref=ref)
-
-    agnd, dgnd, vdd = Net("AGND"), Net("DGND"), Net("+3V3")
-    for net in (agnd, dgnd, vdd):
+    def flag(self, net) -> None:
+        """A power flag (schematic only) on NET, for ERC: it is driven from off the board."""
         ref = f"#FLG_{net.name.strip('+')}"
-        flag = Part("power", "PWR_FLAG", ref=ref, tag=ref)
-        flag[1] += net
-        built.block[ref] = "Supplies"
+        self._part("power", "PWR_FLAG", ref=ref, tag=ref)[1] += net
+        self.built.block[ref] = "Supplies"
 
-    block("ADE7816")
-    u1 = other(pin_table.path.stem.split("_")[0], pin_table.part, "U", pin_table.part, "pins")
-    pin = {p.name: u1[p.number] for p in pin_table.pins if p.type != "no_connect"}
+    def resistor(self, ohm: float, why: str):
+        entry = self.catalogue.resistor(ohm, why)
+        return self.part("Device", "R", "R", entry.value, entry.package, entry.mpn)
 
-    series = params.filter_series_ohm
-    shunt = catalogue.capacitor_of(params.filter_shunt_farad, "filter.shunt_farad").value
+    def capacitor(self, value: str, why: str):
+        entry = self.catalogue.capacitor(value, why)
+        return self.part("Device", "C", "C", entry.value, entry.package, entry.mpn)
 
-    def anti_alias(source, adc_pin, label: str):
+    def other(self, lib: str, name: str, prefix: str, value: str, why: str, ref: str | None = None):
+        entry = self.catalogue.other(value, why)
+        return self.part(lib, name, prefix, value, entry.package, entry.mpn, ref=ref)
+
+    @staticmethod
+    def between(two_pin, first, second) -> None:
+        """A two-pin part from net FIRST to net SECOND."""
+        two_pin[1] += first
+        two_pin[2] += second
+
+    def rest_unconnected(self, part) -> None:
+        """PART's pins left without a net, marked unconnected (ERC then expects none)."""
+        for p in part.pins:
+            if not p.nets:
+                p += self.nc
+
+    def anti_alias(self, source, adc_pin, label: str) -> None:
         """Series R + shunt C to AGND in front of every analog input (filter.* in board.yaml)."""
-        r = resistor(series, f"filter of {label}")
-        c = capacitor(shunt, f"filter of {label}")
-        node = Net(label)
-        r[1] += source
-        r[2] += node
-        c[1] += node
-        c[2] += agnd
+        r = self.resistor(self.params.filter_series_ohm, f"filter of {label}")
+        c = self.capacitor(self._shunt, f"filter of {label}")
+        node = self.net(label)
+        self.between(r, source, node)
+        self.between(c, node, self.agnd)
         node += adc_pin
 
-    # Current channels A-C: differential, burden split in two with its midpoint on AGND.
-    for ch in params.channels:
-        index = "ABCDEF".index(ch.name) + 1
-        block(f"Current channel {ch.name}", 100 * index)
-        p_pin = pin[f"I{ch.name}P"]
-        if not ch.populated:
-            # Keep the burden's reference numbers free, so the filter parts keep theirs.
-            counters[("R", 100 * index)] = counters.get(("R", 100 * index), 0) + (2 if ch.differential else 1)
-            # Unused: both inputs to AGND through their filters keeps the ADC input defined.
-            anti_alias(agnd, p_pin, f"I{ch.name}P")
-            if ch.differential:
-                anti_alias(agnd, pin[f"I{ch.name}N"], f"I{ch.name}N")
-            continue
-        ct_jack = params.ct_connector
-        jack = other("Connector_Audio", "AudioJack3", "J", ct_jack["value"], f"channels.{ch.name}", ref=f"J{index}")
-        tip = Net(f"CT_{ch.name}_TIP")
-        sleeve = Net(f"CT_{ch.name}_SLEEVE") if ch.differential else agnd
-        jack[ct_jack["signal_pin"]] += tip
-        jack[ct_jack["return_pin"]] += sleeve
-        for p in jack.pins:  # SCT-013 plugs use tip and sleeve only
-            if not p.nets:
-                p += NC
-        if ch.differential:
-            rb1, rb2 = resistor(ch.burden_half_ohm, f"channels.{ch.name} burden"), resistor(ch.burden_half_ohm, f"channels.{ch.name} burden")
-            rb1[1] += tip
-            rb1[2] += agnd
-            rb2[1] += agnd
-            rb2[2] += sleeve
-            anti_alias(tip, p_pin, f"I{ch.name}P")
-            anti_alias(sleeve, pin[f"I{ch.name}N"], f"I{ch.name}N")
-        else:
-            rb = resistor(ch.burden_ohm, f"channels.{ch.name} burden")
-            rb[1] += tip
-            rb[2] += sleeve
-            anti_alias(tip, p_pin, f"I{ch.name}P")
-    # IN: the shared negative input of D-F, filtered from AGND like the others.
-    block("IN: common of D-F", 700)
-    anti_alias(agnd, pin["IN"], "IN")
-
-    # Voltage channel: AC-AC adapter on a barrel jack, divider, filter.
-    block("Voltage channel", 800)
-    ac_jack = params.adapter_connector
-    j_ac = other("Connector", "Barrel_Jack_Switch", "J", ac_jack["value"], "voltage", ref="J7")
-    ac, ac_div = Net("AC_IN"), Net("AC_DIV")
-    j_ac[ac_jack["signal_pin"]] += ac
-    j_ac[ac_jack["return_pin"]] += agnd
-    for p in j_ac.pins:
-        if not p.nets:
-            p += NC
-    r_top, r_bot = resistor(params.divider_top_ohm, "voltage divider top"), resistor(params.divider_bottom_ohm, "voltage divider bottom")
-    r_top[1] += ac
-    r_top[2] += ac_div
-    r_bot[1] += ac_div
-    r_bot[2] += agnd
-    anti_alias(ac_div, pin["VP"], "VP")
-    anti_alias(agnd, pin["VN"], "VN")
-
-    # Supplies and reference: decoupling as on the reference boards.
-    def decouple(net, bulk: str, ground, why: str):
+    def decouple(self, net, bulk: str, why: str) -> None:
+        """A bulk and a 220n capacitor from NET to AGND, as on the reference boards."""
         for value in (bulk, "220n"):
-            c = capacitor(value, why)
-            c[1] += net
-            c[2] += ground
+            self.between(self.capacitor(value, why), net, self.agnd)
 
-    block("Supplies", 900)
-    vdd += pin["VDD"]
+
+def _power_flags(c: _Builder) -> None:
+    for net in (c.agnd, c.dgnd, c.vdd):
+        c.flag(net)
+
+
+def _ade7816(c: _Builder, pin_table: PinTable) -> None:
+    c.block("ADE7816")
+    u1 = c.other(pin_table.path.stem.split("_")[0], pin_table.part, "U", pin_table.part, "pins")
+    c.pin = {p.name: u1[p.number] for p in pin_table.pins if p.type != "no_connect"}
+
+
+def _current_channel(c: _Builder, ch: Channel) -> None:
+    """A CT on a 3.5 mm jack with its burden; A-C differential, the burden split in two with its
+    midpoint on AGND; D-F single-ended against IN."""
+    index = "ABCDEF".index(ch.name) + 1
+    c.block(f"Current channel {ch.name}", 100 * index)
+    p_pin = c.pin[f"I{ch.name}P"]
+    if not ch.populated:
+        # Keep the burden's reference numbers free, so the filter parts keep theirs.
+        c.count("R", 100 * index, 2 if ch.differential else 1)
+        # Unused: both inputs to AGND through their filters keeps the ADC input defined.
+        c.anti_alias(c.agnd, p_pin, f"I{ch.name}P")
+        if ch.differential:
+            c.anti_alias(c.agnd, c.pin[f"I{ch.name}N"], f"I{ch.name}N")
+        return
+    ct_jack = c.params.ct_connector
+    jack = c.other("Connector_Audio", "AudioJack3", "J", ct_jack["value"], f"channels.{ch.name}", ref=f"J{index}")
+    tip = c.net(f"CT_{ch.name}_TIP")
+    sleeve = c.net(f"CT_{ch.name}_SLEEVE") if ch.differential else c.agnd
+    jack[ct_jack["signal_pin"]] += tip
+    jack[ct_jack["return_pin"]] += sleeve
+    c.rest_unconnected(jack)  # SCT-013 plugs use tip and sleeve only
+    if ch.differential:
+        why = f"channels.{ch.name} burden"
+        rb1, rb2 = c.resistor(ch.burden_half_ohm, why), c.resistor(ch.burden_half_ohm, why)
+        c.between(rb1, tip, c.agnd)
+        c.between(rb2, c.agnd, sleeve)
+        c.anti_alias(tip, p_pin, f"I{ch.name}P")
+        c.anti_alias(sleeve, c.pin[f"I{ch.name}N"], f"I{ch.name}N")
+    else:
+        c.between(c.resistor(ch.burden_ohm, f"channels.{ch.name} burden"), tip, sleeve)
+        c.anti_alias(tip, p_pin, f"I{ch.name}P")
+
+
+def _in_common(c: _Builder) -> None:
+    """IN: the shared negative input of D-F, filtered from AGND like the others."""
+    c.block("IN: common of D-F", 700)
+    c.anti_alias(c.agnd, c.pin["IN"], "IN")
+
+
+def _voltage_channel(c: _Builder) -> None:
+    """AC-AC adapter on a barrel jack, divider, filter."""
+    c.block("Voltage channel", 800)
+    ac_jack = c.params.adapter_connector
+    j_ac = c.other("Connector", "Barrel_Jack_Switch", "J", ac_jack["value"], "voltage", ref="J7")
+    ac, ac_div = c.net("AC_IN"), c.net("AC_DIV")
+    j_ac[ac_jack["signal_pin"]] += ac
+    j_ac[ac_jack["return_pin"]] += c.agnd
+    c.rest_unconnected(j_ac)
+    r_top = c.resistor(c.params.divider_top_ohm, "voltage divider top")
+    r_bot = c.resistor(c.params.divider_bottom_ohm, "voltage divider bottom")
+    c.between(r_top, ac, ac_div)
+    c.between(r_bot, ac_div, c.agnd)
+    c.anti_alias(ac_div, c.pin["VP"], "VP")
+    c.anti_alias(c.agnd, c.pin["VN"], "VN")
+
+
+def _supplies(c: _Builder) -> None:
+    """Supplies and reference, decoupled as on the reference boards; AGND and DGND joined at one point."""
+    c.block("Supplies", 900)
+    c.vdd += c.pin["VDD"]
     # The chip's own grounds are one: its DGND and PULL_LOW pins, and the returns of its local
     # parts (decoupling, crystal, RESET capacitor), go to the analog ground plane under it; DGND is
     # the host's ground, joined at the net tie (docs/circuit.md: supplies and grounds).
-    decouple(vdd, "10u", agnd, "VDD decoupling")
+    c.decouple(c.vdd, "10u", "VDD decoupling")
     for name in ("AVDD", "DVDD", "REFIN/OUT"):
-        net = Net(name.replace("/", "_"))
-        net += pin[name]
-        decouple(net, "4.7u", agnd, f"{name} decoupling")
-    agnd += pin["AGND"], pin["EP"], pin["DGND"], pin["PULL_LOW"]
-    vdd += pin["PULL_HIGH"]
-    # AGND and DGND joined at one point.
-    tie = part("Device", "NetTie_2", "NT", "AGND-DGND", None, footprint="NetTie:NetTie-2_SMD_Pad0.5mm")
-    tie[1] += agnd
-    tie[2] += dgnd
+        net = c.net(name.replace("/", "_"))
+        net += c.pin[name]
+        c.decouple(net, "4.7u", f"{name} decoupling")
+    c.agnd += c.pin["AGND"], c.pin["EP"], c.pin["DGND"], c.pin["PULL_LOW"]
+    c.vdd += c.pin["PULL_HIGH"]
+    tie = c.part("Device", "NetTie_2", "NT", "AGND-DGND", None, footprint="NetTie:NetTie-2_SMD_Pad0.5mm")
+    c.between(tie, c.agnd, c.dgnd)
 
-    # Crystal with its load capacitors (docs/circuit.md: clock).
-    block("Clock", 1000)
-    y1 = other("Device", "Crystal_GND24", "Y", f"{params.crystal_mhz:g}MHz", "crystal_mhz")
-    clkin, clkout = Net("CLKIN"), Net("CLKOUT")
-    clkin += pin["CLKIN"], y1[1]
-    clkout += pin["CLKOUT"], y1[3]
-    y1[2] += agnd
-    y1[4] += agnd
+
+def _clock(c: _Builder) -> None:
+    """Crystal with its load capacitors (docs/circuit.md: clock)."""
+    c.block("Clock", 1000)
+    y1 = c.other("Device", "Crystal_GND24", "Y", f"{c.params.crystal_mhz:g}MHz", "crystal_mhz")
+    clkin, clkout = c.net("CLKIN"), c.net("CLKOUT")
+    clkin += c.pin["CLKIN"], y1[1]
+    clkout += c.pin["CLKOUT"], y1[3]
+    y1[2] += c.agnd
+    y1[4] += c.agnd
     for net in (clkin, clkout):
-        c = capacitor(LOAD_CAPACITOR, "crystal load")
-        c[1] += net
-        c[2] += agnd
+        c.between(c.capacitor(LOAD_CAPACITOR, "crystal load"), net, c.agnd)
 
-    # RESET: pull-up and a small noise capacitor; the host drives it through a series resistor
-    # that limits the capacitor's discharge into its GPIO (docs/circuit.md: reset).
-    block("Reset and interrupts", 1100)
-    reset, reset_host = Net("~{RESET}"), Net("HOST_RESET")
-    reset += pin["~{RESET}"]
-    r = resistor(10000, "RESET pull-up")
-    r[1] += vdd
-    r[2] += reset
-    c = capacitor("100n", "RESET capacitor")
-    c[1] += reset
-    c[2] += agnd
-    irq0, irq1 = Net("~{IRQ0}"), Net("~{IRQ1}")
+
+def _reset_and_interrupts(c: _Builder) -> dict:
+    """RESET: pull-up and a small noise capacitor; the host drives it through a series resistor
+    that limits the capacitor's discharge into its GPIO (docs/circuit.md: reset). The IRQs pulled
+    up. Returns the nets the host connects to, by its signal names (host.pins in board.yaml)."""
+    c.block("Reset and interrupts", 1100)
+    reset, reset_host = c.net("~{RESET}"), c.net("HOST_RESET")
+    reset += c.pin["~{RESET}"]
+    c.between(c.resistor(10000, "RESET pull-up"), c.vdd, reset)
+    c.between(c.capacitor("100n", "RESET capacitor"), reset, c.agnd)
+    irq0, irq1 = c.net("~{IRQ0}"), c.net("~{IRQ1}")
     for net, name in ((irq0, "~{IRQ0}"), (irq1, "~{IRQ1}")):
-        net += pin[name]
-        r = resistor(10000, f"{name} pull-up")
-        r[1] += vdd
-        r[2] += net
-    r = resistor(1000, "RESET series from the host")
-    r[1] += reset_host
-    r[2] += reset
+        net += c.pin[name]
+        c.between(c.resistor(10000, f"{name} pull-up"), c.vdd, net)
+    c.between(c.resistor(1000, "RESET series from the host"), reset_host, reset)
+    return {"IRQ0": irq0, "IRQ1": irq1, "RESET": reset_host}
 
-    # The host: KiCad's own Feather symbol and footprint (one part that is the Feather); SPI by
-    # default, I2C through the solder jumpers.
-    block("Host: ESP32 Feather", 1200)
-    host = params.host
+
+def _host(c: _Builder, host_nets: dict) -> None:
+    """The host: KiCad's own Feather symbol and footprint (one part that is the Feather); SPI by
+    default, I2C through the solder jumpers."""
+    c.block("Host: ESP32 Feather", 1200)
+    host = c.params.host
     lib, name = host["symbol"].split(":", 1)
-    a1 = other(lib, name, "A", host["value"], "host", ref=host["ref"])
+    a1 = c.other(lib, name, "A", host["value"], "host", ref=host["ref"])
     feather = {signal: a1[number] for signal, number in host["pins"].items()}
-    vdd += feather["3V3"]
-    dgnd += feather["GND"]
-    sclk, mosi, ss = Net("SCLK_SCL"), Net("MOSI_SDA"), Net("~{SS}")
-    sclk += pin["SCLK/SCL"]
-    mosi += pin["MOSI/SDA"]
+    c.vdd += feather["3V3"]
+    c.dgnd += feather["GND"]
+    sclk, mosi, ss = c.net("SCLK_SCL"), c.net("MOSI_SDA"), c.net("~{SS}")
+    sclk += c.pin["SCLK/SCL"]
+    mosi += c.pin["MOSI/SDA"]
     for ade_net, spi, i2c, label in ((sclk, "SCK", "SCL", "SCLK"), (mosi, "MOSI", "SDA", "MOSI")):
-        # Pads 1-2 come bridged: the interface chosen in board.yaml goes on pad 1.
-        first, second = (spi, i2c) if params.interface == "spi" else (i2c, spi)
-        jp = part("Jumper", "SolderJumper_3_Bridged12", "JP", f"{label} {first}|{second}", None,
-                  footprint="Jumper:SolderJumper-3_P1.3mm_Bridged12_RoundedPad1.0x1.5mm")
-        jp[2] += ade_net
-        Net(f"FEATHER_{first}").connect(jp[1], feather[first])
-        Net(f"FEATHER_{second}").connect(jp[3], feather[second])
-        # I2C needs pull-ups (the HUZZAH32 has none); in SPI mode they are placed but not fitted.
-        r = resistor(params.i2c_pullup_ohm, f"i2c_pullup_ohm ({label} pull-up)")
-        r[1] += vdd
-        r[2] += ade_net
-        if params.interface != "i2c":
-            built.dnp.append(str(r.ref))
-    Net("MISO").connect(pin["MISO/HSD"], feather["MISO"])
-    ss += pin["~{SS}/HSA"], feather["SS"]
+        _interface_jumper(c, feather, ade_net, spi, i2c, label)
+    c.net("MISO").connect(c.pin["MISO/HSD"], feather["MISO"])
+    ss += c.pin["~{SS}/HSA"], feather["SS"]
     # ~SS high while the host boots: its pins float until its firmware runs, and three edges on
     # ~SS would switch the ADE7816 to SPI for good.
-    r = resistor(10000, "~SS pull-up")
-    r[1] += vdd
-    r[2] += ss
-    irq0 += feather["IRQ0"]
-    irq1 += feather["IRQ1"]
-    reset_host += feather["RESET"]
-    for p in a1.pins:
-        if not p.nets:
-            p += NC
-    pin["HSCLK"] += NC  # HSDC is not used on this board
+    c.between(c.resistor(10000, "~SS pull-up"), c.vdd, ss)
+    for signal, net in host_nets.items():
+        net += feather[signal]
+    c.rest_unconnected(a1)
+    c.pin["HSCLK"] += c.nc  # HSDC is not used on this board
 
-    block("Mechanical")
-    for i in range(4):
-        part("Mechanical", "MountingHole", "H", "MountingHole", None, footprint="MountingHole:MountingHole_3.2mm_M3")
-    return built
+
+def _interface_jumper(c: _Builder, feather: dict, ade_net, spi: str, i2c: str, label: str) -> None:
+    """A solder jumper that puts ADE_NET on the host's SPI or I2C pin, and the net's I2C pull-up."""
+    # Pads 1-2 come bridged: the interface chosen in board.yaml goes on pad 1.
+    first, second = (spi, i2c) if c.params.interface == "spi" else (i2c, spi)
+    jp = c.part("Jumper", "SolderJumper_3_Bridged12", "JP", f"{label} {first}|{second}", None,
+                footprint="Jumper:SolderJumper-3_P1.3mm_Bridged12_RoundedPad1.0x1.5mm")
+    jp[2] += ade_net
+    c.net(f"FEATHER_{first}").connect(jp[1], feather[first])
+    c.net(f"FEATHER_{second}").connect(jp[3], feather[second])
+    # I2C needs pull-ups (the HUZZAH32 has none); in SPI mode they are placed but not fitted.
+    r = c.resistor(c.params.i2c_pullup_ohm, f"i2c_pullup_ohm ({label} pull-up)")
+    c.between(r, c.vdd, ade_net)
+    if c.params.interface != "i2c":
+        c.built.dnp.append(str(r.ref))
+
+
+def _mechanical(c: _Builder) -> None:
+    c.block("Mechanical")
+    for _ in range(4):
+        c.part("Mechanical", "MountingHole", "H", "MountingHole", None, footprint="MountingHole:MountingHole_3.2mm_M3")

@@ -11,10 +11,11 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-
-from wattcad.analog import AdapterSource, CtSource, burden_ohm, divider_top_ohm, preferred
+from wattcad.analog import SERIES, AdapterSource, CtSource, burden_ohm, divider_top_ohm, preferred
+from wattcad.board_plan import LAYOUT
 from wattcad.errors import InputError
 from wattcad.fileio import read_yaml_mapping
+from wattcad.param_schema import REQUIRED, Param, check
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BOARD_PARAMS = DATA_DIR / "board.yaml"
@@ -77,133 +78,146 @@ class BoardParams:
         return next(c for c in self.channels if c.name == name)
 
 
-def _positive(path, field, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise InputError(path, field, "must be a positive number", value)
-    return float(value)
+def _number(name: str, unit: str, doc: str, default=REQUIRED, **limits) -> Param:
+    """A number, > 0 unless LIMITS say otherwise."""
+    return Param(name, "number", unit, doc, default, **(limits or {"gt": 0}))
 
 
-def _get(data, path, dotted: str):
-    node = data
-    for key in dotted.split("."):
-        if not isinstance(node, dict) or key not in node:
-            raise InputError(path, dotted, "missing required key")
-        node = node[key]
-    return node
+def _text(name: str, doc: str, **declared) -> Param:
+    return Param(name, "str", doc=doc, **declared)
 
 
-def _fraction(path, field, value, upper: float = 1.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < upper:
-        raise InputError(path, field, f"must be a fraction in [0, {upper:g})", value)
-    return float(value)
+def _section(name: str, doc: str, *fields: Param) -> Param:
+    return Param(name, "mapping", doc=doc, fields=fields)
 
 
-def _connector(data, path, dotted: str) -> dict:
-    raw = _get(data, path, dotted)
-    for key in ("value", "signal_pin", "return_pin"):
-        if not isinstance(raw, dict) or not isinstance(raw.get(key), (str, int)) or isinstance(raw.get(key), bool):
-            raise InputError(path, f"{dotted}.{key}", "missing or not a name")
-    return {k: str(raw[k]) for k in ("value", "signal_pin", "return_pin")}
+def _names(name: str, doc: str, **declared) -> Param:
+    return Param(name, "list", doc=doc, item=Param("", "str"), **declared)
 
 
-def _host(data, path) -> dict:
-    host = _get(data, path, "host")
-    for key in ("symbol", "ref", "value"):
-        if not isinstance(host, dict) or not isinstance(host.get(key), str) or not host.get(key):
-            raise InputError(path, f"host.{key}", "missing or not a name")
-    pins = host.get("pins")
-    if not isinstance(pins, dict) or not pins:
+CONNECTOR = (_text("value", "the jack's value (a part in parts.yaml `others`)"),
+             _text("signal_pin", "the jack's pin carrying the signal"),
+             _text("return_pin", "the jack's pin carrying the return"))
+CHANNEL = (Param("populated", "bool", doc="false leaves the channel's jack and burden off (inputs tied to AGND)",
+                 default=True),
+           _number("burden_ohm", "ohm", "overrides the burden computed from the CT", default=None))
+# board.yaml, declared level by level (every number's source: docs/circuit.md).
+BOARD_SCHEMA = (
+    _text("name", "the board's name: build folder and file names"),
+    _text("title", "title block", default=""), _text("revision", "title block", default=""),
+    _text("date", "title block (fixed, so generated files are reproducible)", default=""),
+    _text("company", "title block", default=""),
+    _section("ct", "the current transformer on every current channel",
+             _text("model", "the CT's name in the schematic"),
+             _number("rated_primary_a_rms", "A", "the CT's rated primary current (for the record)", default=None),
+             _number("rated_secondary_a_rms", "A", "the CT's secondary current at its rated primary"),
+             _number("ratio_tolerance", "", "the CT's ratio error: it may read this fraction high", ge=0, lt=1),
+             _number("crest_factor", "", "peak / rms of the CT current that must pass unclipped (a sine: 1.41)", ge=1),
+             _section("connector", "the jack a CT plugs into", *CONNECTOR),
+             _text("source", "where these numbers come from", default="")),
+    _section("adc", "the ADE7816's inputs",
+             _number("full_scale_v_peak", "V", "the ADE7816's full scale, differential peak (PGA gain 1)"),
+             _number("headroom", "", "fraction of full scale every input's worst-case peak keeps to", gt=0, le=1),
+             _text("source", "where these numbers come from", default="")),
+    _section("channels", "current channels: A-C differential, D-F single-ended",
+             *(_section(name, f"channel {name}", *CHANNEL) for name in DIFFERENTIAL + SINGLE_ENDED)),
+    _section("voltage", "the AC-AC adapter on the voltage channel",
+             _number("adapter_v_rms", "V", "the adapter's rated output"),
+             _number("unloaded_rise", "", "the adapter's light-load output over its rating (an unloaded adapter reads no lower)",
+                     ge=1),
+             _number("mains_tolerance", "", "mains above nominal, as a fraction", ge=0, lt=1),
+             _number("divider_bottom_ohm", "ohm", "the divider's bottom resistor (its top is computed)"),
+             _section("connector", "the adapter's jack", *CONNECTOR)),
+    _section("filter", "anti-alias filter in front of every input",
+             _number("series_ohm", "ohm", "the anti-alias filter's series resistor"),
+             _number("shunt_farad", "F", "the anti-alias filter's shunt capacitor to AGND")),
+    _number("crystal_mhz", "MHz", "the ADE7816's crystal"),
+    Param("interface", "enum", doc="which way the solder jumpers come bridged (the I2C pull-ups are DNP for spi)",
+          default="spi", choices=INTERFACES),
+    _number("i2c_pullup_ohm", "ohm", "I2C pull-ups"),
+    _section("host", "the host module: KiCad's own symbol and footprint",
+             _text("symbol", "the host's KiCad symbol (Library:Name)"), _text("ref", "the host's reference"),
+             _text("value", "the host's value (a part in parts.yaml `others`)"),
+             Param("pins", "mapping", doc="the host symbol's pin (number) carrying each signal: 3V3, GND, SCK, MOSI, "
+                   "MISO, SS, SCL, SDA, IRQ0, IRQ1, RESET", item=Param("", "str"))),
+    _section("pcb", "the board: outline, placement, routing areas, fab rules, net classes",
+             _number("thickness_mm", "mm", "board thickness"),
+             _section("rect", "the rectangular variant's outline", _number("width_mm", "mm", "the rectangular board's width"),
+                      _number("height_mm", "mm", "the rectangular board's height"),
+                      _number("corner_radius_mm", "mm", "the rectangular board's corner radius", ge=0)),
+             _section("round", "the round variant's outline", _number("diameter_mm", "mm", "the round board's diameter")),
+             _number("mounting_hole_inset_mm", "mm", "mounting holes' centres from the outline"),
+             LAYOUT,
+             _section("placement", "placement",
+                      _number("part_gap_mm", "mm", "gap between parts' courtyards (where tracks run)"),
+                      _number("root_keepout_mm", "mm", "ring kept free round the ADE7816's courtyard"),
+                      _number("crystal_max_mm", "mm", "longest crystal trace allowed (pad to clock pin)")),
+             _section("routing", "routing rules written into the board's .kicad_dru",
+                      _text("analog_class", "the analog net class's name"),
+                      _names("ground_nets", "analog ground nets"),
+                      _number("analog_margin_mm", "mm", "the analog area: each analog part's courtyard grown by this"),
+                      _names("crystal_nets", "nets between crystal and chip, with nothing else"),
+                      _names("whole_planes", "planes no other net's bottom track may cross"),
+                      _text("digital_plane", "the zone (by name) no analog track may cross")),
+             _section("rules", "the fab's capability", *(_number(f"min_{key}_mm", "mm", f"the fab's smallest {doc}") for key, doc in (
+                 ("track", "track"), ("clearance", "clearance"), ("drill", "drill"), ("via_diameter", "via"),
+                 ("annular_ring", "annular ring"), ("hole_to_hole", "hole to hole"),
+                 ("copper_edge_clearance", "copper to board edge")))),
+             Param("netclasses", "mapping", doc="net classes by name", item=Param("", "mapping", fields=(
+                 _number("track_mm", "mm", "the class's track width"), _number("clearance_mm", "mm", "the class's clearance"),
+                 _number("via_diameter_mm", "mm", "the class's via diameter"),
+                 _number("via_drill_mm", "mm", "the class's via drill"),
+                 _names("nets", "net name patterns in the class", default=[]))))),
+)
+HOST_SIGNALS = {"3V3", "GND", "SCK", "MOSI", "MISO", "SCL", "SDA", "SS", "IRQ0", "IRQ1", "RESET"}
+
+
+def _host(host: dict, path) -> dict:
+    pins = host["pins"]
+    if not pins:
         raise InputError(path, "host.pins", "must map each signal to a pin number of the host's symbol", pins)
-    needed = {"3V3", "GND", "SCK", "MOSI", "MISO", "SCL", "SDA", "SS", "IRQ0", "IRQ1", "RESET"}
-    missing = sorted(needed - set(pins))
+    missing = sorted(HOST_SIGNALS - set(pins))
     if missing:
         raise InputError(path, f"host.pins.{missing[0]}", "missing signal")
-    numbers = [str(v) for v in pins.values()]
+    numbers = list(pins.values())
     dup = next((n for n in numbers if numbers.count(n) > 1), None)
     if dup is not None:
         raise InputError(path, "host.pins", "two signals on one pin", dup)
-    return {**host, "pins": {k: str(v) for k, v in pins.items()}}
+    return host
 
 
 def load_board_params(path: str | Path = BOARD_PARAMS) -> BoardParams:
     path = Path(path)
-    data = read_yaml_mapping(path, "board parameters")
-    fs = _positive(path, "adc.full_scale_v_peak", _get(data, path, "adc.full_scale_v_peak"))
-    headroom = _positive(path, "adc.headroom", _get(data, path, "adc.headroom"))
-    if headroom > 1:
-        raise InputError(path, "adc.headroom", "must be at most 1 (the fraction of full scale to keep to)", headroom)
-    ct = CtSource(_positive(path, "ct.rated_secondary_a_rms", _get(data, path, "ct.rated_secondary_a_rms")),
-                  _fraction(path, "ct.ratio_tolerance", _get(data, path, "ct.ratio_tolerance")),
-                  _positive(path, "ct.crest_factor", _get(data, path, "ct.crest_factor")))
-    if ct.crest_factor < 1:
-        raise InputError(path, "ct.crest_factor", "a crest factor is at least 1", ct.crest_factor)
+    raw = read_yaml_mapping(path, "board parameters")
+    data = check(BOARD_SCHEMA, raw, path)
+    adc, ct_data, volt = data["adc"], data["ct"], data["voltage"]
+    fs, headroom = adc["full_scale_v_peak"], adc["headroom"]
+    ct = CtSource(ct_data["rated_secondary_a_rms"], ct_data["ratio_tolerance"], ct_data["crest_factor"])
     channels = []
-    raw_channels = _get(data, path, "channels")
     for name in DIFFERENTIAL + SINGLE_ENDED:
-        raw = raw_channels.get(name) if isinstance(raw_channels, dict) else None
-        if not isinstance(raw, dict):
-            raise InputError(path, f"channels.{name}", "missing channel")
-        populated = raw.get("populated", True)
-        if not isinstance(populated, bool):
-            raise InputError(path, f"channels.{name}.populated", "must be true or false", populated)
+        channel = data["channels"][name]
         differential = name in DIFFERENTIAL
-        if "burden_ohm" in raw:
-            total = _positive(path, f"channels.{name}.burden_ohm", raw["burden_ohm"])
+        if channel["burden_ohm"] is not None:
+            total = channel["burden_ohm"]
             half = e96(total / 2, "down") if differential else None
         elif differential:
             half = burden_ohm(ct, fs, headroom, parts=2)
             total = 2 * half
         else:
             total, half = burden_ohm(ct, fs, headroom), None
-        channels.append(Channel(name, populated, differential, total, half))
-    rise = _positive(path, "voltage.unloaded_rise", _get(data, path, "voltage.unloaded_rise"))
-    if rise < 1:
-        raise InputError(path, "voltage.unloaded_rise", "an unloaded adapter does not read below its rating", rise)
-    adapter = AdapterSource(_positive(path, "voltage.adapter_v_rms", _get(data, path, "voltage.adapter_v_rms")), rise,
-                            _fraction(path, "voltage.mains_tolerance", _get(data, path, "voltage.mains_tolerance")))
-    bottom = _positive(path, "voltage.divider_bottom_ohm", _get(data, path, "voltage.divider_bottom_ohm"))
-    interface = data.get("interface", "spi")
-    if interface not in INTERFACES:
-        raise InputError(path, "interface", "must be spi or i2c", interface)
+        channels.append(Channel(name, channel["populated"], differential, total, half))
+    adapter = AdapterSource(volt["adapter_v_rms"], volt["unloaded_rise"], volt["mains_tolerance"])
+    bottom = volt["divider_bottom_ohm"]
     return BoardParams(
-        path=path, name=str(_get(data, path, "name")), title=str(data.get("title", "")),
-        revision=str(data.get("revision", "")), date=str(data.get("date", "")), company=str(data.get("company", "")),
-        ct_model=str(_get(data, path, "ct.model")), ct=ct, ct_connector=_connector(data, path, "ct.connector"),
+        path=path, name=data["name"], title=data["title"], revision=data["revision"], date=data["date"],
+        company=data["company"], ct_model=ct_data["model"], ct=ct, ct_connector=ct_data["connector"],
         full_scale_v_peak=fs, headroom=headroom, channels=tuple(channels), adapter=adapter,
-        adapter_connector=_connector(data, path, "voltage.connector"),
+        adapter_connector=volt["connector"],
         divider_bottom_ohm=bottom, divider_top_ohm=divider_top_ohm(adapter, bottom, fs, headroom),
-        filter_series_ohm=_positive(path, "filter.series_ohm", _get(data, path, "filter.series_ohm")),
-        filter_shunt_farad=_positive(path, "filter.shunt_farad", _get(data, path, "filter.shunt_farad")),
-        crystal_mhz=_positive(path, "crystal_mhz", _get(data, path, "crystal_mhz")), interface=interface,
-        i2c_pullup_ohm=_positive(path, "i2c_pullup_ohm", _get(data, path, "i2c_pullup_ohm")),
-        host=_host(data, path), pcb=_pcb(data, path))
-
-
-def _pcb(data, path) -> dict:
-    pcb = _get(data, path, "pcb")
-    for dotted in ("thickness_mm", "rect.width_mm", "rect.height_mm", "rect.corner_radius_mm", "round.diameter_mm",
-                   "mounting_hole_inset_mm", "rules.min_track_mm", "rules.min_clearance_mm", "rules.min_drill_mm",
-                   "rules.min_via_diameter_mm", "rules.min_annular_ring_mm", "rules.min_hole_to_hole_mm",
-                   "rules.min_copper_edge_clearance_mm", "placement.part_gap_mm", "placement.root_keepout_mm", "placement.crystal_max_mm"):
-        node = pcb
-        for key in dotted.split("."):
-            if not isinstance(node, dict) or key not in node:
-                raise InputError(path, f"pcb.{dotted}", "missing required key")
-            node = node[key]
-        if dotted != "rect.corner_radius_mm":
-            _positive(path, f"pcb.{dotted}", node)
-    routing = _get(data, path, "pcb.routing")
-    for key in ("analog_class", "ground_nets", "analog_margin_mm", "crystal_nets", "whole_planes", "digital_plane"):
-        if not isinstance(routing, dict) or key not in routing:
-            raise InputError(path, f"pcb.routing.{key}", "missing required key")
-    _positive(path, "pcb.routing.analog_margin_mm", routing["analog_margin_mm"])
-    for key in ("ground_nets", "crystal_nets", "whole_planes"):
-        if not (isinstance(routing[key], list) and all(isinstance(n, str) and n for n in routing[key])):
-            raise InputError(path, f"pcb.routing.{key}", "must be a list of net names", routing[key])
-    for name, nc in _get(data, path, "pcb.netclasses").items():
-        for key in ("track_mm", "clearance_mm", "via_diameter_mm", "via_drill_mm"):
-            _positive(path, f"pcb.netclasses.{name}.{key}", nc.get(key) if isinstance(nc, dict) else None)
-    return pcb
+        filter_series_ohm=data["filter"]["series_ohm"], filter_shunt_farad=data["filter"]["shunt_farad"],
+        crystal_mhz=data["crystal_mhz"], interface=data["interface"], i2c_pullup_ohm=data["i2c_pullup_ohm"],
+        host=_host(data["host"], path),
+        pcb=raw["pcb"])  # as written: board.py and the .kicad_dru take its numbers as they are
 
 
 @dataclass(frozen=True)
@@ -213,19 +227,33 @@ class CatalogueEntry:
     mpn: str
 
 
+_PACKAGE = _text("package", "its package spec (footprints/specs)")
+PARTS_SCHEMA = (
+    _section("resistors", "one thick-film series for every resistor", _PACKAGE,
+             _text("mpn_format", "its part number, {code} standing for the value's code (3R48, 61K9)"),
+             Param("series", "list", doc="the value series it is made in", item=Param("", "enum", choices=tuple(SERIES))),
+             _number("min_ohm", "ohm", "its smallest value"), _number("max_ohm", "ohm", "its largest value")),
+    Param("capacitors", "list", doc="every capacitor the circuit may use", item=Param("", "mapping", fields=(
+        _text("value", "its value as the schematic shows it (22n)"), _number("farad", "F", "its capacitance"),
+        _PACKAGE, _text("mpn", "its manufacturer's part number"), _text("dielectric", "C0G, X7R, ...", default="")))),
+    Param("others", "mapping", doc="every other part, by value", item=Param("", "mapping", fields=(
+        _PACKAGE, _text("mpn", "its manufacturer's part number")))),
+)
+
+
 class PartsCatalogue:
     """Looks up a part by value; an unknown value is an error naming the catalogue file. Resistors
     come from a 1 % thick-film series that makes every E96 and E24 value in its range."""
 
     def __init__(self, path: str | Path = PARTS_CATALOGUE):
         self.path = Path(path)
-        data = read_yaml_mapping(self.path, "parts catalogue")
+        data = check(PARTS_SCHEMA, read_yaml_mapping(self.path, "parts catalogue"), self.path)
         res = data["resistors"]
         self.resistor_package, self.resistor_mpn = res["package"], res["mpn_format"]
-        self.resistor_range = (float(res["min_ohm"]), float(res["max_ohm"]))
+        self.resistor_range = (res["min_ohm"], res["max_ohm"])
         self.resistor_series = tuple(res["series"])
         self.capacitors = {c["value"]: CatalogueEntry(c["value"], c["package"], c["mpn"]) for c in data["capacitors"]}
-        self.capacitor_farad = {float(c["farad"]): c["value"] for c in data["capacitors"]}
+        self.capacitor_farad = {c["farad"]: c["value"] for c in data["capacitors"]}
         self.others = {k: CatalogueEntry(k, v["package"], v["mpn"]) for k, v in data["others"].items()}
 
     def resistor(self, ohm: float, field: str) -> CatalogueEntry:

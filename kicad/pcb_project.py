@@ -153,7 +153,7 @@ def build_boards(params: BoardParams, schematic_dir: Path, build_root: Path, boa
     results = []
     for variant in variants:
         source = boards_dir / board_file_name(name, variant)
-        change = build_or_update_board(source, netlist, variant, params.pcb, schematic_dir)
+        change = build_or_update_board(source, netlist, variant, params.pcb, schematic_dir, params.path)
         if change.circuit_changed:
             # The tracks stay; what the change left unrouted is routed, and kept when it is better.
             routed = route_board(source, write_improvement=True, backup=False)  # the update made the .bak

@@ -4,9 +4,9 @@ import math
 import pytest
 import yaml
 
-from wattcad.errors import InputError
 from wattcad.analog import AdapterSource, CtSource, burden_ohm, divider_top_ohm
-from wattcad.kicad.params import BOARD_PARAMS, PartsCatalogue, e96, format_ohm, load_board_params
+from wattcad.errors import InputError
+from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE, PartsCatalogue, e96, format_ohm, load_board_params
 
 
 def test_burden_keeps_the_worst_case_within_headroom_and_rounds_down():
@@ -61,6 +61,10 @@ def test_e96_and_formatting():
     (lambda d: d["host"]["pins"].pop("RESET"), "host.pins.RESET"),
     (lambda d: d["host"]["pins"].update(RESET=23), "host.pins"),
     (lambda d: d["ct"]["connector"].pop("signal_pin"), "ct.connector.signal_pin"),
+    (lambda d: d["ct"].update(crest_facter=2.0), "ct.crest_facter"),
+    (lambda d: d["pcb"]["rules"].update(min_drill_mm=0), "pcb.rules.min_drill_mm"),
+    (lambda d: d["pcb"]["netclasses"]["Power"].update(via_drill_mm="0.3 mm"), "pcb.netclasses.Power.via_drill_mm"),
+    (lambda d: d["pcb"]["routing"]["ground_nets"].append(None), "pcb.routing.ground_nets[1]"),
 ])
 def test_bad_board_parameters_name_file_and_field(tmp_path, edit, field):
     data = yaml.safe_load(BOARD_PARAMS.read_text())
@@ -70,6 +74,21 @@ def test_bad_board_parameters_name_file_and_field(tmp_path, edit, field):
     with pytest.raises(InputError) as info:
         load_board_params(path)
     assert str(path) in str(info.value) and field in str(info.value)
+
+
+def test_bad_parameters_say_unit_and_limits(tmp_path):
+    data = yaml.safe_load(BOARD_PARAMS.read_text())
+    data["voltage"]["unloaded_rise"] = 0.9
+    path = tmp_path / "board.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(InputError, match=r"voltage.unloaded_rise: must be a number, >= 1; .*reads no lower\) \(value: 0.9\)"):
+        load_board_params(path)
+    data = yaml.safe_load(PARTS_CATALOGUE.read_text())
+    data["capacitors"][1]["farad"] = -22e-9
+    path = tmp_path / "parts.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(InputError, match=r"parts.yaml: capacitors\[1\].farad: must be a number in F, > 0"):
+        PartsCatalogue(path)
 
 
 def test_catalogue_makes_every_e96_and_e24_value_in_range_and_refuses_others():

@@ -113,3 +113,55 @@ def test_parts_on_a_chips_pins_fan_out_in_pin_order_without_crossing():
             out, along = x * side[0] + y * side[1], abs(-x * side[1] + y * side[0])
             assert along <= out + 1.0, (ref, along, out)
     assert _crossings(segments) == 0
+
+
+LAYOUT = {"root": "U1", "edge_connectors": "J1-J6", "side_connectors": "J7", "mounting_holes": "H1-H4"}
+PCB = {"rect": {"width_mm": 120, "height_mm": 90, "corner_radius_mm": 3}, "round": {"diameter_mm": 130},
+       "mounting_hole_inset_mm": 4.5, "layout": LAYOUT}
+
+
+def _geoms(refs):
+    from wattcad.board_layout import PartGeom
+
+    return {r: PartGeom(r, (-3.0, -3.0, 3.0, 3.0), {"1": (0.0, 0.0)}) for r in refs}
+
+
+def test_the_plan_fixes_the_parts_pcb_layout_names():
+    """The board data picks the fixed parts by reference (no part value in the code); a listed part
+    not on the board (a depopulated channel's jack) is skipped, the rest keep their order."""
+    from wattcad.board_plan import layout_roles, plan_board
+
+    refs = ["U1", "J1", "J2", "J4", "J5", "J6", "J7", "H1", "H2", "H3", "H4", "R1"]
+    roles = layout_roles(PCB, refs)
+    assert (roles.root, roles.edge_connectors, roles.side_connectors) == ("U1", ["J1", "J2", "J4", "J5", "J6"], ["J7"])
+    openings = {r: "+y" for r in refs if r.startswith("J")}
+    for variant in ("rect", "round"):
+        plan = plan_board(variant, PCB, _geoms(refs), openings)
+        assert plan.root == "U1" and set(plan.fixed) == set(refs) - {"R1"}
+    rect = plan_board("rect", PCB, _geoms(refs), openings)
+    assert [round(rect.fixed[r].y_mm, 3) for r in roles.edge_connectors] == [20.0 + 90 - 2.5] * 5  # on the bottom edge
+    assert rect.fixed["J7"].x_mm == pytest.approx(20.0 + 2.5)  # on the left edge
+    # Another board's choice: its own root, edge connectors in the order written, no holes.
+    other = plan_board("rect", {**PCB, "layout": {"root": "R1", "edge_connectors": "J2,J1", "side_connectors": "J4"}},
+                       _geoms(refs), openings)
+    assert other.root == "R1" and set(other.fixed) == {"R1", "J1", "J2", "J4"}
+    assert other.fixed["J2"].x_mm < other.fixed["J1"].x_mm and other.fixed["J4"].x_mm == pytest.approx(22.5)
+
+
+@pytest.mark.parametrize("layout, field, value", [
+    (None, "pcb.layout", None),
+    ({**LAYOUT, "root": "U9"}, "pcb.layout.root", "U9"),
+    ({**LAYOUT, "root": ["U1"]}, "pcb.layout.root", ["U1"]),
+    ({**LAYOUT, "edge_connectors": "J6-J1"}, "pcb.layout.edge_connectors", "J6-J1"),
+    ({**LAYOUT, "mounting_holes": "H1-H4,J7"}, "pcb.layout.mounting_holes", "H1-H4,J7"),
+    ({**LAYOUT, "keepout": "R1"}, "pcb.layout.keepout", "R1"),
+])
+def test_bad_pcb_layout_names_file_field_and_value(layout, field, value):
+    from wattcad.board_plan import layout_roles
+
+    pcb = {k: v for k, v in PCB.items() if k != "layout"} | ({"layout": layout} if layout is not None else {})
+    with pytest.raises(InputError) as info:
+        layout_roles(pcb, ["U1", "J1", "J7", "H1"], "board.yaml")
+    assert (info.value.path, info.value.field) == ("board.yaml", field)
+    if value is not None:
+        assert info.value.value == value

@@ -277,7 +277,7 @@ def _facing_angle(geom: PartGeom, pin: str, outward: tuple[float, float]) -> flo
         return 0.0
     own_dir = math.degrees(math.atan2(-own[1], own[0]))  # local pad direction, CCW from +x
     want = math.degrees(math.atan2(outward[1], -outward[0]))  # towards the anchor, CCW on screen
-    return round(((want - own_dir) / 90.0)) * 90.0 % 360.0
+    return round((want - own_dir) / 90.0) * 90.0 % 360.0
 
 
 def _desired(ref, geom, parts, poses, pin_net, net_members, small, outline, root) -> tuple[tuple[float, float], float]:
@@ -323,7 +323,7 @@ def _desired(ref, geom, parts, poses, pin_net, net_members, small, outline, root
 def _find_free(geom, desired, angle, boxes, outline, clearance_mm, edge_margin_mm, grid_mm, radius_mm) -> Placed | None:
     dx0 = round(desired[0] / grid_mm) * grid_mm
     dy0 = round(desired[1] / grid_mm) * grid_mm
-    for ring in range(0, int(radius_mm / grid_mm) + 1):
+    for ring in range(int(radius_mm / grid_mm) + 1):
         candidates = _ring(ring)
         for i, j in candidates:
             for a in (angle, (angle + 180.0) % 360.0, (angle + 90.0) % 360.0, (angle + 270.0) % 360.0):

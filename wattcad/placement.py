@@ -25,8 +25,9 @@ def natural_key(ref: str):
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", ref)]
 
 
-def expand_refs(spec: str) -> list[str]:
-    """'J1-J6' -> J1..J6; 'J1,J3,J5' and mixes of both; order as written."""
+def expand_refs(spec: str, field: str = "--refs", path=None) -> list[str]:
+    """'J1-J6' -> J1..J6; 'J1,J3,J5' and mixes of both; order as written. FIELD and PATH name the
+    option or the file's key the list came from in an error."""
     refs: list[str] = []
     for part in (p.strip() for p in spec.split(",")):
         if not part:
@@ -35,14 +36,14 @@ def expand_refs(spec: str) -> list[str]:
         if m:
             prefix, start, prefix2, end = m.group(1), int(m.group(2)), m.group(3), int(m.group(4))
             if prefix2 not in (None, prefix) or end < start:
-                raise InputError(None, "--refs", "a range runs from a lower to a higher number of one prefix", part)
+                raise InputError(path, field, "a range runs from a lower to a higher number of one prefix", part)
             refs += [f"{prefix}{i}" for i in range(start, end + 1)]
         else:
             refs.append(part)
     if not refs:
-        raise InputError(None, "--refs", "no references given", spec)
+        raise InputError(path, field, "no references given", spec)
     if len(set(refs)) != len(refs):
-        raise InputError(None, "--refs", "a reference is listed twice", spec)
+        raise InputError(path, field, "a reference is listed twice", spec)
     return refs
 
 
