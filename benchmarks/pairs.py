@@ -1,5 +1,5 @@
 """Measurement: how closely each ADE7816 input's P and N tracks run together on the routed boards
-(the router draws a pair's second track beside the first: wattcad/router.py, PAIR_FACTOR). For each
+(the router draws a pair's second track beside the first: wattcad/core/router.py, PAIR_FACTOR). For each
 differential pair (KiCad's naming: /IAP and /IAN), the share of the pair's track length that lies
 within COUPLED_MM (centre to centre, same layer) of the other net's track; `wattcad route` prints
 the same figures after routing.
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pcbnew
 
+from wattcad.core.router import pair_shares
 from wattcad.kicad.route import board_tracks
-from wattcad.router import pair_shares
 
 REPO = Path(__file__).resolve().parents[1]
 COUPLED_MM = 1.0  # two 0.2 mm tracks at 0.25 mm analog clearance sit 0.45 mm apart; 1 mm is loose

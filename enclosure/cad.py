@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import cadquery as cq
 
-from wattcad.boardmodel import BoardModel, to_3d
+from wattcad.core.boardmodel import BoardModel, to_3d
 
 from .params import EnclosureParams
 from .plan import EnclosurePlan, edge_bodies

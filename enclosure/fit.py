@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import cadquery as cq
 from OCP.BRepExtrema import BRepExtrema_DistShapeShape
 
-from wattcad.boardmodel import to_3d
+from wattcad.core.boardmodel import to_3d
 
 INTERFERENCE_TOL_MM3 = 1e-3
 COAXIAL_TOL_MM = 0.1

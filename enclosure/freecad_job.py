@@ -8,8 +8,8 @@ import subprocess
 from dataclasses import asdict
 from pathlib import Path
 
-from wattcad.boardmodel import CONTRACT_FILE
-from wattcad.errors import InputError, MissingToolError, ToolFailedError, exit_text
+from wattcad.core.boardmodel import CONTRACT_FILE
+from wattcad.core.errors import InputError, MissingToolError, ToolFailedError, exit_text
 
 SCRIPT = Path(__file__).resolve().parents[1] / "freecad" / "build_fcstd.py"
 FREECAD_PYTHON = "/usr/bin/python3"

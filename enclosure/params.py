@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from wattcad.errors import InputError
-from wattcad.fileio import read_yaml_mapping
-from wattcad.param_schema import Param, check, param_field, schema_of, with_defaults
+from wattcad.core.errors import InputError
+from wattcad.core.fileio import read_yaml_mapping
+from wattcad.core.param_schema import Param, check, param_field, schema_of, with_defaults
 
 DEFAULTS = Path(__file__).resolve().parent / "params.yaml"
 

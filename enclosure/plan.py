@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from wattcad.boardmodel import BoardModel, Body
-from wattcad.errors import InputError
+from wattcad.core.boardmodel import BoardModel, Body
+from wattcad.core.errors import InputError
 
 from .params import EnclosureParams
 

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from wattcad.fileio import write_atomic
+from wattcad.core.fileio import write_atomic
 
 from . import landpattern as lp
 from .landpattern import Density

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 
 from .generate import generate
 from .model import Footprint, read_kicad_mod

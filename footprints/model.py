@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 
 from . import sexpr
 from .sexpr import Quoted, child, children, fmt_mm

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 
 from .spec import PackageSpec
 

@@ -9,8 +9,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from wattcad.errors import InputError
-from wattcad.fileio import write_atomic
+from wattcad.core.errors import InputError
+from wattcad.core.fileio import write_atomic
 
 from .model import Footprint, Pad
 from .spec import PackageSpec

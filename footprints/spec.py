@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from wattcad.errors import InputError
-from wattcad.param_schema import Param, check, check_value
+from wattcad.core.errors import InputError
+from wattcad.core.param_schema import Param, check, check_value
 
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
 

@@ -7,8 +7,8 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wattcad.errors import InputError
-from wattcad.placement import natural_key
+from wattcad.core.errors import InputError
+from wattcad.core.placement import natural_key
 
 from . import landpattern as lp
 from . import sexpr

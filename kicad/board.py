@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pcbnew
 
-from wattcad.board_layout import PartGeom, Placed, boxes_overlap, layout, placed_box
-from wattcad.board_plan import BoardPlan, plan_board
-from wattcad.errors import InputError
+from wattcad.core.board_layout import PartGeom, Placed, boxes_overlap, layout, placed_box
+from wattcad.core.board_plan import BoardPlan, plan_board
+from wattcad.core.errors import InputError
+from wattcad.core.placement import natural_key
 from wattcad.footprints.generate import LIBRARY_NAME
 from wattcad.footprints.library import stock_footprint_dir
 from wattcad.footprints.model import read_kicad_mod
 from wattcad.footprints.module import module_geometry
 from wattcad.footprints.spec import spec_for_part
-from wattcad.placement import natural_key
 
 from .board_io import load_board, save_board
 from .netlist import Netlist

@@ -1,9 +1,9 @@
 """Footprint verification of a pcbnew BOARD in memory: the core both the CLI and the action plugin call."""
 from __future__ import annotations
 
+from wattcad.core.placement import natural_key
 from wattcad.footprints.spec import spec_for_part
 from wattcad.footprints.verify import Report, format_table, verify_footprint
-from wattcad.placement import natural_key
 
 from .pcbnew_footprints import board_footprints
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pcbnew
 
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 
 
 def load_board(path: str | Path) -> pcbnew.BOARD:

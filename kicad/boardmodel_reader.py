@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pcbnew
 
-from wattcad.boardmodel import BoardModel, Body, Hole
-from wattcad.errors import InputError
+from wattcad.core.boardmodel import BoardModel, Body, Hole
+from wattcad.core.errors import InputError
 from wattcad.footprints.module import module_geometry
 from wattcad.footprints.spec import spec_for_part
 

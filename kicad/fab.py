@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wattcad.errors import MissingToolError, WattcadError
-from wattcad.fileio import write_atomic
-from wattcad.reproducible import FIXED_STAMP, zip_bytes
+from wattcad.core.errors import MissingToolError, WattcadError
+from wattcad.core.fileio import write_atomic
+from wattcad.core.reproducible import FIXED_STAMP, zip_bytes
 
 from .kicad_cli import run_kicad_cli
 

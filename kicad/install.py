@@ -7,7 +7,7 @@ from __future__ import annotations
 import sysconfig
 from pathlib import Path
 
-from wattcad.fileio import write_atomic
+from wattcad.core.fileio import write_atomic
 
 DEFAULT_PLUGIN_DIR = Path.home() / ".local" / "share" / "kicad" / "9.0" / "scripting" / "plugins"
 LOADER_NAME = "wattcad_plugins.py"

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from collections.abc import Container, Sequence
 
-from wattcad.errors import MissingToolError, ToolFailedError, exit_text
+from wattcad.core.errors import MissingToolError, ToolFailedError, exit_text
 
 ENV_VAR = "WATTCAD_KICAD_CLI"
 # kicad-cli's own exit code (CLI::EXIT_CODES::ERR_INVALID_INPUT_FILE) for a file it could not load:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 from wattcad.footprints import sexpr
 
 from .kicad_cli import INVALID_INPUT, run_kicad_cli

@@ -10,9 +10,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from wattcad.errors import MissingToolError, ToolFailedError, WattcadError
-from wattcad.fileio import write_atomic
-from wattcad.reproducible import normalise_glb, normalise_step
+from wattcad.core.errors import MissingToolError, ToolFailedError, WattcadError
+from wattcad.core.fileio import write_atomic
+from wattcad.core.reproducible import normalise_glb, normalise_step
 
 from .board import BoardChange, build_or_update_board
 from .drc import DrcResult, run_drc

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 import wattcad
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 from wattcad.kicad.plugins import PLUGINS
 
 IDENTIFIER = "io.github.wattcad.plugins"
@@ -93,8 +93,8 @@ def pcm_entries() -> dict[str, bytes]:
 def build_pcm_zip(out: Path) -> Path:
     """Write the PCM package zip to `out`, atomically; fixed dates and sorted names (zip_bytes), so
     the same code zips to the same bytes."""
-    from wattcad.fileio import write_atomic
-    from wattcad.reproducible import zip_bytes
+    from wattcad.core.fileio import write_atomic
+    from wattcad.core.reproducible import zip_bytes
 
     out = Path(out)
     if out.suffix.lower() != ".zip":

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 import pcbnew
 
-from wattcad.errors import InputError
-from wattcad.placement import Pose, circle_poses
+from wattcad.core.errors import InputError
+from wattcad.core.placement import Pose, circle_poses
 
 
 @dataclass

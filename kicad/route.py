@@ -1,5 +1,5 @@
 """`wattcad route`: the board's unrouted connections routed by wattcad's own grid router
-(wattcad/router.py), through pcbnew (thin adapter).
+(wattcad/core/router.py), through pcbnew (thin adapter).
 
 What is unrouted comes from KiCad itself: kicad-cli's DRC lists every missing connection between
 two items. Pads, tracks and vias already on the board are kept and routed around; widths and
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pcbnew
 
-from wattcad.dru import area_rules, class_clearances, parse_rules
-from wattcad.errors import InputError, MissingToolError
-from wattcad.router import Connection, Copper, Keepout, NetClass, Problem, RouteResult, Terminal, diff_pairs, pair_shares, route
+from wattcad.core.dru import area_rules, class_clearances, parse_rules
+from wattcad.core.errors import InputError, MissingToolError
+from wattcad.core.router import Connection, Copper, Keepout, NetClass, Problem, RouteResult, Terminal, diff_pairs, pair_shares, route
 
 from .board_io import load_board, save_board
 from .drc import drc_report, violation_text
@@ -299,7 +299,7 @@ def _in_zone(pad: Copper, rings, inset_mm: float = 1.5) -> bool:
     """The pad's centre lies inside one of the zone's outlines, INSET_MM from its edge."""
     import numpy as np
 
-    from wattcad.router import _inside, _segment_distance
+    from wattcad.core.router import _inside, _segment_distance
 
     if not pad.polygon:
         return False  # a track or via: wired to its partner

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from wattcad.errors import EXIT_MISMATCH, InputError, WattcadError
-from wattcad.fileio import write_atomic
+from wattcad.core.errors import EXIT_MISMATCH, InputError, WattcadError
+from wattcad.core.fileio import write_atomic
 from wattcad.footprints import sexpr
 from wattcad.footprints.generate import LIBRARY_NAME, write_library
 from wattcad.footprints.spec import builtin_specs

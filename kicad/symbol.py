@@ -5,8 +5,8 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wattcad.errors import InputError
-from wattcad.fileio import read_yaml_mapping, write_atomic
+from wattcad.core.errors import InputError
+from wattcad.core.fileio import read_yaml_mapping, write_atomic
 from wattcad.footprints.generate import LIBRARY_NAME, footprint_name
 from wattcad.footprints.sexpr import Quoted, dump, fmt_mm
 from wattcad.footprints.spec import find_spec

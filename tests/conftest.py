@@ -32,7 +32,7 @@ def _freecad_missing() -> str | None:
 
 
 def _blender_missing() -> str | None:
-    from wattcad.errors import MissingToolError
+    from wattcad.core.errors import MissingToolError
     from wattcad.render_job import find_blender
 
     try:

@@ -17,9 +17,7 @@ HOSTS = {"pcbnew", "_pcbnew", "wx", "bpy", "mathutils", "bmesh", "FreeCAD", "Fre
          "OCP", "skidl", "skip", "InteractiveHtmlBom"}
 # The core: pure logic every front end shares (geometry, land patterns, placement, parameters,
 # the BoardModel contract, errors and files).
-CORE = ["wattcad.errors", "wattcad.fileio", "wattcad.reproducible", "wattcad.boardmodel", "wattcad.placement",
-        "wattcad.board_layout", "wattcad.board_plan", "wattcad.cache", "wattcad.project_config", "wattcad.hosts",
-        "wattcad.footprints.landpattern", "wattcad.footprints.model", "wattcad.footprints.spec",
+CORE = ["wattcad.core", "wattcad.footprints.landpattern", "wattcad.footprints.model", "wattcad.footprints.spec",
         "wattcad.footprints.names", "wattcad.footprints.sexpr", "wattcad.enclosure.params", "wattcad.enclosure.plan"]
 PACKAGES = {"wattcad.footprints": REPO / "footprints", "wattcad.kicad": REPO / "kicad",
             "wattcad.enclosure": REPO / "enclosure", "wattcad.freecad": REPO / "freecad",

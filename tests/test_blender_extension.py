@@ -17,7 +17,7 @@ import pytest
 from wattcad import __version__
 from wattcad.blender_addon import ADDON_NAME, MANIFEST, package_dir
 from wattcad.cli import main
-from wattcad.reproducible import zip_bytes
+from wattcad.core.reproducible import zip_bytes
 
 PKG = package_dir()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from wattcad.boardmodel import (
+from wattcad.core.boardmodel import (
     CONTRACT_FILE,
     SCHEMA,
     VERSION,
@@ -23,7 +23,7 @@ from wattcad.boardmodel import (
     Hole,
     load,
 )
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 
 FREECAD_SCRIPT = REPO / "freecad" / "build_fcstd.py"
 

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
-from wattcad.cache import BuildCache, StepRecord, content_hash
 from wattcad.cli import main
+from wattcad.core.cache import BuildCache, StepRecord, content_hash
 from wattcad.footprints.spec import builtin_specs
 from wattcad.kicad.params import load_board_params
 

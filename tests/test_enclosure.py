@@ -7,12 +7,12 @@ import cadquery as cq
 import pytest
 import yaml
 
-from wattcad.boardmodel import BoardModel, BoardModelError, Body, Hole
 from wattcad.cli import main
+from wattcad.core.boardmodel import BoardModel, BoardModelError, Body, Hole
+from wattcad.core.errors import InputError
 from wattcad.enclosure.cad import board_solid, body_solids, enclosure_solids
 from wattcad.enclosure.params import DEFAULTS, load_params
 from wattcad.enclosure.plan import make_plan
-from wattcad.errors import InputError
 
 
 def small_board(**changes) -> BoardModel:
@@ -147,7 +147,7 @@ def test_the_ade7816_boards_fit_their_enclosures(tmp_path, board, round_):
     if round_:
         assert bb.xlen == pytest.approx(bb.ylen, abs=1.0)  # a round board gets a round enclosure (ears aside)
     model = json.loads((out / "boardmodel.json").read_text())
-    assert model["schema"] == "wattcad.boardmodel" and len(model["holes"]) == 4
+    assert model["schema"] == "wattcad.core.boardmodel" and len(model["holes"]) == 4
     from PIL import Image
 
     image = Image.open(out / "enclosure-iso.png").convert("L")

@@ -1,4 +1,4 @@
-"""wattcad.fileio: writes that are whole or not at all, and leave a file's mode as it was."""
+"""wattcad.core.fileio: writes that are whole or not at all, and leave a file's mode as it was."""
 from __future__ import annotations
 
 
@@ -6,7 +6,7 @@ def test_an_atomic_write_keeps_a_files_mode_and_gives_a_new_one_the_usual(tmp_pa
     import os
     import stat
 
-    from wattcad.fileio import write_atomic
+    from wattcad.core.fileio import write_atomic
 
     umask = os.umask(0o022)
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from wattcad.cli import main
-from wattcad.errors import EXIT_BAD_INPUT, EXIT_MISSING_TOOL, EXIT_TOOL_FAILED, InputError, MissingToolError, ToolFailedError
+from wattcad.core.errors import EXIT_BAD_INPUT, EXIT_MISSING_TOOL, EXIT_TOOL_FAILED, InputError, MissingToolError, ToolFailedError
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = Path("/usr/share/kicad/demos/ecc83")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from wattcad.cli import main
+from wattcad.core.legacy_schematic import read_parts
 from wattcad.footprints.names import parse_name
 from wattcad.footprints.spec import spec_for_part
-from wattcad.legacy_schematic import read_parts
 
 DATA = Path(__file__).resolve().parent / "data" / "old_kicad"
 

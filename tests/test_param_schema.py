@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from wattcad.core.errors import InputError
+from wattcad.core.param_schema import BEGIN, END, Param, check, main, markdown_table, readme_region, replace_region, with_defaults
 from wattcad.enclosure.params import DEFAULTS, EnclosureParams, enclosure_schema, load_params
-from wattcad.errors import InputError
 from wattcad.footprints.spec import load_spec
-from wattcad.param_schema import BEGIN, END, Param, check, main, markdown_table, readme_region, replace_region, with_defaults
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = (
@@ -138,7 +138,7 @@ def test_the_readme_region_is_what_the_schemas_generate():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert text.count(BEGIN) == 1 and text.count(END) == 1
     assert replace_region(text, readme_region()) == text, \
-        "README.md's parameter tables are stale: python -m wattcad.param_schema --readme README.md"
+        "README.md's parameter tables are stale: python -m wattcad.core.param_schema --readme README.md"
 
 
 def test_the_readme_script_rewrites_only_the_region(tmp_path, capsys):

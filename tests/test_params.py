@@ -4,8 +4,8 @@ import math
 import pytest
 import yaml
 
-from wattcad.analog import AdapterSource, CtSource, burden_ohm, divider_top_ohm
-from wattcad.errors import InputError
+from wattcad.core.analog import AdapterSource, CtSource, burden_ohm, divider_top_ohm
+from wattcad.core.errors import InputError
 from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE, PartsCatalogue, e96, format_ohm, load_board_params
 
 

@@ -21,7 +21,7 @@ from PIL import Image
 
 import wattcad
 from wattcad.cli import main
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 from wattcad.kicad import pcm
 from wattcad.kicad.plugins import PLUGINS
 from wattcad.kicad.plugins.make_icons import ICONS_DIR, all_icons

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from wattcad.cli import main
-from wattcad.dru import area_rules, class_clearances, parse_rules
-from wattcad.router import Connection, Copper, Keepout, NetClass, Problem, Terminal, copper_distance, route
+from wattcad.core.dru import area_rules, class_clearances, parse_rules
+from wattcad.core.router import Connection, Copper, Keepout, NetClass, Problem, Terminal, copper_distance, route
 
 ECC83 = Path("/usr/share/kicad/demos/ecc83")
 CLS = NetClass("Default", 0.25, 0.2, 0.6, 0.3)
@@ -353,7 +353,7 @@ def _beside(result, net: int, partner: int, within_mm: float) -> float:
 
 
 def test_a_pairs_second_track_runs_beside_the_first():
-    from wattcad.router import diff_pairs, side_by_side
+    from wattcad.core.router import diff_pairs, side_by_side
 
     assert side_by_side([(0, (0.0, 0.0), (10.0, 0.0))], [(0, (0.0, 0.5), (10.0, 0.5))]) == pytest.approx((10.0, 10.0))
     assert side_by_side([(0, (0.0, 0.0), (10.0, 0.0))], [(1, (0.0, 0.5), (10.0, 0.5))]) == (10.0, 0.0)  # other layer

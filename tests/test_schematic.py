@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from wattcad.cli import main
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 from wattcad.footprints import sexpr
 from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE, format_ohm, load_board_params
 from wattcad.kicad.schematic import generate_project, load_waivers, run_erc

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 from wattcad.footprints.spec import builtin_specs, find_spec, load_spec, spec_for_part
 
 GOOD = yaml.safe_load((Path(__file__).resolve().parents[1] / "footprints/specs/lfcsp-40-6x6.yaml").read_text())

@@ -45,13 +45,13 @@ def extension_zip_bytes() -> bytes:
     (blender_ext.pkg_zipfile_detect_subdir_or_none), and that folder keeps the same zip a valid
     legacy add-on for Blender < 4.2, which reads bl_info and ignores the manifest. Fixed dates and
     sorted names (zip_bytes): the same code zips to the same bytes."""
-    from wattcad.reproducible import zip_bytes
+    from wattcad.core.reproducible import zip_bytes
 
     return zip_bytes({f"{ADDON_NAME}/{f.name}": f.read_bytes() for f in _package_files()})
 
 
 def zip_blender_addon(out: Path) -> Path:
     """Write the extension zip (Install from Disk) to `out`, atomically."""
-    from wattcad.fileio import write_atomic
+    from wattcad.core.fileio import write_atomic
 
     return write_atomic(out, extension_zip_bytes())

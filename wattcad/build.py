@@ -1,6 +1,6 @@
 """`wattcad build`: the whole project into build/, as steps that each know what they read. A step
 whose inputs (data, the board, wattcad's code, its options) hash the same as when it last ran, and
-whose files are all still there, is skipped (wattcad/cache.py); so a re-run with nothing changed
+whose files are all still there, is skipped (wattcad/core/cache.py); so a re-run with nothing changed
 does almost nothing and a changed parameter re-runs only what depends on it. Steps whose inputs
 are ready run side by side in worker processes, as many as the machine has cores (`--jobs`).
 Ends with a summary table and build/index.html."""
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wattcad import __version__
-from wattcad.cache import BuildCache, StepRecord, content_hash
-from wattcad.errors import EXIT_MISMATCH, EXIT_OK, WattcadError
-from wattcad.fileio import write_atomic
+from wattcad.core.cache import BuildCache, StepRecord, content_hash
+from wattcad.core.errors import EXIT_MISMATCH, EXIT_OK, WattcadError
+from wattcad.core.fileio import write_atomic
 
 
 def _package_dir(name: str) -> Path:
@@ -30,7 +30,7 @@ def _package_dir(name: str) -> Path:
 
 # wattcad's own Python files (the code hash); the root package is flat, its subpackages sit inside
 # it in a wheel and beside it in a checkout.
-CODE_DIRS = {name: _package_dir(name) for name in ("wattcad", "wattcad.footprints", "wattcad.kicad", "wattcad.enclosure",
+CODE_DIRS = {name: _package_dir(name) for name in ("wattcad", "wattcad.core", "wattcad.footprints", "wattcad.kicad", "wattcad.enclosure",
                                                    "wattcad.freecad", "wattcad.blender")}
 SPECS = [CODE_DIRS["wattcad.footprints"] / "specs", CODE_DIRS["wattcad.footprints"] / "ipc7351b.yaml"]
 KICAD_DATA = CODE_DIRS["wattcad.kicad"] / "data"

@@ -13,8 +13,8 @@ from functools import cached_property
 from pathlib import Path
 
 from wattcad import __version__
-from wattcad.errors import EXIT_MISMATCH, EXIT_OK, InputError
-from wattcad.fileio import write_atomic
+from wattcad.core.errors import EXIT_MISMATCH, EXIT_OK, InputError
+from wattcad.core.fileio import write_atomic
 
 
 @dataclass
@@ -96,9 +96,9 @@ def check_erc(project: Project, strict: bool = False) -> list[CheckResult]:
 def legacy_parts_missing(project: Project) -> str:
     """Why KiCad's checks of a legacy schematic would be hollow ('' when they are not): kicad-cli
     9 loads a KiCad 4/5 .sch but drops each symbol whose library it cannot find."""
+    from wattcad.core.legacy_schematic import read_parts
     from wattcad.kicad.board_io import kicad_version
     from wattcad.kicad.netlist import export_kicad_netlist, parse_netlist
-    from wattcad.legacy_schematic import read_parts
 
     parts = read_parts(project.schematic)
     with tempfile.TemporaryDirectory() as tmp:
@@ -200,7 +200,7 @@ def check_analog(project: Project, params=None) -> list[CheckResult]:
     values (KiCad's netlist of it, so a hand edit counts) and the board parameters' worst-case
     sources. Runs where the schematic has the chip of wattcad's pin table; the sources come from
     wattcad's board parameters (kicad/data/board.yaml) for its own boards."""
-    from wattcad.analog import Excitation, Resistor, input_budgets, parse_ohm
+    from wattcad.core.analog import Excitation, Resistor, input_budgets, parse_ohm
     from wattcad.kicad.netlist import export_kicad_netlist, parse_netlist
     from wattcad.kicad.symbol import load_pin_table
 

@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 from wattcad import __version__
-from wattcad.errors import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK, InputError, WattcadError
-from wattcad.fileio import write_atomic
+from wattcad.core.errors import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK, InputError, WattcadError
+from wattcad.core.fileio import write_atomic
 
 
 def _reports_json(reports) -> str:
@@ -174,8 +174,8 @@ def cmd_route(args) -> int:
 
 def cmd_build(args) -> int:
     from wattcad.build import build
+    from wattcad.core.project_config import load_project_config
     from wattcad.project_build import build_project, project_target
-    from wattcad.project_config import load_project_config
 
     params = Path(args.enclosure_params) if args.enclosure_params else None
     boards_dir = Path(args.boards_dir) if args.boards_dir else None
@@ -221,9 +221,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_place_circle(args) -> int:
+    from wattcad.core.placement import expand_refs, parse_point
     from wattcad.kicad.board_io import load_board, save_board
     from wattcad.kicad.place_circle import place_on_circle
-    from wattcad.placement import expand_refs, parse_point
 
     refs = expand_refs(args.refs)
     centre = parse_point(args.center, "--center")

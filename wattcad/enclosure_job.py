@@ -9,8 +9,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from wattcad.errors import EXIT_MISMATCH, EXIT_OK
-from wattcad.fileio import write_atomic
+from wattcad.core.errors import EXIT_MISMATCH, EXIT_OK
+from wattcad.core.fileio import write_atomic
 
 
 @dataclass
@@ -79,7 +79,7 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
             from wattcad.enclosure.freecad_job import build_freecad
 
             files += build_freecad(work, model, params, report, plan)
-        from wattcad.reproducible import normalise_fcstd, normalise_step
+        from wattcad.core.reproducible import normalise_fcstd, normalise_step
 
         for step in work.glob("*.step"):
             normalise_step(step)
@@ -96,7 +96,7 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
 
 def _would_fit(box, shell: str, model, plan, params) -> str:
     """The parameter value that would make room for a part (its 3D box) caught in SHELL."""
-    from wattcad.boardmodel import to_3d
+    from wattcad.core.boardmodel import to_3d
     from wattcad.enclosure.plan import distance_to_polygon, point_in_polygon
 
     if shell == "lid" or box.zmax > plan.inner_top_mm - 1e-6:

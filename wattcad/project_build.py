@@ -8,10 +8,10 @@ import tempfile
 from pathlib import Path
 
 from wattcad.build import RENDERS, BasePipeline, Outcome, Step, at_quality, code_hash, fab_outcome, render_step
-from wattcad.cache import BuildCache
-from wattcad.errors import InputError
-from wattcad.fileio import read_yaml_mapping, write_atomic
-from wattcad.project_config import CONFIG_NAME, load_project_config
+from wattcad.core.cache import BuildCache
+from wattcad.core.errors import InputError
+from wattcad.core.fileio import read_yaml_mapping, write_atomic
+from wattcad.core.project_config import CONFIG_NAME, load_project_config
 
 # A project's files the steps read (KiCad 6+ and KiCad 4/5 alike).
 PROJECT_FILES = ("*.kicad_pro", "*.kicad_pcb", "*.kicad_sch", "*.kicad_dru", "*.kicad_sym", "*.pro", "*.sch", "*.lib",
@@ -150,7 +150,7 @@ def copy_example(name: str, dest: Path) -> Path:
     import shutil
 
     from wattcad.build import CODE_DIRS
-    from wattcad.project_config import GENERATORS
+    from wattcad.core.project_config import GENERATORS
 
     if name not in GENERATORS:
         raise InputError(None, "example", f"unknown example; one of {', '.join(GENERATORS)}", name)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wattcad.blender.views import VIEWS
-from wattcad.errors import InputError, MissingToolError, ToolFailedError, WattcadError, exit_text
-from wattcad.fileio import write_atomic
+from wattcad.core.errors import InputError, MissingToolError, ToolFailedError, WattcadError, exit_text
+from wattcad.core.fileio import write_atomic
 
 BLENDER_VENV = ".venv-blender"
 

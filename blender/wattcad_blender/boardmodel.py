@@ -2,12 +2,12 @@
 blender/ share. Millimetres, KiCad's board axes (x right, y down); the 3D consumers turn y around
 (`to_3d`) and put the board's bottom face at z = 0.
 
-JSON on disk: `{"schema": "wattcad.boardmodel", "version": 2, ...}`. Version 2 added `Body.role`.
+JSON on disk: `{"schema": "wattcad.core.boardmodel", "version": 2, ...}`. Version 2 added `Body.role`.
 
 Why this file lives in the Blender add-on: it is the one source of the contract for all three
 hosts. The add-on is shipped as a zip of this folder's *.py into a Blender that has nothing of
 wattcad installed, so the contract must be inside the folder to travel with it; every other
-reader takes it from here: wattcad.boardmodel re-exports it (wattcad.blender is this package,
+reader takes it from here: wattcad.core.boardmodel re-exports it (wattcad.blender is this package,
 whose __init__ imports no bpy), and freecad/build_fcstd.py loads this file by its path in
 FreeCAD's Python. Hence: standard library only, no import of wattcad (absent in Blender and
 FreeCAD), and its own error, BoardModelError, that names the file and the field."""
@@ -20,7 +20,7 @@ import typing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-SCHEMA = "wattcad.boardmodel"
+SCHEMA = "wattcad.core.boardmodel"
 VERSION = 2
 Point = tuple[float, float]
 SIDES = ("top", "bottom")
@@ -32,7 +32,7 @@ ROLES = ("", "module")
 
 class BoardModelError(ValueError):
     """A board model that cannot be read: the file, the field (dotted, e.g. `bodies[3].side`) and
-    the value. The same attributes as wattcad.errors.InputError, which wattcad.boardmodel.load turns
+    the value. The same attributes as wattcad.core.errors.InputError, which wattcad.core.boardmodel.load turns
     it into; a ValueError so Blender and FreeCAD code catch it without wattcad."""
 
     def __init__(self, path, field_name: str | None, message: str, value=None):

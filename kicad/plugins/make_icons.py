@@ -155,7 +155,7 @@ def all_icons() -> dict[str, Image.Image]:
 def write_icons(dest: Path = ICONS_DIR) -> list[Path]:
     import io
 
-    from wattcad.fileio import write_atomic
+    from wattcad.core.fileio import write_atomic
 
     written = []
     for name, image in all_icons().items():

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pcbnew
 
+from wattcad.core.placement import ORIENTS
 from wattcad.kicad.place_circle import place_on_circle
 from wattcad.kicad.plugins.base import WattcadPlugin
-from wattcad.placement import ORIENTS
 
 
 @dataclass

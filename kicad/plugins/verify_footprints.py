@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wattcad.fileio import write_atomic
+from wattcad.core.fileio import write_atomic
 from wattcad.kicad.board_checks import report_text, verify_board
 from wattcad.kicad.plugins.base import WattcadPlugin, show_text
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from wattcad.router_search import DI, DJ, astar
+from wattcad.core.router_search import DI, DJ, astar
 
 Point = tuple[float, float]
 LAYERS = ("F.Cu", "B.Cu")

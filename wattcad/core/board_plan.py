@@ -7,10 +7,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from wattcad.board_layout import Outline, PartGeom, Placed
-from wattcad.errors import InputError
-from wattcad.param_schema import Param, check_value
-from wattcad.placement import circle_poses, expand_refs
+from wattcad.core.board_layout import Outline, PartGeom, Placed
+from wattcad.core.errors import InputError
+from wattcad.core.param_schema import Param, check_value
+from wattcad.core.placement import circle_poses, expand_refs
 
 OPENING_ANGLE_DEG = {"+y": -90.0, "-y": 90.0, "+x": 0.0, "-x": 180.0}  # math angle of a local side
 

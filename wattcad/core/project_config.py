@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wattcad.blender.views import VIEWS  # pure: the views Blender can draw
-from wattcad.errors import InputError
-from wattcad.fileio import read_yaml_mapping
+from wattcad.core.errors import InputError
+from wattcad.core.fileio import read_yaml_mapping
 
 CONFIG_NAME = "wattcad.yaml"
 OUTPUTS = ("check", "fab", "enclosure", "render")  # a project build's steps, in the order they run

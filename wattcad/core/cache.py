@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wattcad.fileio import write_atomic
+from wattcad.core.fileio import write_atomic
 
 CACHE_DIR = ".wattcad-cache"
 

@@ -9,7 +9,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 
 HEADER = "EESchema Schematic File Version"
 

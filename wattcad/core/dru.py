@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 
 
 @dataclass(frozen=True)

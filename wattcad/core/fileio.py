@@ -42,7 +42,7 @@ def read_yaml_mapping(path: str | os.PathLike, what: str) -> dict:
     """A YAML file that must hold a mapping; any failure is an InputError naming the file."""
     import yaml
 
-    from wattcad.errors import InputError
+    from wattcad.core.errors import InputError
 
     path = Path(path)
     try:

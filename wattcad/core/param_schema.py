@@ -5,7 +5,7 @@ The loaders of enclosure/params.py, kicad/params.py and footprints/spec.py decla
 here, and README.md's parameter tables are generated from the same declarations, so the docs
 cannot drift from what is checked:
 
-    python -m wattcad.param_schema --readme README.md [--check]
+    python -m wattcad.core.param_schema --readme README.md [--check]
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wattcad.errors import EXIT_MISMATCH, EXIT_OK, InputError
+from wattcad.core.errors import EXIT_MISMATCH, EXIT_OK, InputError
 
 TYPES = ("number", "int", "bool", "str", "enum", "list", "mapping")
 LIMITS = (("ge", ">=", operator.ge), ("gt", ">", operator.gt), ("le", "<=", operator.le), ("lt", "<", operator.lt))
@@ -248,7 +248,7 @@ def replace_region(text: str, region: str, where="README.md") -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m wattcad.param_schema", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m wattcad.core.param_schema", description=__doc__.split("\n\n")[0])
     ap.add_argument("--readme", metavar="FILE", required=True, help="the README whose parameter region to rewrite")
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 when the region is out of date")
     args = ap.parse_args(argv)
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check or new == text:
         print(f"{path}: parameter tables {'up to date' if new == text else 'out of date'}")
         return EXIT_OK if new == text else EXIT_MISMATCH
-    from wattcad.fileio import write_atomic
+    from wattcad.core.fileio import write_atomic
 
     write_atomic(path, new)
     print(f"{path}: parameter tables rewritten")
@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run as wattcad.param_schema, not __main__: the schemas it documents hold that module's REQUIRED.
-    from wattcad.param_schema import main as module_main
+    # Run as wattcad.core.param_schema, not __main__: the schemas it documents hold that module's REQUIRED.
+    from wattcad.core.param_schema import main as module_main
 
     raise SystemExit(module_main())

@@ -20,7 +20,7 @@ from wattcad.blender.boardmodel import (  # noqa: F401
     Point,
     to_3d,
 )
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 
 CONTRACT_FILE = Path(_contract.__file__)  # what FreeCAD's Python loads (enclosure/freecad_job.py)
 

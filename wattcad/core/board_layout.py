@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from wattcad.placement import natural_key
+from wattcad.core.placement import natural_key
 
 Box = tuple[float, float, float, float]
 

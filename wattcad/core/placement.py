@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from wattcad.errors import InputError
+from wattcad.core.errors import InputError
 
 ORIENTS = ("radial", "tangent", "keep")
 ORDERS = ("ref", "given")
