@@ -156,3 +156,24 @@ def test_without_interactivehtmlbom_the_fab_step_says_so_and_makes_the_rest(tmp_
     outcome = fab_outcome(fab, [])
     assert outcome.status == "made" and "iBOM" not in outcome.detail
     assert any("InteractiveHtmlBom is not installed" in n for n in outcome.notes)
+
+
+@pytest.mark.kicad
+def test_a_kicad5_project_with_a_5x5_footprint_on_a_6x6_part_gets_no_gerbers(tmp_path):
+    """The board this project comes from, as KiCad 5 saved it: routed and DRC-clean, but its
+    ADE7816 footprint is the 5 x 5 mm one. DRC lets it through; the fab step must not."""
+    from tests.conftest import REPO
+
+    project = tmp_path / "k5"
+    shutil.copytree(REPO / "tests" / "data" / "old_kicad" / "kicad5-project", project)
+    before = _tree_hash(project)
+    (project / "wattcad.yaml").write_text("outputs: [check, fab]\n")
+    code, printed = _run(["build", str(project), "--out", str(tmp_path / "out")])
+    steps = _steps(printed)
+    assert code == 1 and steps["check"][0] == "FAIL", printed
+    assert steps["fab"][0] == "BLOCKED", printed
+    assert "footprints check fails for U1" in printed
+    fab = tmp_path / "out" / "ade7816-k5" / "fab"
+    assert not list(fab.glob("*gerbers*")) and (fab / "ade7816-k5-pos.csv").is_file()
+    (project / "wattcad.yaml").unlink()
+    assert _tree_hash(project) == before  # the KiCad 5 files were read through a copy, never upgraded in place

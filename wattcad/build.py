@@ -256,11 +256,13 @@ class Pipeline(BasePipeline):
         return Outcome(files, "fail" if failed else "pass", detail)
 
     def run_fab(self, variant: str) -> Outcome:
+        from wattcad.check import Project
         from wattcad.kicad.drc import run_drc
         from wattcad.kicad.fab import write_fab_outputs
 
         # The fab step decides on its own DRC: it may run without the check step (cached, say).
         blockers = run_drc(self.board(variant), self.params.pcb["rules"]).fab_blockers
+        blockers += physical_blockers(Project(self.project_dir(variant), self.name))
         fab = write_fab_outputs(self.board(variant), self.project_dir(variant) / "fab",
                                 self.schematic_dir / f"{self.name}-bom.csv", gerbers=not blockers)
         return fab_outcome(fab, blockers)
@@ -280,6 +282,14 @@ class Pipeline(BasePipeline):
 
     def section_title(self, section: str) -> str:
         return "Rectangular board" if section == "rect" else "Round board"
+
+
+def physical_blockers(project) -> list[str]:
+    """A footprint that does not fit its part, a module that does not plug in: a board with one is
+    not for the fab whatever DRC says (DRC checks copper against rules, not against the parts)."""
+    from wattcad.check import check_footprints
+
+    return [f"{r.group} check fails for {r.name}" for r in check_footprints(project) if r.status == "fail"]
 
 
 def fab_outcome(fab, blockers: list[str]) -> Outcome:

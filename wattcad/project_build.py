@@ -7,7 +7,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from wattcad.build import RENDERS, BasePipeline, Outcome, Step, at_quality, code_hash, fab_outcome, render_step
+from wattcad.build import RENDERS, BasePipeline, Outcome, Step, at_quality, code_hash, fab_outcome, physical_blockers, render_step
 from wattcad.core.cache import BuildCache
 from wattcad.core.errors import InputError
 from wattcad.core.fileio import read_yaml_mapping, write_atomic
@@ -75,8 +75,8 @@ class ProjectPipeline(BasePipeline):
         made = {
             "check": Step("check", "ERC, DRC with parity, fab readiness, footprints (wattcad check)", files,
                           self.run_check),
-            "fab": Step("fab", "positions, interactive BOM; gerbers + drill zip once routed and DRC-clean", files,
-                        self.run_fab),
+            "fab": Step("fab", "positions, interactive BOM; gerbers + drill zip once routed, DRC-clean and every "
+                               "footprint fits its part", files, self.run_fab),
             "enclosure": Step("enclosure", f"enclosure (CadQuery{', FreeCAD' if self.freecad else ''}) and fit check",
                               lambda: [*files(), *extra], self.run_enclosure,
                               {"freecad": self.freecad, "enclosure": self.settings.enclosure}),
@@ -119,7 +119,9 @@ class ProjectPipeline(BasePipeline):
         with tempfile.TemporaryDirectory(prefix="wattcad-fab-") as tmp:
             # A board an older KiCad saved is made for the fab from a copy KiCad 9 has read.
             project = upgraded_copy(self.project, Path(tmp)) if old_format(self.project) else self.project
-            blockers = run_drc(project.board, None).fab_blockers
+            # Parity needs a schematic KiCad 9 reads whole (as the check step decides): a legacy one gets DRC alone.
+            blockers = run_drc(project.board, None, parity=not self.project.legacy_gap).fab_blockers
+            blockers += physical_blockers(project)
             fab = write_fab_outputs(project.board, self.project_dir() / "fab", gerbers=not blockers)
         return fab_outcome(fab, blockers)
 
