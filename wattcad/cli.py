@@ -296,11 +296,7 @@ def cmd_render(args) -> int:
     return EXIT_OK
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="wattcad", description=__doc__.splitlines()[0] if __doc__ else None)
-    p.add_argument("--version", action="version", version=f"wattcad {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
-
+def _add_build(sub) -> None:
     b = sub.add_parser("build", help="build a KiCad project (or the ADE7816) into build/, re-running only what changed",
                        description="PROJECT (a folder with a .kicad_pro, or the .kicad_pro): its checks, fabrication "
                                    "outputs (gerbers only when routed and DRC-clean), an enclosure with its fit check, "
@@ -324,6 +320,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--enclosure-params", metavar="FILE", help="enclosure parameters overriding enclosure/params.yaml")
     b.set_defaults(func=cmd_build)
 
+
+def _add_example(sub) -> None:
     ex = sub.add_parser("example", help="copy an example project's sources (the ADE7816) into a new folder",
                         description="Writes DEST/wattcad.yaml and DEST/boards/ (the committed boards); "
                                     "`wattcad build DEST` then generates, checks and renders it, updating DEST/boards.")
@@ -331,6 +329,8 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("dest", metavar="DEST")
     ex.set_defaults(func=cmd_example)
 
+
+def _add_check(sub) -> None:
     ck = sub.add_parser("check", help="ERC, DRC with parity, fabrication readiness, footprints, mating parts, analog "
                                       "budget and enclosure fit of a KiCad 9 project",
                         description="Checks any KiCad 9 project (a folder with one .kicad_pro, or the .kicad_pro): ERC, "
@@ -350,12 +350,16 @@ def parser() -> argparse.ArgumentParser:
                          "not ready for fabrication, skipped in JUnit, not a failure")
     ck.set_defaults(func=cmd_check)
 
+
+def _add_schematic(sub) -> None:
     sc = sub.add_parser("schematic", help="generate the ADE7816 circuit: symbol, netlist, ERC-clean KiCad 9 schematic, BOM")
     sc.add_argument("--params", metavar="FILE", help="board parameters (default: kicad/data/board.yaml)")
     sc.add_argument("--parts", metavar="FILE", help="parts catalogue (default: kicad/data/parts.yaml)")
     sc.add_argument("--out", metavar="DIR", help="project folder (default: build/<board name>)")
     sc.set_defaults(func=cmd_schematic)
 
+
+def _add_board(sub) -> None:
     bd = sub.add_parser("board", help="build or update the boards from the schematic: placement, zones, rules, DRC, renders",
                         description="The source boards live in kicad/boards/ and keep a person's edits: parts they "
                                     "moved, tracks, zones. The build adds new parts, removes dropped ones, updates "
@@ -367,6 +371,8 @@ def parser() -> argparse.ArgumentParser:
     bd.add_argument("--no-render", action="store_true", help="skip the PNG renders")
     bd.set_defaults(func=cmd_board)
 
+
+def _add_enclosure(sub) -> None:
     en = sub.add_parser("enclosure", help="a CadQuery enclosure around a KiCad board, with a fit check",
                         description="Writes base and lid (STEP, STL), the board assembly (STEP), boardmodel.json, "
                                     "fit.json and pictures; the FreeCAD document with --freecad. Exit 1 when the "
@@ -379,6 +385,8 @@ def parser() -> argparse.ArgumentParser:
     en.add_argument("--no-views", action="store_true", help="skip the pictures")
     en.set_defaults(func=cmd_enclosure)
 
+
+def _add_footprint(sub) -> None:
     fp = sub.add_parser("footprint", help="generate, verify, sweep and print footprints")
     fsub = fp.add_subparsers(dest="footprint_command", required=True)
 
@@ -417,6 +425,8 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--paper", choices=["A4", "Letter"], default="A4")
     pr.set_defaults(func=cmd_footprint_print)
 
+
+def _add_place(sub) -> None:
     place = sub.add_parser("place", help="place footprints on a board")
     psub = place.add_subparsers(dest="place_command", required=True)
     pc = psub.add_parser("circle", help="place footprints on a circle",
@@ -438,6 +448,8 @@ def parser() -> argparse.ArgumentParser:
     pc.add_argument("--out", metavar="FILE", help="write here instead of BOARD")
     pc.set_defaults(func=cmd_place_circle)
 
+
+def _add_render(sub) -> None:
     rn = sub.add_parser("render", help="render the board (and its enclosure) with Blender's Cycles",
                         description="Exports the board's GLB with kicad-cli and renders it in Blender (wattcad's own "
                                     "bpy environment, or WATTCAD_BLENDER). Writes FILE.png (turntable: FILE-000.png... "
@@ -459,6 +471,8 @@ def parser() -> argparse.ArgumentParser:
     rn.add_argument("--out", required=True, metavar="FILE.png")
     rn.set_defaults(func=cmd_render)
 
+
+def _add_route(sub) -> None:
     ro = sub.add_parser("route", help="route a board's unrouted connections with wattcad's own grid router",
                         description="Routes what KiCad reports unrouted (two layers, 45-degree tracks, vias, rip-up "
                                     "and retry), with the widths and clearances of the board's net classes and its "
@@ -480,6 +494,8 @@ def parser() -> argparse.ArgumentParser:
                                                          "Specctra DSN/SES instead; exit 3 when the JAR or java is missing")
     ro.set_defaults(func=cmd_route)
 
+
+def _add_plugin(sub) -> None:
     pl = sub.add_parser("plugin", help="KiCad action plugins and the Blender add-on")
     plsub = pl.add_subparsers(dest="plugin_command", required=True)
     pi = plsub.add_parser("install", help="install the pcbnew action plugins into KiCad 9's plugin folder")
@@ -494,6 +510,23 @@ def parser() -> argparse.ArgumentParser:
     pi.add_argument("--zip", metavar="FILE.zip", help="with --blender: write the add-on as a zip for Install from Disk; "
                                                       "with --kicad-pcm: write the PCM package")
     pi.set_defaults(func=cmd_plugin_install)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="wattcad", description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--version", action="version", version=f"wattcad {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    _add_build(sub)
+    _add_example(sub)
+    _add_check(sub)
+    _add_schematic(sub)
+    _add_board(sub)
+    _add_enclosure(sub)
+    _add_footprint(sub)
+    _add_place(sub)
+    _add_render(sub)
+    _add_route(sub)
+    _add_plugin(sub)
     return p
 
 
