@@ -97,6 +97,23 @@ def test_the_host_check_sees_a_host_reached_through_another_module(tmp_path):
     assert host_imports(["wattcad.fake.a"], packages) == {"wattcad.fake.a": ["wattcad.fake.a", "wattcad.b", "pcbnew"]}
 
 
+# kicad/'s rooms (kicad/__init__.py): the modules of each, and the hosts they never reach.
+ROOMS = {"schematic": (["circuit", "schematic", "schematic_nets", "skidl_run", "symbol", "netlist"], {"pcbnew", "_pcbnew"}),
+         "board": (["board", "board_io", "board_checks", "boardmodel_reader", "pcb_project", "pcbnew_footprints",
+                    "place_circle", "route"], {"skidl", "skip"}),
+         "kicad-cli": (["kicad_cli", "drc", "fab", "params"], {"pcbnew", "_pcbnew", "skidl", "skip"})}
+
+
+def test_each_kicad_room_keeps_to_its_host(monkeypatch):
+    rooms = {name: ([f"wattcad.kicad.{m}" for m in modules], hosts) for name, (modules, hosts) in ROOMS.items()}
+    listed = {m for modules, _ in rooms.values() for m in modules}
+    found = {f"wattcad.kicad.{p.stem}" for p in (REPO / "kicad").glob("*.py")} - {"wattcad.kicad.__init__"}
+    assert found - listed <= {"wattcad.kicad.install", "wattcad.kicad.pcm"}, "a kicad/ module in no room"
+    for name, (modules, hosts) in rooms.items():
+        monkeypatch.setattr(sys.modules[__name__], "HOSTS", hosts)
+        assert host_imports(modules) == {}, name
+
+
 def test_ruff_finds_nothing():
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
