@@ -71,17 +71,19 @@ def _dru_problems(dru: Path) -> list[str]:
 
 
 def drc_report(board: Path, *options: str) -> tuple[dict | None, str]:
-    """kicad-cli's DRC report of BOARD as data (None and its complaint when kicad-cli fails)."""
-    out = board.with_name(board.stem + "-drc-raw.json")
-    # A board kicad-cli cannot load is the caller's to report (a setup problem, bad input); any
-    # other failure or a crash is kicad-cli's own (ToolFailedError).
-    proc = run_kicad_cli(["pcb", "drc", *options, "--format", "json", "--units", "mm", "-o", str(out), str(board)],
-                         f"running DRC on {board.name}", timeout_s=600, ok_codes=(0, INVALID_INPUT))
-    if proc.returncode != 0 or not out.exists():
-        return None, proc.stderr.strip() or proc.stdout.strip()
-    data = json.loads(out.read_text(encoding="utf-8"))
-    out.unlink()
-    return data, ""
+    """kicad-cli's DRC report of BOARD as data (None and its complaint when kicad-cli fails). The
+    report goes to a scratch folder: the board's own may be read-only, or shared by two steps."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="wattcad-drc-") as scratch:
+        out = Path(scratch) / f"{board.stem}-drc-raw.json"
+        # A board kicad-cli cannot load is the caller's to report (a setup problem, bad input); any
+        # other failure or a crash is kicad-cli's own (ToolFailedError).
+        proc = run_kicad_cli(["pcb", "drc", *options, "--format", "json", "--units", "mm", "-o", str(out), str(board)],
+                             f"running DRC on {board.name}", timeout_s=600, ok_codes=(0, INVALID_INPUT))
+        if proc.returncode != 0 or not out.exists():
+            return None, proc.stderr.strip() or proc.stdout.strip()
+        return json.loads(out.read_text(encoding="utf-8")), ""
 
 
 def violation_text(v: dict) -> str:

@@ -35,6 +35,15 @@ def module_file(name: str, packages: dict = PACKAGES) -> Path | None:
     return None
 
 
+def _run_at_import(tree: ast.AST):
+    """The nodes a module runs when imported: all but the bodies of its functions (a try/if at the
+    top, a class body, run; a def does not)."""
+    for node in ast.iter_child_nodes(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            yield node
+            yield from _run_at_import(node)
+
+
 def imports_of(path: Path, module: str, top_level_only: bool = False) -> set[str]:
     """Every module PATH imports, at the top or inside a function, relative imports resolved.
     `top_level_only`: a package's __init__ run on the way to one of its modules runs its body,
@@ -42,7 +51,7 @@ def imports_of(path: Path, module: str, top_level_only: bool = False) -> set[str
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = set()
-    for node in (tree.body if top_level_only else ast.walk(tree)):
+    for node in (_run_at_import(tree) if top_level_only else ast.walk(tree)):
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):

@@ -158,7 +158,9 @@ pcbnew.ActionPlugin.register = lambda self: registered.append(
      "toolbar": self.GetShowToolbarButton()})
 pcbnew.LoadPlugins(None, None, sys.argv[1])
 found_in = getattr(sys.modules.get(%r), "found_in", None)
-print(json.dumps({"registered": registered, "found_in": found_in, "trace": pcbnew.GetWizardsBackTrace()}))
+import numpy
+print(json.dumps({"registered": registered, "found_in": found_in, "trace": pcbnew.GetWizardsBackTrace(),
+                  "numpy": numpy.__file__}))
 """ % PACKAGE_DIR
 
 
@@ -176,6 +178,10 @@ def test_pcm_package_registers_the_plugins_with_wattcad_python(pcm_zip, tmp_path
     out = load_in_kicads_python(tmp_path / "3rdparty", tmp_path / "home", WATTCAD_PYTHON=sys.executable)
     assert out["trace"] == ""
     assert out["found_in"] == f"WATTCAD_PYTHON={sys.executable} ({sys.executable})"
+    # wattcad's own numpy (2.x), not Debian's 1.24 that KiCad's Python also sees
+    import numpy
+
+    assert out["numpy"] == numpy.__file__
     assert sorted(p["name"] for p in out["registered"]) == NAMES
     for p in out["registered"]:
         for key in ("icon", "dark_icon"):

@@ -55,8 +55,11 @@ def test_a_demo_project_is_checked_fabricated_enclosed_and_rendered(stickhub):
     report = json.loads((out / "wattcad-check.json").read_text())
     failing = [r for r in report["checks"] if r["status"] == "fail"]
     assert code == (1 if failing else 0) and steps["check"][0] == ("FAIL" if failing else "PASS")
-    # The fab step's gate: gerbers exactly when DRC lets the board through.
-    assert steps["fab"][0] in ("MADE", "BLOCKED")
+    # The fab step's gate: gerbers exactly when the board is ready (routed, DRC-clean) and no
+    # footprint or module check fails.
+    ready = any(r["name"] == "ready for fabrication" and r["status"] == "pass" for r in report["checks"])
+    physical = [r for r in failing if r["group"] in ("footprints", "mating")]
+    assert steps["fab"][0] == ("MADE" if ready and not physical else "BLOCKED"), printed
     assert (out / "fab" / "StickHub-gerbers.zip").is_file() == (steps["fab"][0] == "MADE")
     assert (out / "fab" / "StickHub-ibom.html").is_file() and (out / "fab" / "StickHub-pos.csv").is_file()
     fit = json.loads((out / "enclosure" / "fit.json").read_text())
@@ -177,3 +180,44 @@ def test_a_kicad5_project_with_a_5x5_footprint_on_a_6x6_part_gets_no_gerbers(tmp
     assert not list(fab.glob("*gerbers*")) and (fab / "ade7816-k5-pos.csv").is_file()
     (project / "wattcad.yaml").unlink()
     assert _tree_hash(project) == before  # the KiCad 5 files were read through a copy, never upgraded in place
+
+
+def _dummy_project(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "p.kicad_pro").write_text("{}\n")
+    (folder / "p.kicad_pcb").write_text("(kicad_pcb)\n")
+    return folder
+
+
+def test_a_project_s_inputs_include_its_subfolders_but_not_the_build_inside_it(tmp_path):
+    from wattcad.project_build import ProjectPipeline
+
+    project = _dummy_project(tmp_path / "p")
+    for rel in ("sheets/power.kicad_sch", "3dmodels/jack.step", "lib/parts.kicad_sym", "build/p/fab/p.kicad_pcb",
+                ".git/x.kicad_sch", "p-backups/old.kicad_pcb", "notes.txt"):
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text("x\n")
+    pipeline = ProjectPipeline(project / "build", str(project))
+    assert [f.relative_to(project).as_posix() for f in pipeline.project_files()] == [
+        "3dmodels/jack.step", "lib/parts.kicad_sym", "p.kicad_pcb", "p.kicad_pro", "sheets/power.kicad_sch"]
+
+
+def test_a_build_with_nothing_to_do_is_refused_naming_outputs(tmp_path, capsys):
+    project = _dummy_project(tmp_path / "p")
+    (project / "wattcad.yaml").write_text("outputs: [render]\n")
+    assert main(["build", str(project), "--out", str(tmp_path / "out"), "--no-render"]) == 2
+    err = capsys.readouterr().err
+    assert "wattcad.yaml: outputs:" in err and "nothing to build" in err, err
+
+
+def test_the_example_fills_an_empty_current_folder_and_refuses_a_file(tmp_path, monkeypatch, capsys):
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert main(["example", "ade7816", "."]) == 0
+    assert (here / "wattcad.yaml").is_file() and (here / "boards" / "wattcad-ade7816.kicad_pcb").is_file()
+    assert sorted(p.name for p in here.iterdir()) == ["boards", "wattcad.yaml"]  # no scratch left behind
+    assert main(["example", "ade7816", "."]) == 2  # not empty now
+    (tmp_path / "file").write_text("x\n")
+    assert main(["example", "ade7816", str(tmp_path / "file")]) == 2
+    assert "not an empty folder" in capsys.readouterr().err

@@ -81,6 +81,9 @@ class Step:
     run: Callable[[], Outcome]
     options: dict = field(default_factory=dict)
     after: tuple[str, ...] = ()  # the steps whose outputs this one reads
+    # The step brings its own inputs up to date (the board step updates the source board): its key is
+    # taken after it ran. Any other step's is taken before, so an input edited meanwhile re-runs it.
+    updates_inputs: bool = False
 
 
 def code_hash() -> str:
@@ -111,10 +114,10 @@ class BasePipeline:
     def key(self, step: Step) -> str:
         return content_hash(step.inputs(), {"code": self.code, **step.options})
 
-    def record(self, step: Step, outcome: Outcome, seconds: float) -> StepRecord:
-        """Hashed again after the run: a step may bring its own input up to date (the board), and
-        the next run must find it as this run left it."""
-        record = StepRecord(step.name, self.key(step),
+    def record(self, step: Step, outcome: Outcome, seconds: float, key: str | None = None) -> StepRecord:
+        """KEY: the inputs' hash before the run; a step that updates its own inputs (the board) is
+        hashed again after it, so the next run finds them as this one left them."""
+        record = StepRecord(step.name, self.key(step) if step.updates_inputs or key is None else key,
                             sorted(str(Path(o).resolve().relative_to(self.out)) for o in outcome.outputs if o is not None),
                             outcome.status, outcome.detail, round(seconds, 1))
         self.cache.save(record)
@@ -171,12 +174,14 @@ class Pipeline(BasePipeline):
             steps += [
                 Step(f"board-{v}", f"{v} board: update from the schematic, DRC with parity, 3D export",
                      lambda v=v: [sch / f"{self.name}.kicad_sch", sch / f"{self.name}.net", *self.source_files(v),
-                                  KICAD_DATA / "board.yaml", *SPECS], lambda v=v: self.run_board(v), after=("schematic",)),
+                                  KICAD_DATA / "board.yaml", *SPECS], lambda v=v: self.run_board(v), after=("schematic",),
+                     updates_inputs=True),
                 Step(f"check-{v}", f"{v} board: ERC, DRC, fab readiness, footprints, mating, analog budget (wattcad check)",
                      lambda v=v: [*self.source_files(v), sch / f"{self.name}.kicad_sch", KICAD_DATA / "board.yaml", *SPECS],
                      lambda v=v: self.run_check(v), after=(f"board-{v}",)),
                 Step(f"fab-{v}", f"{v} board: positions, BOM, interactive BOM; gerbers + drill zip once routed and DRC-clean",
-                     lambda v=v: [*self.source_files(v), sch / f"{self.name}-bom.csv"], lambda v=v: self.run_fab(v),
+                     lambda v=v: [*self.source_files(v), sch / f"{self.name}-bom.csv", KICAD_DATA / "board.yaml", *SPECS],
+                     lambda v=v: self.run_fab(v),
                      after=(f"board-{v}",)),
                 # After the board step, which may update the source board it reads (parts added).
                 Step(f"enclosure-{v}", f"{v} board: enclosure (CadQuery{', FreeCAD' if self.with_freecad(v) else ''}) and fit check",
@@ -369,6 +374,7 @@ class Runner:
         self.pipeline, self.steps, self.jobs = pipeline, steps, max(1, jobs)
         self.number = {s.name: i for i, s in enumerate(steps, 1)}
         self.records: dict[str, StepRecord] = {}
+        self.keys: dict[str, str] = {}  # each step's inputs hashed when it was found not cached
 
     def say(self, step: Step, text: str) -> None:
         _say(f"[{self.number[step.name]:2d}/{len(self.steps)}] {step.title}: {text}")
@@ -377,7 +383,9 @@ class Runner:
         return all(a in self.records for a in step.after if a in self.number)
 
     def cached(self, step: Step) -> StepRecord | None:
-        record = self.pipeline.cache.fresh(step.name, self.pipeline.key(step))
+        """The step's record when its inputs are as they were; else None, the key kept for its record."""
+        self.keys[step.name] = self.pipeline.key(step)
+        record = self.pipeline.cache.fresh(step.name, self.keys[step.name])
         if record is not None:
             record.cached = True
             self.records[step.name] = record
@@ -387,7 +395,7 @@ class Runner:
     def finish(self, step: Step, outcome: Outcome, seconds: float) -> None:
         for note in outcome.notes:
             _say(f"        {note}")
-        record = self.pipeline.record(step, outcome, seconds)
+        record = self.pipeline.record(step, outcome, seconds, self.keys.get(step.name))
         self.records[step.name] = record
         self.say(step, f"{outcome.status} in {record.seconds} s: {outcome.detail}")
 

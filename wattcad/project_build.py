@@ -4,18 +4,21 @@ ADE7816 build makes them, configured by the project's optional wattcad.yaml. The
 files are read, never written: everything goes to the output folder."""
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
-from wattcad.build import RENDERS, BasePipeline, Outcome, Step, at_quality, code_hash, fab_outcome, physical_blockers, render_step
+from wattcad.build import RENDERS, SPECS, BasePipeline, Outcome, Step, at_quality, code_hash, fab_outcome, physical_blockers, render_step
 from wattcad.core.cache import BuildCache
 from wattcad.core.errors import InputError
 from wattcad.core.fileio import read_yaml_mapping, write_atomic
 from wattcad.core.project_config import CONFIG_NAME, load_project_config
 
-# A project's files the steps read (KiCad 6+ and KiCad 4/5 alike).
-PROJECT_FILES = ("*.kicad_pro", "*.kicad_pcb", "*.kicad_sch", "*.kicad_dru", "*.kicad_sym", "*.pro", "*.sch", "*.lib",
-                 "fp-lib-table", "sym-lib-table", CONFIG_NAME)
+# What the steps read of a project, in any of its folders (sheets, project libraries, 3D models):
+# KiCad 6+ and KiCad 4/5 files, library tables, the models the renders and STEP exports load.
+PROJECT_SUFFIXES = {".kicad_pro", ".kicad_pcb", ".kicad_sch", ".kicad_dru", ".kicad_sym", ".kicad_mod", ".pro", ".sch",
+                    ".lib", ".step", ".stp", ".wrl", ".wrz"}
+PROJECT_NAMES = {"fp-lib-table", "sym-lib-table", CONFIG_NAME}
 # Each view as the ADE7816 build draws it (style, final size, final samples).
 VIEW_STYLES = {view: (style, size, samples) for view, style, size, samples in RENDERS["rect"]}
 SECTION = "board"
@@ -66,7 +69,15 @@ class ProjectPipeline(BasePipeline):
         return f"{self.name} ({self.project.board.name})"
 
     def project_files(self) -> list[Path]:
-        return sorted({f for pattern in PROJECT_FILES for f in self.project.dir.glob(pattern) if f.is_file()})
+        """Every file of the project a step may read; not the build's own output (which may sit
+        inside the project), hidden folders or KiCad's backups."""
+        found = []
+        for f in self.project.dir.rglob("*"):
+            rel = f.relative_to(self.project.dir).parts
+            if (f.suffix in PROJECT_SUFFIXES or f.name in PROJECT_NAMES) and f.is_file() \
+                    and not f.is_relative_to(self.out) and not any(p.startswith(".") or p.endswith("-backups") for p in rel):
+                found.append(f)
+        return sorted(found)
 
     def steps(self) -> list[Step]:
         files = self.project_files
@@ -76,7 +87,7 @@ class ProjectPipeline(BasePipeline):
             "check": Step("check", "ERC, DRC with parity, fab readiness, footprints (wattcad check)", files,
                           self.run_check),
             "fab": Step("fab", "positions, interactive BOM; gerbers + drill zip once routed, DRC-clean and every "
-                               "footprint fits its part", files, self.run_fab),
+                               "footprint fits its part", lambda: [*files(), *SPECS], self.run_fab),
             "enclosure": Step("enclosure", f"enclosure (CadQuery{', FreeCAD' if self.freecad else ''}) and fit check",
                               lambda: [*files(), *extra], self.run_enclosure,
                               {"freecad": self.freecad, "enclosure": self.settings.enclosure}),
@@ -84,6 +95,9 @@ class ProjectPipeline(BasePipeline):
                            self.run_render, {"renders": self.renders(), "enclosure": enclosure},
                            after=("enclosure",) if enclosure else ()),
         }
+        if not self.outputs:
+            raise InputError(self.settings.path, "outputs", "leaves nothing to build (render is off: --no-render)",
+                             list(self.settings.outputs))
         return [made[o] for o in self.outputs]
 
     def enclosure_files(self, enclosure: bool) -> list[Path]:
@@ -117,8 +131,9 @@ class ProjectPipeline(BasePipeline):
         from wattcad.kicad.fab import write_fab_outputs
 
         with tempfile.TemporaryDirectory(prefix="wattcad-fab-") as tmp:
-            # A board an older KiCad saved is made for the fab from a copy KiCad 9 has read.
-            project = upgraded_copy(self.project, Path(tmp)) if old_format(self.project) else self.project
+            # One copy is checked and fabricated (a board saved meanwhile waits for the next build); a
+            # board an older KiCad saved is made for the fab from a copy KiCad 9 has read.
+            project = upgraded_copy(self.project, Path(tmp)) if old_format(self.project) else snapshot(self.project, Path(tmp), self.out)
             # Parity needs a schematic KiCad 9 reads whole (as the check step decides): a legacy one gets DRC alone.
             blockers = run_drc(project.board, None, parity=not self.project.legacy_gap).fab_blockers
             blockers += physical_blockers(project)
@@ -126,9 +141,12 @@ class ProjectPipeline(BasePipeline):
         return fab_outcome(fab, blockers)
 
     def run_enclosure(self) -> Outcome:
+        from wattcad.enclosure.params import load_params
         from wattcad.enclosure_job import build_enclosure
 
         params = None
+        if self.enclosure_params:
+            load_params(self.enclosure_params)  # a bad value is named in the user's own file, not the merged one
         if self.settings.enclosure or self.enclosure_params:
             # wattcad.yaml's values, then --enclosure-params over them: one file the enclosure reads.
             merged = {**self.settings.enclosure,
@@ -146,6 +164,21 @@ class ProjectPipeline(BasePipeline):
                            enclosure)
 
 
+def snapshot(project, scratch: Path, out: Path):
+    """The project in SCRATCH: its files copied as they are (the board among them), its folders
+    linked (sheets, libraries, models: parity and ${KIPRJMOD} paths still resolve); not OUT."""
+    import shutil
+
+    from wattcad.check import Project
+
+    for item in sorted(project.dir.iterdir()):
+        if item.is_file():
+            shutil.copy2(item, scratch / item.name)
+        elif item.is_dir() and not item.resolve().is_relative_to(out) and not out.is_relative_to(item.resolve()):
+            (scratch / item.name).symlink_to(item.resolve(), target_is_directory=True)
+    return Project(scratch, project.name)
+
+
 def copy_example(name: str, dest: Path) -> Path:
     """The sources of a generated example (the ADE7816: wattcad.yaml and its boards) copied out of
     the package into DEST, a new folder, so `wattcad build DEST` updates the user's copy."""
@@ -156,20 +189,23 @@ def copy_example(name: str, dest: Path) -> Path:
 
     if name not in GENERATORS:
         raise InputError(None, "example", f"unknown example; one of {', '.join(GENERATORS)}", name)
-    dest = Path(dest)
-    if dest.exists() and any(dest.iterdir()):
-        raise InputError(dest, None, "exists and is not empty: name a new folder")
+    dest = Path(dest).resolve()
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise InputError(dest, None, "exists and is not an empty folder: name a new or empty folder")
     source = CODE_DIRS["wattcad.kicad"]
-    work = dest.with_name(f".{dest.name}.partial")
-    shutil.rmtree(work, ignore_errors=True)
-    (work / "boards").mkdir(parents=True)
-    shutil.copy2(source / "wattcad.yaml", work / "wattcad.yaml")
-    for board in sorted((source / "boards").iterdir()):
-        if board.suffix in (".kicad_pcb", ".kicad_pro", ".kicad_dru"):
-            shutil.copy2(board, work / "boards" / board.name)
-    if dest.exists():
-        dest.rmdir()
-    work.rename(dest)  # whole or not at all
+    files = [source / "wattcad.yaml"] + sorted(b for b in (source / "boards").iterdir()
+                                                if b.suffix in (".kicad_pcb", ".kicad_pro", ".kicad_dru"))
+    # Whole or not at all: written into a scratch folder beside DEST, then moved in file by file
+    # (DEST itself may be the shell's current folder, so it is filled, never replaced).
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".wattcad-example-", dir=dest) as tmp:
+        work = Path(tmp)
+        (work / "boards").mkdir()
+        for f in files:
+            shutil.copy2(f, work / f.relative_to(source))
+        (dest / "boards").mkdir()
+        for f in files:
+            os.replace(work / f.relative_to(source), dest / f.relative_to(source))
     return dest
 
 

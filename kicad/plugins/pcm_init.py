@@ -116,9 +116,13 @@ def find_wattcad() -> str:
         if not info["wattcad"]:
             problems.append(f"{origin}: wattcad is not installed for {python}")
             continue
-        # addsitedir, not sys.path.append: it also reads the .pth files (editable installs).
+        # addsitedir, not sys.path.append: it also reads the .pth files (editable installs). Then the
+        # new entries go first: behind Debian's dist-packages, wattcad would get numpy 1.24, Pillow 9.
+        before = list(sys.path)
         for folder in dict.fromkeys((info["purelib"], info["platlib"])):
             site.addsitedir(folder)
+        added = [p for p in sys.path if p not in before]
+        sys.path[:] = added + [p for p in sys.path if p not in added]
         importlib.invalidate_caches()
         import wattcad  # noqa: F401
         return f"{origin} ({python})"

@@ -14,12 +14,23 @@ NAMES = ("pcbnew", "_pcbnew")
 DEFAULT_DIRS = ("/usr/lib/python3/dist-packages", "/usr/local/lib/python3/dist-packages")
 
 
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def system_python_is_this_one() -> bool:
+    """Debian's _pcbnew.so carries no version tag but is linked against the system Python (3.11 on
+    bookworm): loaded into another Python it would crash rather than fail to import."""
+    target = os.path.basename(os.path.realpath(SYSTEM_PYTHON))
+    return target == f"python{sys.version_info[0]}.{sys.version_info[1]}"
+
+
 class KicadModuleFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
         if name not in NAMES or path is not None:
             return None
         named = os.environ.get("WATTCAD_PCBNEW_DIR")
-        for folder in ([named] if named else []) + list(DEFAULT_DIRS):
+        system = list(DEFAULT_DIRS) if system_python_is_this_one() else []
+        for folder in ([named] if named else []) + system:
             spec = importlib.machinery.PathFinder.find_spec(name, [folder])
             if spec is not None:
                 return spec
