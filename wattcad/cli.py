@@ -299,7 +299,8 @@ def cmd_render(args) -> int:
 def _add_build(sub) -> None:
     b = sub.add_parser("build", help="build a KiCad project (or the ADE7816) into build/, re-running only what changed",
                        description="PROJECT (a folder with a .kicad_pro, or the .kicad_pro): its checks, fabrication "
-                                   "outputs (gerbers only when routed and DRC-clean), an enclosure with its fit check, "
+                                   "outputs (gerbers only when routed, DRC-clean and every footprint fits its part), an "
+                                   "enclosure with its fit check, "
                                    "Blender renders and OUT/index.html, configured by PROJECT/wattcad.yaml (outputs, "
                                    "enclosure, views, freecad); the project's files are only read. Without PROJECT, or "
                                    "on a folder whose wattcad.yaml says `generate: ade7816` (kicad/ here): the ADE7816 "
