@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,17 @@ from pathlib import Path
 from wattcad.footprints import sexpr
 
 from .kicad_cli import INVALID_INPUT, run_kicad_cli
+
+_LIBRARY_ONLY = re.compile(r"\[footprint_symbol_mismatch\] [^:\s]+:(\S+) doesn't match footprint given by symbol "
+                           r"\([^:\s]+:(\S+)\)")
+
+
+def same_footprint_other_library(parity_text: str) -> bool:
+    """KiCad's parity check reports a footprint whose library nickname differs from the symbol's
+    (a project library holding a copy of KiCad's footprint, as KiCad's own demos do): the same
+    footprint by name, not a board that differs from its schematic."""
+    m = _LIBRARY_ONLY.match(parity_text)
+    return bool(m) and m[1] == m[2]
 
 
 @dataclass
@@ -23,9 +35,12 @@ class DrcResult:
 
     @property
     def fab_blockers(self) -> list[str]:
-        """Why the board is not for the fab yet: unrouted connections, DRC errors."""
+        """Why the board is not for the fab yet: unrouted connections, DRC errors, a board that is
+        not its schematic (parity issues, but for a footprint named from another library)."""
+        real_parity = [p for p in self.parity if not same_footprint_other_library(p)]
         return ([f"{self.unconnected} unrouted connections"] if self.unconnected else []) + \
-               ([f"{len(self.errors)} DRC errors"] if self.errors else [])
+               ([f"{len(self.errors)} DRC errors"] if self.errors else []) + \
+               ([f"{len(real_parity)} schematic parity issues"] if real_parity else [])
 
     @property
     def clean(self) -> bool:

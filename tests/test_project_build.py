@@ -221,3 +221,33 @@ def test_the_example_fills_an_empty_current_folder_and_refuses_a_file(tmp_path, 
     (tmp_path / "file").write_text("x\n")
     assert main(["example", "ade7816", str(tmp_path / "file")]) == 2
     assert "not an empty folder" in capsys.readouterr().err
+
+
+def test_a_footprint_from_another_library_is_not_a_parity_blocker_a_missing_part_is():
+    from wattcad.kicad.drc import DrcResult
+
+    nickname = ("[footprint_symbol_mismatch] complex_hierarchy:D_DO-35_SOD27_P7.62mm_Horizontal doesn't match footprint "
+                "given by symbol (Diode_THT:D_DO-35_SOD27_P7.62mm_Horizontal).: Footprint D201")
+    other = ("[footprint_symbol_mismatch] lib:R_0603_1608Metric doesn't match footprint given by symbol "
+             "(Resistor_SMD:R_0805_2012Metric).: Footprint R1")
+    assert DrcResult(Path("b.kicad_pcb"), parity=[nickname]).fab_blockers == []
+    assert DrcResult(Path("b.kicad_pcb"), parity=[nickname, other, "[missing_footprint] R2"]).fab_blockers == [
+        "2 schematic parity issues"]
+
+
+@pytest.mark.kicad
+def test_a_board_that_is_not_its_schematic_gets_no_gerbers(tmp_path):
+    """KiCad's complex_hierarchy demo: its parity report lists only footprints named from its own
+    library (gerbers made); with one part's reference changed on the board, the board is not the
+    schematic any more (no gerbers)."""
+    project = tmp_path / "ch"
+    shutil.copytree(DEMOS / "complex_hierarchy", project)
+    (project / "wattcad.yaml").write_text("outputs: [check, fab]\n")
+    code, printed = _run(["build", str(project), "--out", str(tmp_path / "a")])
+    assert _steps(printed)["fab"][0] == "MADE", printed
+    board = project / "complex_hierarchy.kicad_pcb"
+    board.write_text(board.read_text().replace('"Reference" "C101"', '"Reference" "C999"', 1))
+    code, printed = _run(["build", str(project), "--out", str(tmp_path / "b")])
+    assert code == 1 and _steps(printed)["fab"][0] == "BLOCKED", printed
+    assert "schematic parity issues" in printed
+    assert not list((tmp_path / "b" / "complex_hierarchy" / "fab").glob("*gerbers*"))
