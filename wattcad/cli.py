@@ -174,14 +174,12 @@ def cmd_route(args) -> int:
 
 def cmd_build(args) -> int:
     from wattcad.build import build
-    from wattcad.core.project_config import load_project_config
     from wattcad.project_build import build_project, project_target
 
     params = Path(args.enclosure_params) if args.enclosure_params else None
     boards_dir = Path(args.boards_dir) if args.boards_dir else None
     if args.project is not None:
-        folder, _ = project_target(Path(args.project))
-        settings = load_project_config(folder)
+        folder, _, settings = project_target(Path(args.project))
         if not settings.generate:
             if boards_dir is not None:
                 raise InputError(None, "--boards-dir", "only for a generated project (wattcad.yaml: generate)", args.boards_dir)

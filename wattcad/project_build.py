@@ -11,8 +11,8 @@ from pathlib import Path
 from wattcad.build import RENDERS, SPECS, BasePipeline, Outcome, Step, at_quality, code_hash, fab_outcome, physical_blockers, render_step
 from wattcad.core.cache import BuildCache
 from wattcad.core.errors import InputError
-from wattcad.core.fileio import read_yaml_mapping, write_atomic
-from wattcad.core.project_config import CONFIG_NAME, load_project_config
+from wattcad.core.fileio import mirror_folder, read_yaml_mapping, write_atomic
+from wattcad.core.project_config import CONFIG_NAME, ProjectConfig, load_project_config
 
 # What the steps read of a project, in any of its folders (sheets, project libraries, 3D models):
 # KiCad 6+ and KiCad 4/5 files, library tables, the models the renders and STEP exports load.
@@ -24,13 +24,13 @@ VIEW_STYLES = {view: (style, size, samples) for view, style, size, samples in RE
 SECTION = "board"
 
 
-def project_target(project: Path) -> tuple[Path, Path]:
-    """(the folder, the path to give find_project) for PROJECT: a folder or a .kicad_pro."""
+def project_target(project: Path) -> tuple[Path, Path, ProjectConfig]:
+    """(the folder, the path to give find_project, its wattcad.yaml) for PROJECT: a folder or a
+    .kicad_pro (a .kicad_pro named on the command line wins over wattcad.yaml's `project`)."""
     path = Path(project).resolve()
-    if path.is_file():
-        return path.parent, path
-    settings = load_project_config(path) if path.is_dir() else None
-    return path, (path / settings.project if settings and settings.project else path)
+    folder = path.parent if path.is_file() else path
+    settings = load_project_config(folder)
+    return folder, (folder / settings.project if settings.project and not path.is_file() else path), settings
 
 
 class ProjectPipeline(BasePipeline):
@@ -43,8 +43,7 @@ class ProjectPipeline(BasePipeline):
         self.config = {"kind": self.kind, "out": str(out), "project": str(project), "force": force, "render": render,
                        "freecad": freecad, "enclosure_params": str(enclosure_params) if enclosure_params else None,
                        "final": final}
-        folder, target = project_target(Path(project))
-        self.settings = load_project_config(folder)
+        folder, target, self.settings = project_target(Path(project))
         if self.settings.generate:
             raise InputError(self.settings.path, "generate", "this project is generated: build it with "
                                                             "`wattcad build` on its folder (the ADE7816 pipeline)",
@@ -165,17 +164,11 @@ class ProjectPipeline(BasePipeline):
 
 
 def snapshot(project, scratch: Path, out: Path):
-    """The project in SCRATCH: its files copied as they are (the board among them), its folders
-    linked (sheets, libraries, models: parity and ${KIPRJMOD} paths still resolve); not OUT."""
-    import shutil
-
+    """The project in SCRATCH, the board among the files copied as they are (parity and ${KIPRJMOD}
+    paths still resolve through the linked folders); not OUT."""
     from wattcad.check import Project
 
-    for item in sorted(project.dir.iterdir()):
-        if item.is_file():
-            shutil.copy2(item, scratch / item.name)
-        elif item.is_dir() and not item.resolve().is_relative_to(out) and not out.is_relative_to(item.resolve()):
-            (scratch / item.name).symlink_to(item.resolve(), target_is_directory=True)
+    mirror_folder(project.dir, scratch, leave_out=out)
     return Project(scratch, project.name)
 
 

@@ -2,12 +2,13 @@
 from (a test hands them a board loaded with pcbnew.LoadBoard), and showing a text result."""
 from __future__ import annotations
 
-import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import pcbnew
+
+from wattcad.core.fileio import mirror_folder
 
 ICONS_DIR = Path(__file__).resolve().parent / "icons"  # drawn by make_icons.py
 
@@ -59,10 +60,7 @@ def scratch_project(board):
         raise ValueError("the board has never been saved: save it in a KiCad project first")
     with tempfile.TemporaryDirectory(prefix="wattcad-") as tmp:
         scratch = Path(tmp)
-        for item in board_file.parent.iterdir():
-            if item.is_file() and item.suffix not in (".kicad_pcb", ".bak") and not item.name.endswith("-bak"):
-                shutil.copy2(item, scratch / item.name)
-            elif item.is_dir():
-                (scratch / item.name).symlink_to(item.resolve(), target_is_directory=True)
+        mirror_folder(board_file.parent, scratch,
+                      lambda f: f.suffix not in (".kicad_pcb", ".bak") and not f.name.endswith("-bak"))
         pcbnew.SaveBoard(str(scratch / board_file.name), board)
         yield scratch / board_file.name

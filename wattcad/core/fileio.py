@@ -38,6 +38,23 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     return path
 
 
+def mirror_folder(source: Path, scratch: Path, copy_file=lambda path: True, leave_out: Path | None = None) -> None:
+    """SOURCE's files copied into SCRATCH (those COPY_FILE accepts), its folders linked: a copy of a
+    KiCad project that reads like the original (sheets, libraries, ${KIPRJMOD} paths) and can be
+    changed without touching it. LEAVE_OUT: a folder not linked (a build inside the project)."""
+    import shutil
+
+    for item in sorted(Path(source).iterdir()):
+        if item.is_file():
+            if copy_file(item):
+                shutil.copy2(item, Path(scratch) / item.name)
+        elif item.is_dir():
+            target = item.resolve()
+            if leave_out is not None and (target.is_relative_to(leave_out) or Path(leave_out).is_relative_to(target)):
+                continue
+            (Path(scratch) / item.name).symlink_to(target, target_is_directory=True)
+
+
 def read_yaml_mapping(path: str | os.PathLike, what: str) -> dict:
     """A YAML file that must hold a mapping; any failure is an InputError naming the file."""
     import yaml
