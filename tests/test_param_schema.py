@@ -1,5 +1,5 @@
 """The declarative parameter schema: what it refuses and how it says so, the tables it writes, and
-the README's copy of them."""
+docs/parameters.md's copy of them."""
 import dataclasses
 import datetime
 from pathlib import Path
@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from wattcad.core.errors import InputError
-from wattcad.core.param_schema import BEGIN, END, Param, check, main, markdown_table, readme_region, replace_region, with_defaults
+from wattcad.core.param_schema import Param, check, markdown_table, with_defaults
+from wattcad.docs_tables import BEGIN, DOC, END, main, parameters_region, replace_region
 from wattcad.enclosure.params import DEFAULTS, EnclosureParams, enclosure_schema, load_params
 from wattcad.footprints.spec import load_spec
 
@@ -134,23 +135,23 @@ def test_the_enclosure_table_lists_every_parameter_with_unit_and_default():
         assert cells[4], name  # each one says what it is
 
 
-def test_the_readme_region_is_what_the_schemas_generate():
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_region_is_what_the_schemas_generate():
+    text = (ROOT / DOC).read_text(encoding="utf-8")
     assert text.count(BEGIN) == 1 and text.count(END) == 1
-    assert replace_region(text, readme_region()) == text, \
-        "README.md's parameter tables are stale: python -m wattcad.core.param_schema --readme README.md"
+    assert replace_region(text, parameters_region()) == text, \
+        f"{DOC}'s parameter tables are stale: python -m wattcad.docs_tables --doc {DOC}"
 
 
-def test_the_readme_script_rewrites_only_the_region(tmp_path, capsys):
-    readme = tmp_path / "README.md"
-    readme.write_text(f"# Title\n\nbefore\n{BEGIN}\nstale table\n{END}\nafter\n")
-    assert main(["--readme", str(readme), "--check"]) == 1
-    assert "stale table" in readme.read_text()  # --check writes nothing
-    assert main(["--readme", str(readme)]) == 0
-    text = readme.read_text()
+def test_the_docs_script_rewrites_only_the_region(tmp_path, capsys):
+    doc = tmp_path / "parameters.md"
+    doc.write_text(f"# Title\n\nbefore\n{BEGIN}\nstale table\n{END}\nafter\n")
+    assert main(["--doc", str(doc), "--check"]) == 1
+    assert "stale table" in doc.read_text()  # --check writes nothing
+    assert main(["--doc", str(doc)]) == 0
+    text = doc.read_text()
     assert text.startswith("# Title\n\nbefore\n" + BEGIN + "\n") and text.endswith(f"\n{END}\nafter\n")
-    assert "`wall_mm`" in text and "stale" not in text
-    assert main(["--readme", str(readme), "--check"]) == 0
-    readme.write_text("no markers\n")
+    assert "`wall_mm`" in text and "`pcb.rules.min_track_mm`" in text and "stale" not in text
+    assert main(["--doc", str(doc), "--check"]) == 0
+    doc.write_text("no markers\n")
     with pytest.raises(InputError, match="no <!-- parameters:begin -->"):
-        main(["--readme", str(readme)])
+        main(["--doc", str(doc)])

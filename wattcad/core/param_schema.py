@@ -2,14 +2,11 @@
 YAML mapping against them, and the Markdown table that documents them. Pure: no host application.
 
 The loaders of enclosure/params.py, kicad/params.py and footprints/spec.py declare their fields
-here, and README.md's parameter tables are generated from the same declarations, so the docs
-cannot drift from what is checked:
-
-    python -m wattcad.core.param_schema --readme README.md [--check]
+here; docs/parameters.md's tables are generated from the same declarations by wattcad.docs_tables,
+so the docs cannot drift from what is checked.
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import dataclasses
 import datetime
@@ -19,10 +16,9 @@ import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from wattcad.core.errors import EXIT_MISMATCH, EXIT_OK, InputError
+from wattcad.core.errors import InputError
 
 TYPES = ("number", "int", "bool", "str", "enum", "list", "mapping")
 LIMITS = (("ge", ">=", operator.ge), ("gt", ">", operator.gt), ("le", "<=", operator.le), ("lt", "<", operator.lt))
@@ -219,54 +215,3 @@ def markdown_table(schema: tuple[Param, ...]) -> str:
                  _joined(limits_text(p), "or null" if p.nullable else ""), p.doc)
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
-
-
-# ------------------------------------------------------------------------------ README tables
-BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
-
-
-def readme_region() -> str:
-    """The README's generated parameter tables. The rooms' schemas are imported here, lazily: this
-    module is the core they all import."""
-    from wattcad.enclosure.params import enclosure_schema
-    from wattcad.kicad.params import BOARD_SCHEMA
-
-    enclosure = ("Enclosure parameters (`wattcad enclosure --params FILE`, `wattcad build --enclosure-params FILE`, "
-                 "`enclosure:` in `wattcad.yaml`); the defaults are `enclosure/params.yaml`'s:")
-    board = ("<details><summary>Board parameters (<code>kicad/data/board.yaml</code>, "
-             "<code>wattcad schematic --params FILE</code>)</summary>")
-    return "\n".join([enclosure, "", markdown_table(enclosure_schema()), "",
-                      board, "", markdown_table(BOARD_SCHEMA), "", "</details>"])
-
-
-def replace_region(text: str, region: str, where="README.md") -> str:
-    """TEXT with what lies between the BEGIN and END markers replaced by REGION."""
-    start, end = text.find(BEGIN), text.find(END)
-    if start < 0 or end < start:
-        raise InputError(where, None, f"no {BEGIN} ... {END} region to write the parameter tables into")
-    return f"{text[:start + len(BEGIN)]}\n{region}\n{text[end:]}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m wattcad.core.param_schema", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--readme", metavar="FILE", required=True, help="the README whose parameter region to rewrite")
-    ap.add_argument("--check", action="store_true", help="write nothing; exit 1 when the region is out of date")
-    args = ap.parse_args(argv)
-    path = Path(args.readme)
-    text = path.read_text(encoding="utf-8")
-    new = replace_region(text, readme_region(), path)
-    if args.check or new == text:
-        print(f"{path}: parameter tables {'up to date' if new == text else 'out of date'}")
-        return EXIT_OK if new == text else EXIT_MISMATCH
-    from wattcad.core.fileio import write_atomic
-
-    write_atomic(path, new)
-    print(f"{path}: parameter tables rewritten")
-    return EXIT_OK
-
-
-if __name__ == "__main__":
-    # Run as wattcad.core.param_schema, not __main__: the schemas it documents hold that module's REQUIRED.
-    from wattcad.core.param_schema import main as module_main
-
-    raise SystemExit(module_main())
