@@ -1,6 +1,6 @@
 """Survey: every board of KiCad's demos (/usr/share/kicad/demos) through `footprint verify`, `check
 --no-enclosure --allow-unrouted`, `enclosure --no-views` and `render --view top`; prints each exit
-code and the counts per command (the README's "On boards wattcad did not make" table).
+code and the counts per command (docs/figures.md's "On boards wattcad did not make" table).
 Run: .venv/bin/python benchmarks/demos.py [OUT_DIR]   (takes about half an hour on 2 cores)"""
 from __future__ import annotations
 

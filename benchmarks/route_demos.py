@@ -1,6 +1,6 @@
 """Benchmark: `wattcad route` on KiCad's demo boards with every track removed,
 each in its own process with a time limit. Prints, per demo, what was routed, what is left and
-what KiCad's DRC says; the README's counts come from here.
+what KiCad's DRC says; docs/figures.md's counts (Routing) come from here.
 Run: .venv/bin/python benchmarks/route_demos.py [SECONDS]"""
 from __future__ import annotations
 
