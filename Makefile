@@ -10,7 +10,7 @@ bootstrap:
 
 # The plugin packages first: a failing check makes `wattcad build` exit 1, and stops make there.
 build: bootstrap packages
-	$(VENV)/bin/wattcad build kicad --out build
+	$(VENV)/bin/wattcad build examples/ade7816 --out build
 
 # KiCad's Plugin and Content Manager zip (Install from File...) and the Blender 4.2+ extension zip.
 packages: bootstrap

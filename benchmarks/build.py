@@ -75,8 +75,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         boards = tmp / "boards"
-        shutil.copytree(REPO / "kicad" / "boards", boards, ignore=shutil.ignore_patterns("*.bak"))
-        build = [wattcad, "build", "--out", str(tmp / "build"), "--boards-dir", str(boards)]
+        shutil.copytree(REPO / "examples" / "ade7816" / "boards", boards, ignore=shutil.ignore_patterns("*.bak"))
+        build = [wattcad, "build", str(REPO / "examples" / "ade7816"), "--out", str(tmp / "build"), "--boards-dir", str(boards)]
         clean = timed(build + ["--force"])
         print(f"{'clean build (previews, FreeCAD, side by side)':44s} {clean:8.1f} s")
         for step, seconds, status in steps(tmp / "build"):

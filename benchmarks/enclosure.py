@@ -10,7 +10,7 @@ from pathlib import Path
 
 from wattcad.enclosure_job import build_enclosure
 
-BOARDS = ("kicad/boards/wattcad-ade7816.kicad_pcb", "kicad/boards/wattcad-ade7816-round.kicad_pcb")
+BOARDS = ("examples/ade7816/boards/wattcad-ade7816.kicad_pcb", "examples/ade7816/boards/wattcad-ade7816-round.kicad_pcb")
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ COUPLED_MM = 1.0  # two 0.2 mm tracks at 0.25 mm analog clearance sit 0.45 mm ap
 
 def main() -> None:
     for name in ("wattcad-ade7816", "wattcad-ade7816-round"):
-        board = pcbnew.LoadBoard(str(REPO / "kicad" / "boards" / f"{name}.kicad_pcb"))
+        board = pcbnew.LoadBoard(str(REPO / "examples" / "ade7816" / "boards" / f"{name}.kicad_pcb"))
         tracks = board_tracks(board)
         print(f"{name}: P/N tracks within {COUPLED_MM} mm of each other")
         for (p, n), share in sorted(pair_shares(tracks, COUPLED_MM).items()):

@@ -17,10 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from wattcad.ade7816.pcb_project import BOARDS_DIR, board_file_name, write_3d_models
+from wattcad.ade7816.pipeline import TURNTABLE, VARIANTS, VIEWS
 from wattcad.blender.kicad_export import export_glb
-from wattcad.build import RENDERS, VARIANTS, renders
 from wattcad.enclosure_job import build_enclosure
-from wattcad.kicad.pcb_project import BOARDS_DIR, board_file_name, write_3d_models
+from wattcad.pipeline.outputs.render import pictures_of
 from wattcad.render_job import Picture, render_pictures
 
 NAME = "wattcad-ade7816"
@@ -42,7 +43,7 @@ def kicad_cli_high(board: Path, models: Path, size: tuple[int, int], out: Path) 
 
 
 def board_pictures(variant: str, out_dir: Path, final: bool) -> list[Picture]:
-    stills, turn = renders(variant, final)
+    stills, turn = pictures_of(VIEWS[variant], TURNTABLE.get(variant), final)
     pictures = [Picture(out_dir / f"{variant}-{view}.png", view, size, samples, style, preview=not final)
                 for view, style, size, samples in stills]
     if turn:
@@ -85,7 +86,7 @@ def bench(variant: str, tmp: Path, final: bool) -> list[float]:
 def main() -> None:
     final = "--final" in sys.argv
     print(f"machine: {machine()}")
-    views = ", ".join(f"{v}: {len(RENDERS[v])} stills" for v in VARIANTS)
+    views = ", ".join(f"{v}: {len(VIEWS[v])} stills" for v in VARIANTS)
     print(f"quality: {'final' if final else 'preview (the default build)'}; views {views}")
     with tempfile.TemporaryDirectory() as tmp:
         ratios = [r for v in VARIANTS for r in bench(v, Path(tmp), final)]

@@ -1,5 +1,5 @@
 """Benchmark: `wattcad route` from bare boards: KiCad's ecc83 demo with its tracks removed, and both
-ADE7816 reference boards as kicad/boards holds them. Prints the time, what was routed, the track
+ADE7816 reference boards as examples/ade7816/boards holds them. Prints the time, what was routed, the track
 length, the vias and what KiCad's DRC says afterwards.
 Run: .venv/bin/python benchmarks/route.py"""
 from __future__ import annotations
@@ -36,7 +36,7 @@ def main() -> None:
     kicad = subprocess.run(["kicad-cli", "version"], capture_output=True, text=True).stdout.strip()
     print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, KiCad {kicad}")
     boards = [Path("/usr/share/kicad/demos/ecc83/ecc83-pp.kicad_pcb"),
-              REPO / "kicad/boards/wattcad-ade7816.kicad_pcb", REPO / "kicad/boards/wattcad-ade7816-round.kicad_pcb"]
+              REPO / "examples/ade7816/boards/wattcad-ade7816.kicad_pcb", REPO / "examples/ade7816/boards/wattcad-ade7816-round.kicad_pcb"]
     with tempfile.TemporaryDirectory() as tmp:
         for i, board in enumerate(boards):
             bare = bare_copy(board, Path(tmp) / str(i))

@@ -11,8 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE
-from wattcad.kicad.schematic import generate_project
+from wattcad.ade7816.params import BOARD_PARAMS, PARTS_CATALOGUE
+from wattcad.ade7816.schematic import generate_project
 
 
 def main(runs: int = 3) -> None:
@@ -29,7 +29,7 @@ def main(runs: int = 3) -> None:
             work = Path(tmp) / "skidl"
             work.mkdir()
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "wattcad.kicad.skidl_run", str(work), str(BOARD_PARAMS), str(PARTS_CATALOGUE)],
+            subprocess.run([sys.executable, "-m", "wattcad.ade7816.skidl_run", str(work), str(BOARD_PARAMS), str(PARTS_CATALOGUE)],
                            check=True, capture_output=True, cwd=work)
             skidl_only.append(time.perf_counter() - t)
     print(f"schematic + netlist + ERC + exports: best {min(whole):.2f} s, median {sorted(whole)[len(whole) // 2]:.2f} s")

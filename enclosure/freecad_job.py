@@ -10,6 +10,7 @@ from pathlib import Path
 
 from wattcad.core.boardmodel import CONTRACT_FILE
 from wattcad.core.errors import InputError, MissingToolError, ToolFailedError, exit_text
+from wattcad.core.processes import tool_kwargs
 
 SCRIPT = Path(__file__).resolve().parents[1] / "freecad" / "build_fcstd.py"
 FREECAD_PYTHON = "/usr/bin/python3"
@@ -34,6 +35,7 @@ def run_freecad(args: list[str], timeout: int = 600) -> dict:
     env = {**os.environ, "WATTCAD_BOARDMODEL_PY": str(CONTRACT_FILE)}
     try:
         proc = subprocess.run([FREECAD_PYTHON, str(SCRIPT), *args], capture_output=True, text=True, timeout=timeout, env=env,
+                              **tool_kwargs(),
                               check=False)
     except subprocess.TimeoutExpired:
         raise FreeCadFailed(f"FreeCAD failed: no result after {timeout} s") from None

@@ -26,14 +26,14 @@ PARAMS = ("wall", "floor", "lid", "clearance", "standoff_h", "standoff_d", "pilo
 CONTRACT_ENV = "WATTCAD_BOARDMODEL_PY"  # the contract file wattcad's runner (enclosure/freecad_job.py) names
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # Where the contract lies beside this script when FreeCAD runs it as a macro: a checkout, an installed wattcad.
-CONTRACT_BESIDE = (os.path.join(_HERE, "..", "blender", "wattcad_blender", "boardmodel.py"),
-                   os.path.join(_HERE, "..", "blender", "boardmodel.py"))
+CONTRACT_BESIDE = (os.path.join(_HERE, "..", "wattcad", "core", "boardmodel_contract.py"),
+                   os.path.join(_HERE, "..", "core", "boardmodel_contract.py"))
 
 
 def boardmodel_module():
-    """The BoardModel contract (blender/wattcad_blender/boardmodel.py, stdlib only), loaded from its
-    file under its own name: putting its folder on sys.path would also expose the Blender add-on's
-    other modules (scene, views) as top-level names in FreeCAD."""
+    """The BoardModel contract (wattcad/core/boardmodel_contract.py, stdlib only), loaded from its
+    file under its own name: putting its folder on sys.path would also expose the core's other
+    modules as top-level names in FreeCAD."""
     name = "wattcad_boardmodel"
     if name in sys.modules:
         return sys.modules[name]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from wattcad.core.errors import MissingToolError, WattcadError
 from wattcad.core.fileio import write_atomic
+from wattcad.core.processes import tool_kwargs
 from wattcad.core.reproducible import FIXED_STAMP, zip_bytes
 
 from .kicad_cli import run_kicad_cli
@@ -51,7 +52,7 @@ class FabOutputs:
 
 def _run(cmd: list[str], what: str, env: dict | None = None) -> None:
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, **tool_kwargs())
     except FileNotFoundError:
         raise MissingToolError(f"{cmd[0]} not found: run `make` to install it") from None
     if proc.returncode != 0:

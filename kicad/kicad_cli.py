@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Container, Sequence
 
 from wattcad.core.errors import MissingToolError, ToolFailedError, exit_text
+from wattcad.core.processes import tool_kwargs
 
 ENV_VAR = "WATTCAD_KICAD_CLI"
 # kicad-cli's own exit code (CLI::EXIT_CODES::ERR_INVALID_INPUT_FILE) for a file it could not load:
@@ -49,7 +50,7 @@ def run_kicad_cli(args: Sequence[str], what: str, *, cwd=None, env: dict | None 
     command = [kicad_cli_path(), *map(str, args)]
     shown = shlex.join(command)
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout_s)
+        proc = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout_s, **tool_kwargs())
     except FileNotFoundError:  # vanished between the lookup and the start
         raise MissingToolError(f"{command[0]} not found: install KiCad 9 or set {ENV_VAR}") from None
     except PermissionError as exc:

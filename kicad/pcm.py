@@ -36,7 +36,7 @@ def metadata(version: str = wattcad.__version__) -> dict:
         "name": "wattcad action plugins",
         "description": "Verify footprints, place on a circle, check and route the board, from wattcad",
         "description_full": (
-            "pcbnew action plugins from wattcad (an ADE7816 energy monitor kept as code):\n"
+            "pcbnew action plugins from wattcad (KiCad projects checked, routed and placed as code):\n"
             "- Verify footprints: every footprint against its package spec, its name and IPC-7351B\n"
             "- Place on circle: the selected footprints on a circle, one undo step\n"
             "- Check board: ERC, DRC with parity, fabrication readiness, analog budget (`wattcad check`)\n"

@@ -19,6 +19,7 @@ import pcbnew
 
 from wattcad.core.dru import area_rules, class_clearances, parse_rules
 from wattcad.core.errors import InputError, MissingToolError
+from wattcad.core.processes import tool_kwargs
 from wattcad.core.router import Connection, Copper, Keepout, NetClass, Problem, RouteResult, Terminal, diff_pairs, pair_shares, route
 
 from .board_io import load_board, save_board
@@ -481,7 +482,7 @@ def freeroute_board(board_file: str | Path, jar: str | Path, out: str | Path | N
         if not pcbnew.ExportSpecctraDSN(board, str(dsn)):
             raise InputError(board_file, None, "pcbnew could not export the board as Specctra DSN")
         run = subprocess.run([java, "-jar", str(jar), "-de", str(dsn), "-do", str(ses), "-mt", "1"],
-                             capture_output=True, text=True, timeout=timeout_s)
+                             capture_output=True, text=True, timeout=timeout_s, **tool_kwargs())
         if run.returncode != 0 or not ses.is_file():
             raise InputError(jar, None, f"FreeRouting failed (exit {run.returncode}): {run.stderr.strip()[-400:]}")
         if not pcbnew.ImportSpecctraSES(board, str(ses)):

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from wattcad.core.analog import Excitation, Resistor, input_budgets, parse_ohm, preferred, solve_network
+from wattcad.ade7816.analog import Excitation, Resistor, input_budgets, parse_ohm, preferred, solve_network
 
 
 @pytest.mark.parametrize("text, ohm", [("3.83", 3.83), ("1k", 1000), ("61.9k", 61900), ("4k7", 4700), ("4R7", 4.7),

@@ -55,7 +55,8 @@ def test_extension_zip_is_reproducible_with_one_package_folder(tmp_path):
     assert f"{ADDON_NAME}/{MANIFEST}" in names and f"{ADDON_NAME}/__init__.py" in names
     # Every entry is in the one folder Blender strips on install; nothing else (no __pycache__).
     assert all(n.startswith(f"{ADDON_NAME}/") and n.count("/") == 1 for n in names)
-    assert sorted(n.split("/")[1] for n in names) == sorted([*(p.name for p in PKG.glob("*.py")), MANIFEST])
+    # The package's modules, the core's BoardModel contract copied in as boardmodel.py, the manifest.
+    assert sorted(n.split("/")[1] for n in names) == sorted([*(p.name for p in PKG.glob("*.py")), "boardmodel.py", MANIFEST])
 
 
 def test_package_follows_extension_import_rules():

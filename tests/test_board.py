@@ -6,10 +6,10 @@ import shutil
 import pytest
 import yaml
 
+from wattcad.ade7816.params import BOARD_PARAMS, PARTS_CATALOGUE, load_board_params
+from wattcad.ade7816.pcb_project import BOARDS_DIR, board_file_name, build_boards
+from wattcad.ade7816.schematic import generate_project
 from wattcad.kicad.drc import check_setup, run_drc
-from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE, load_board_params
-from wattcad.kicad.pcb_project import BOARDS_DIR, board_file_name, build_boards
-from wattcad.kicad.schematic import generate_project
 
 pytestmark = pytest.mark.kicad
 NAME = "wattcad-ade7816"
@@ -309,7 +309,7 @@ def test_hand_edits_survive_a_rebuild(built, tmp_path):
 def test_renders_show_the_board(built, tmp_path):
     from PIL import Image
 
-    from wattcad.kicad.pcb_project import _render
+    from wattcad.ade7816.pcb_project import _render
 
     top, iso = _render(built["round"].board, tmp_path, "round")
     image = Image.open(top).convert("RGB")
@@ -344,7 +344,7 @@ def test_the_readme_place_circle_example_reproduces_the_round_board(built, tmp_p
 def test_board_exports_carry_the_3d_bodies(built, tmp_path):
     import cadquery as cq
 
-    from wattcad.kicad.pcb_project import export_3d, write_3d_models
+    from wattcad.ade7816.pcb_project import export_3d, write_3d_models
 
     project = built["rect"].project_dir
     models = write_3d_models(built["rect"].board, project)
@@ -362,7 +362,7 @@ def test_board_exports_carry_the_3d_bodies(built, tmp_path):
 def test_an_update_that_changes_nothing_leaves_the_board_as_it_was():
     """KiCad's refill of the round board flips one vertex of a fill between two states: a board
     that differs only in its fills is the same board (else every build saw a new one)."""
-    from wattcad.kicad.board import _without_fills
+    from wattcad.ade7816.board import _without_fills
 
     text = (BOARDS_DIR / board_file_name(NAME, "round")).read_bytes()
     head, _, tail = text.partition(b"(filled_polygon")

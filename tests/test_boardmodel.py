@@ -186,15 +186,17 @@ def test_freecad_job_with_a_bad_model_exits_2_naming_file_and_field(tmp_path, fi
     assert not (tmp_path / "enclosure.FCStd").exists()
 
 
-def test_the_contract_is_one_stdlib_file_inside_the_addon():
-    """The add-on zip carries it; it imports nothing outside the standard library."""
+def test_the_contract_is_one_stdlib_file_owned_by_the_core_and_copied_into_the_addon():
+    """The core owns it; the add-on zip carries it byte for byte; it imports nothing outside the
+    standard library."""
     import ast
 
     from wattcad.blender_addon import extension_zip_bytes
 
-    assert CONTRACT_FILE.parent == REPO / "blender" / "wattcad_blender"
-    names = zipfile.ZipFile(io.BytesIO(extension_zip_bytes())).namelist()
-    assert "wattcad_blender/boardmodel.py" in names
+    assert CONTRACT_FILE == REPO / "wattcad" / "core" / "boardmodel_contract.py"
+    assert not (REPO / "blender" / "wattcad_blender" / "boardmodel.py").exists()  # one source
+    packaged = zipfile.ZipFile(io.BytesIO(extension_zip_bytes()))
+    assert packaged.read("wattcad_blender/boardmodel.py") == CONTRACT_FILE.read_bytes()
     tree = ast.parse(CONTRACT_FILE.read_text())
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 0}

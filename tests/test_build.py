@@ -16,12 +16,12 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
+from wattcad.ade7816.params import load_board_params
 from wattcad.cli import main
 from wattcad.core.cache import BuildCache, StepRecord, content_hash
 from wattcad.footprints.spec import builtin_specs
-from wattcad.kicad.params import load_board_params
 
-BOARDS = REPO / "kicad" / "boards"
+BOARDS = REPO / "examples" / "ade7816" / "boards"
 DEMO = Path("/usr/share/kicad/demos/stickhub")
 
 
@@ -43,7 +43,7 @@ def test_content_hash_follows_content_not_time(tmp_path):
 def test_code_hash_follows_python_not_the_boards_beside_it(tmp_path, monkeypatch):
     """kicad/ holds the boards the build updates: a changed board (or its .bak) is an input of its
     own steps, and must not make every step of the next build run again as if code had changed."""
-    import wattcad.build as build
+    import wattcad.pipeline.engine as build
 
     (tmp_path / "kicad" / "boards").mkdir(parents=True)
     code, board = tmp_path / "kicad" / "route.py", tmp_path / "kicad" / "boards" / "b.kicad_pcb"
@@ -56,6 +56,17 @@ def test_code_hash_follows_python_not_the_boards_beside_it(tmp_path, monkeypatch
     assert build.code_hash() == first
     code.write_text("x = 2\n")
     assert build.code_hash() != first
+
+
+def test_the_code_hash_covers_every_package_wattcad_installs():
+    """A package left out of the hash is code whose change would leave a cached step stale."""
+    import tomllib
+
+    from wattcad.pipeline.engine import CODE_DIRS
+
+    packages = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    covered = [p for p in packages if p in CODE_DIRS or any(p.startswith(f"{d}.") for d in CODE_DIRS if d != "wattcad")]
+    assert covered == packages
 
 
 def test_a_step_is_fresh_only_with_its_key_and_all_its_outputs(tmp_path):
@@ -90,7 +101,8 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("build")
     boards = root / "boards"
     shutil.copytree(BOARDS, boards, ignore=shutil.ignore_patterns("*.bak", "*-bak"))
-    args = ["build", "--out", str(root / "build"), "--boards-dir", str(boards), "--no-render", "--no-freecad"]
+    args = ["build", str(REPO / "examples" / "ade7816"), "--out", str(root / "build"), "--boards-dir", str(boards), "--no-render",
+            "--no-freecad"]
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         code = main(args)
@@ -235,7 +247,8 @@ def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, 
 def test_steps_run_side_by_side_each_after_what_it_reads(built):
     """The build's steps start only once the steps they read have finished: each step's "started"
     line comes after the result lines of its `after` steps, in the log of the first build."""
-    from wattcad.build import Pipeline, default_jobs
+    from wattcad.ade7816.pipeline import Ade7816Pipeline as Pipeline
+    from wattcad.pipeline.runner import default_jobs
 
     root, boards, args, code, first, printed = built
     lines = printed.splitlines()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wattcad.check import host_board_reader
+from wattcad.checks.footprints import host_board_reader
 from wattcad.cli import main
 from wattcad.footprints.model import pad_gap
 from wattcad.footprints.verify import board_footprints, verify_paths

@@ -130,8 +130,8 @@ def test_solids_are_valid_and_the_board_fits():
 
 
 @pytest.mark.kicad
-@pytest.mark.parametrize("board, round_", [("kicad/boards/wattcad-ade7816.kicad_pcb", False),
-                                           ("kicad/boards/wattcad-ade7816-round.kicad_pcb", True)])
+@pytest.mark.parametrize("board, round_", [("examples/ade7816/boards/wattcad-ade7816.kicad_pcb", False),
+                                           ("examples/ade7816/boards/wattcad-ade7816-round.kicad_pcb", True)])
 def test_the_ade7816_boards_fit_their_enclosures(tmp_path, board, round_):
     out = tmp_path / "enc"
     assert main(["enclosure", board, "--out", str(out)]) == 0
@@ -167,7 +167,7 @@ def test_freecad_document_is_parametric_and_agrees_with_cadquery(tmp_path):
     from wattcad.enclosure.freecad_job import run_freecad
 
     out = tmp_path / "enc"
-    assert main(["enclosure", "kicad/boards/wattcad-ade7816.kicad_pcb", "--out", str(out), "--freecad", "--no-views"]) == 0
+    assert main(["enclosure", "examples/ade7816/boards/wattcad-ade7816.kicad_pcb", "--out", str(out), "--freecad", "--no-views"]) == 0
     agree = json.loads((out / "fit-freecad.json").read_text())
     assert agree["agree"] and agree["freecad"]["interference_mm3"] == 0
     before = agree["freecad"]["base_bbox_mm"]

@@ -4,9 +4,9 @@ import math
 import pytest
 import yaml
 
-from wattcad.core.analog import AdapterSource, CtSource, burden_ohm, divider_top_ohm
+from wattcad.ade7816.analog import AdapterSource, CtSource, burden_ohm, divider_top_ohm
+from wattcad.ade7816.params import BOARD_PARAMS, PARTS_CATALOGUE, PartsCatalogue, e96, format_ohm, load_board_params
 from wattcad.core.errors import InputError
-from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE, PartsCatalogue, e96, format_ohm, load_board_params
 
 
 def test_burden_keeps_the_worst_case_within_headroom_and_rounds_down():

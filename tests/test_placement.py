@@ -70,7 +70,7 @@ def test_parts_on_a_chips_pins_fan_out_in_pin_order_without_crossing():
     capacitor and a resistor on every pin: placed, the pin-to-capacitor-to-resistor lines cross
     nowhere, every capacitor is within 10.5 mm of its pin and nearer the chip than its pin's resistor,
     and every part stays in its side's wedge."""
-    from wattcad.core.board_layout import Outline, PartGeom, Placed, layout, pad_position
+    from wattcad.ade7816.board_layout import Outline, PartGeom, Placed, layout, pad_position
 
     pads = {}
     for k in range(10):
@@ -121,7 +121,7 @@ PCB = {"rect": {"width_mm": 120, "height_mm": 90, "corner_radius_mm": 3}, "round
 
 
 def _geoms(refs):
-    from wattcad.core.board_layout import PartGeom
+    from wattcad.ade7816.board_layout import PartGeom
 
     return {r: PartGeom(r, (-3.0, -3.0, 3.0, 3.0), {"1": (0.0, 0.0)}) for r in refs}
 
@@ -129,7 +129,7 @@ def _geoms(refs):
 def test_the_plan_fixes_the_parts_pcb_layout_names():
     """The board data picks the fixed parts by reference (no part value in the code); a listed part
     not on the board (a depopulated channel's jack) is skipped, the rest keep their order."""
-    from wattcad.core.board_plan import layout_roles, plan_board
+    from wattcad.ade7816.board_plan import layout_roles, plan_board
 
     refs = ["U1", "J1", "J2", "J4", "J5", "J6", "J7", "H1", "H2", "H3", "H4", "R1"]
     roles = layout_roles(PCB, refs)
@@ -157,7 +157,7 @@ def test_the_plan_fixes_the_parts_pcb_layout_names():
     ({**LAYOUT, "keepout": "R1"}, "pcb.layout.keepout", "R1"),
 ])
 def test_bad_pcb_layout_names_file_field_and_value(layout, field, value):
-    from wattcad.core.board_plan import layout_roles
+    from wattcad.ade7816.board_plan import layout_roles
 
     pcb = {k: v for k, v in PCB.items() if k != "layout"} | ({"layout": layout} if layout is not None else {})
     with pytest.raises(InputError) as info:

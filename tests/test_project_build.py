@@ -149,7 +149,7 @@ def test_without_interactivehtmlbom_the_fab_step_says_so_and_makes_the_rest(tmp_
     """An installed wattcad may lack InteractiveHtmlBom (it declares wxPython, so it cannot be a
     dependency): positions and gerbers are still made, and the step says what is missing."""
     import wattcad.kicad.fab as fab_module
-    from wattcad.build import fab_outcome
+    from wattcad.pipeline.outputs.fab import fab_outcome
 
     monkeypatch.setattr(fab_module, "ibom_available", lambda: False)
     board = DEMOS / "ecc83" / "ecc83-pp.kicad_pcb"
@@ -190,7 +190,7 @@ def _dummy_project(folder: Path) -> Path:
 
 
 def test_a_project_s_inputs_include_its_subfolders_but_not_the_build_inside_it(tmp_path):
-    from wattcad.project_build import ProjectPipeline
+    from wattcad.pipeline.project import ProjectPipeline, project_files
 
     project = _dummy_project(tmp_path / "p")
     for rel in ("sheets/power.kicad_sch", "3dmodels/jack.step", "lib/parts.kicad_sym", "build/p/fab/p.kicad_pcb",
@@ -198,7 +198,7 @@ def test_a_project_s_inputs_include_its_subfolders_but_not_the_build_inside_it(t
         (project / rel).parent.mkdir(parents=True, exist_ok=True)
         (project / rel).write_text("x\n")
     pipeline = ProjectPipeline(project / "build", str(project))
-    assert [f.relative_to(project).as_posix() for f in pipeline.project_files()] == [
+    assert [f.relative_to(project).as_posix() for f in project_files(project, pipeline.out)] == [
         "3dmodels/jack.step", "lib/parts.kicad_sym", "p.kicad_pcb", "p.kicad_pro", "sheets/power.kicad_sch"]
 
 
@@ -251,3 +251,39 @@ def test_a_board_that_is_not_its_schematic_gets_no_gerbers(tmp_path):
     assert code == 1 and _steps(printed)["fab"][0] == "BLOCKED", printed
     assert "schematic parity issues" in printed
     assert not list((tmp_path / "b" / "complex_hierarchy" / "fab").glob("*gerbers*"))
+
+
+def test_an_output_registered_from_a_module_of_its_own_shows_in_a_build_its_index_and_help(tmp_path, monkeypatch, capsys):
+    """Adding an output is one module and one registration: a module outside wattcad registers
+    `hello`; a build run side by side in worker processes makes it, the index links its file and
+    `wattcad build --help` names it."""
+    import sys
+
+    from wattcad.pipeline import outputs
+
+    (tmp_path / "mods").mkdir()
+    (tmp_path / "mods" / "hello_output.py").write_text(
+        "from wattcad.core.fileio import write_atomic\n"
+        "from wattcad.pipeline.engine import Outcome\n"
+        "from wattcad.pipeline.outputs import Output, register\n\n"
+        "def run(pipeline, section):\n"
+        "    made = write_atomic(section.dir / 'hello.txt', f'hello {section.board.name}\\n')\n"
+        "    return Outcome([made], 'made', 'said hello')\n\n"
+        "register(Output('hello', 'a greeting beside the board', run, files=(('hello.txt', 'the greeting'),)))\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "mods"))  # spawned workers get the parent's sys.path
+    __import__("hello_output")
+    try:
+        project = _dummy_project(tmp_path / "p")
+        (project / "wattcad.yaml").write_text("outputs: [hello]\n")
+        code, printed = _run(["build", str(project), "--out", str(tmp_path / "out"), "--jobs", "2"])
+        assert code == 0, printed
+        assert _steps(printed)["hello"][0] == "MADE", printed
+        assert (tmp_path / "out" / "p" / "hello.txt").read_text() == "hello p.kicad_pcb\n"
+        index = (tmp_path / "out" / "index.html").read_text()
+        assert 'href="p/hello.txt"' in index and "the greeting" in index
+        with pytest.raises(SystemExit):
+            main(["build", "--help"])
+        assert "hello: a greeting beside the board" in " ".join(capsys.readouterr().out.split())
+    finally:
+        sys.modules.pop("hello_output", None)
+        outputs.OUTPUTS.pop("hello", None)

@@ -16,7 +16,7 @@ from wattcad.blender import finish, views
 from wattcad.blender.render_cli import parse_size
 from wattcad.cli import main
 
-SOURCE_BOARD = REPO / "kicad" / "boards" / "wattcad-ade7816.kicad_pcb"
+SOURCE_BOARD = REPO / "examples" / "ade7816" / "boards" / "wattcad-ade7816.kicad_pcb"
 BOX = [(0.02, -0.11, 0.0), (0.14, -0.02, 0.0), (0.02, -0.02, 0.013), (0.14, -0.11, 0.013)]
 
 
@@ -128,8 +128,8 @@ def test_one_version_everywhere():
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     """The committed board with its 3D bodies and its enclosure, in a scratch project folder."""
+    from wattcad.ade7816.pcb_project import write_3d_models
     from wattcad.enclosure_job import build_enclosure
-    from wattcad.kicad.pcb_project import write_3d_models
 
     root = tmp_path_factory.mktemp("render")
     board = root / SOURCE_BOARD.name

@@ -252,14 +252,14 @@ def test_kicads_pic_programmer_demo_routes_back_clean(tmp_path, capsys):
 
 @pytest.mark.kicad
 def test_the_rect_board_routes_complete_from_bare(tmp_path, capsys):
-    """The ADE7816 board of kicad/boards with every track and via removed: `wattcad route` makes
+    """The ADE7816 board of examples/ade7816/boards with every track and via removed: `wattcad route` makes
     every connection, and KiCad's DRC (with the board's own rules) finds no error; it routes exactly
     as the committed board was routed (every track and via the same)."""
     import sys
 
     import pcbnew
 
-    source = Path(__file__).resolve().parents[1] / "kicad" / "boards" / "wattcad-ade7816.kicad_pcb"
+    source = Path(__file__).resolve().parents[1] / "examples" / "ade7816" / "boards" / "wattcad-ade7816.kicad_pcb"
     for suffix in (".kicad_pro", ".kicad_dru"):
         shutil.copy2(source.with_suffix(suffix), tmp_path / source.with_suffix(suffix).name)
     board = tmp_path / source.name
@@ -312,7 +312,7 @@ def test_copper_shapes_keep_other_nets_off_and_vias_out(tmp_path):
     from wattcad.kicad.board_io import load_board
     from wattcad.kicad.route import build_problem
 
-    source = Path(__file__).resolve().parents[1] / "kicad" / "boards"
+    source = Path(__file__).resolve().parents[1] / "examples" / "ade7816" / "boards"
     for suffix in (".kicad_pcb", ".kicad_pro", ".kicad_dru"):
         shutil.copy(source / f"wattcad-ade7816{suffix}", tmp_path / f"board{suffix}")
     problem, _ = build_problem(load_board(tmp_path / "board.kicad_pcb"), tmp_path / "board.kicad_pcb")

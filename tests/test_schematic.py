@@ -8,13 +8,13 @@ import subprocess
 import pytest
 import yaml
 
+from wattcad.ade7816.params import BOARD_PARAMS, PARTS_CATALOGUE, format_ohm, load_board_params
+from wattcad.ade7816.schematic import generate_project, load_waivers, run_erc
+from wattcad.ade7816.symbol import PIN_TABLE, load_pin_table, symbol_library_text
 from wattcad.cli import main
 from wattcad.core.errors import InputError
 from wattcad.footprints import sexpr
-from wattcad.kicad.params import BOARD_PARAMS, PARTS_CATALOGUE, format_ohm, load_board_params
-from wattcad.kicad.schematic import generate_project, load_waivers, run_erc
 from wattcad.kicad.schematic_nets import read_schematic_nets
-from wattcad.kicad.symbol import PIN_TABLE, load_pin_table, symbol_library_text
 
 pytestmark = pytest.mark.kicad
 NAME = "wattcad-ade7816"
@@ -204,7 +204,7 @@ def test_changed_parameters_rebuild(tmp_path, monkeypatch):
     params = tmp_path / "board.yaml"
     params.write_text(yaml.safe_dump(data))
     monkeypatch.chdir(tmp_path)  # a relative --out, as a user types it
-    assert main(["schematic", "--params", "board.yaml", "--out", "out"]) == 0
+    assert main(["ade7816", "schematic", "--params", "board.yaml", "--out", "out"]) == 0
     result = type("R", (), {"schematic": tmp_path / "out" / f"{NAME}.kicad_sch",
                             "erc": json.loads((tmp_path / "out" / f"{NAME}-erc.json").read_text())})
     nets = read_schematic_nets(result.schematic)
@@ -232,7 +232,7 @@ def _netlists_for(tmp_path, variants: dict[str, tuple[dict, dict | None]]) -> di
         parts.write_text(yaml.safe_dump(parts_data or yaml.safe_load(PARTS_CATALOGUE.read_text())))
         jobs.append([str(work), str(params), str(parts)])
     (tmp_path / "jobs.json").write_text(json.dumps(jobs))
-    run = subprocess.run([sys.executable, "-m", "wattcad.kicad.skidl_run", "--netlists", str(tmp_path / "jobs.json")],
+    run = subprocess.run([sys.executable, "-m", "wattcad.ade7816.skidl_run", "--netlists", str(tmp_path / "jobs.json")],
                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     return {name: re.sub(r'\(date "[^"]*"\)|\(source "[^"]*"\)|"SKiDL Line"\) "[^"]*"', "",
@@ -280,14 +280,14 @@ def test_bad_input_leaves_nothing_half_written(tmp_path, project, capsys):
     data["channels"]["C"]["burden_ohm"] = -10
     params = tmp_path / "board.yaml"
     params.write_text(yaml.safe_dump(data))
-    assert main(["schematic", "--params", str(params), "--out", str(out)]) == 2
+    assert main(["ade7816", "schematic", "--params", str(params), "--out", str(out)]) == 2
     assert "channels.C.burden_ohm" in capsys.readouterr().err
     # A part the catalogue does not have: the SKiDL step fails, naming the catalogue.
     parts = yaml.safe_load(PARTS_CATALOGUE.read_text())
     parts["capacitors"] = [c for c in parts["capacitors"] if c["value"] != "22n"]
     bad_parts = tmp_path / "parts.yaml"
     bad_parts.write_text(yaml.safe_dump(parts))
-    assert main(["schematic", "--parts", str(bad_parts), "--out", str(out)]) == 2
+    assert main(["ade7816", "schematic", "--parts", str(bad_parts), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "filter.shunt_farad" in err and "parts.yaml" in err
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before

@@ -60,17 +60,18 @@ def _run(command: list[str], cwd: Path, env: dict) -> subprocess.CompletedProces
 def test_the_wheel_carries_the_data_and_runs_from_outside_the_checkout(installed, tmp_path):
     root, wheel, bin_dir, env = installed
     names = zipfile.ZipFile(wheel).namelist()
-    for data in ("wattcad/footprints/specs/lfcsp-40-6x6.yaml", "wattcad/kicad/data/board.yaml", "wattcad/enclosure/params.yaml",
-                 "wattcad/kicad/wattcad.yaml", "wattcad/kicad/boards/wattcad-ade7816.kicad_pcb",
+    for data in ("wattcad/footprints/specs/lfcsp-40-6x6.yaml", "wattcad/ade7816/data/board.yaml", "wattcad/enclosure/params.yaml",
+                 "wattcad/ade7816/wattcad.yaml", "wattcad/ade7816/boards/wattcad-ade7816.kicad_pcb",
                  "wattcad/kicad/plugins/icons/route.png", "wattcad/blender/blender_manifest.toml"):
         assert data in names
     assert not [n for n in names if n.endswith(".bak")]
-    where = _run([str(bin_dir / "python"), "-c", "import wattcad, wattcad.build as b; print(wattcad.__file__); "
-                  "print(b.SPECS[0])"], tmp_path, env)
+    where = _run([str(bin_dir / "python"), "-c", "import wattcad, wattcad.pipeline.engine as e, wattcad.ade7816.pipeline as a; "
+                  "print(wattcad.__file__); print(e.SPECS[0]); print(a.EXAMPLE_DIR)"], tmp_path, env)
     assert where.returncode == 0, where.stderr
     assert all(str(root / "venv") in line for line in where.stdout.splitlines()), where.stdout
     # The package's own boards are not a place to build into: the example is copied out first.
-    refused = _run([str(bin_dir / "wattcad"), "build", "--out", str(tmp_path / "out")], tmp_path, env)
+    example_dir = where.stdout.splitlines()[-1]
+    refused = _run([str(bin_dir / "wattcad"), "build", example_dir, "--out", str(tmp_path / "out")], tmp_path, env)
     assert refused.returncode == 2 and "wattcad example ade7816" in refused.stderr, refused.stderr
 
 
@@ -99,7 +100,7 @@ def test_the_wheel_builds_the_ade7816_example_as_the_checkout_does(installed, tm
     copied = _run([str(bin_dir / "wattcad"), "example", "ade7816", str(example)], tmp_path, env)
     assert copied.returncode == 0, copied.stderr
     assert sorted(p.name for p in (example / "boards").iterdir()) == sorted(
-        p.name for p in (REPO / "kicad" / "boards").iterdir() if p.suffix in (".kicad_pcb", ".kicad_pro", ".kicad_dru"))
+        p.name for p in (REPO / "examples" / "ade7816" / "boards").iterdir() if p.suffix in (".kicad_pcb", ".kicad_pro", ".kicad_dru"))
     args = ["build", str(example), "--no-render"]
     wheel_run = _run([str(bin_dir / "wattcad"), *args, "--out", str(tmp_path / "w")], tmp_path, env)
     assert wheel_run.returncode == 0, wheel_run.stdout[-3000:] + wheel_run.stderr

@@ -19,10 +19,15 @@ def package_dir() -> Path:
     return Path(pkg.__file__).resolve().parent
 
 
-def _package_files() -> list[Path]:
-    # The manifest travels with the .py files: harmless to a legacy add-on, required by an extension.
+def _package_files() -> list[tuple[str, Path]]:
+    """(name in the add-on, file): its modules, the core's BoardModel contract as its boardmodel.py
+    (the add-on travels into a Blender without wattcad), and the manifest (harmless to a legacy
+    add-on, required by an extension)."""
+    from wattcad.core.boardmodel import CONTRACT_FILE
+
     src = package_dir()
-    return sorted([*src.glob("*.py"), src / MANIFEST])
+    files = [(f.name, f) for f in src.glob("*.py")] + [("boardmodel.py", CONTRACT_FILE), (MANIFEST, src / MANIFEST)]
+    return sorted(files)
 
 
 def install_blender_addon(dest: Path | None = None) -> Path:
@@ -31,8 +36,8 @@ def install_blender_addon(dest: Path | None = None) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     target = dest / ADDON_NAME
     work = Path(tempfile.mkdtemp(prefix=f".{ADDON_NAME}.", dir=dest))
-    for f in _package_files():
-        shutil.copy2(f, work / f.name)
+    for name, f in _package_files():
+        shutil.copy2(f, work / name)
     if target.exists():
         shutil.rmtree(target)
     os.replace(work, target)
@@ -47,7 +52,7 @@ def extension_zip_bytes() -> bytes:
     sorted names (zip_bytes): the same code zips to the same bytes."""
     from wattcad.core.reproducible import zip_bytes
 
-    return zip_bytes({f"{ADDON_NAME}/{f.name}": f.read_bytes() for f in _package_files()})
+    return zip_bytes({f"{ADDON_NAME}/{name}": f.read_bytes() for name, f in _package_files()})
 
 
 def zip_blender_addon(out: Path) -> Path:

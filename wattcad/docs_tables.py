@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from wattcad.ade7816.params import BOARD_SCHEMA
 from wattcad.core.errors import EXIT_MISMATCH, EXIT_OK, InputError
 from wattcad.core.fileio import write_atomic
 from wattcad.core.param_schema import markdown_table
 from wattcad.enclosure.params import enclosure_schema
-from wattcad.kicad.params import BOARD_SCHEMA
 
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
 DOC = Path("docs") / "parameters.md"
@@ -25,7 +25,7 @@ def parameters_region() -> str:
     """The generated tables: the enclosure's parameters, then the ADE7816 board's."""
     enclosure = ("Enclosure parameters (`wattcad enclosure --params FILE`, `wattcad build --enclosure-params FILE`, "
                  "`enclosure:` in `wattcad.yaml`); the defaults are `enclosure/params.yaml`'s:")
-    board = "Board parameters (`kicad/data/board.yaml`, `wattcad schematic --params FILE`):"
+    board = "Board parameters (`examples/ade7816/data/board.yaml`, `wattcad ade7816 schematic --params FILE`):"
     return "\n".join(["## Enclosure", "", enclosure, "", markdown_table(enclosure_schema()), "",
                       "## The ADE7816 board", "", board, "", markdown_table(BOARD_SCHEMA)])
 

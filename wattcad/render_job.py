@@ -16,6 +16,7 @@ from pathlib import Path
 from wattcad.blender.views import VIEWS
 from wattcad.core.errors import InputError, MissingToolError, ToolFailedError, WattcadError, exit_text
 from wattcad.core.fileio import write_atomic
+from wattcad.core.processes import tool_kwargs
 
 BLENDER_VENV = ".venv-blender"
 
@@ -114,7 +115,7 @@ def render_pictures(board: Path, pictures: list[Picture], enclosure: Path | None
             glb = Path(tmp) / f"{board.stem}.glb"
             models = board.parent / "3dmodels"
             try:
-                missing = export_glb(board, glb, models if models.is_dir() else None).missing_models
+                missing = export_glb(board, glb, models if models.is_dir() else None, process_options=tool_kwargs()).missing_models
             except KicadCliMissing as exc:
                 raise MissingToolError(str(exc)) from None
             except KicadCliFailed as exc:
@@ -135,7 +136,8 @@ def render_pictures(board: Path, pictures: list[Picture], enclosure: Path | None
         if enclosure is not None:
             args += ["--enclosure", str(Path(enclosure).resolve())]
         try:
-            proc = subprocess.run([*command, _script_expr(), *args], capture_output=True, text=True, timeout=timeout_s)
+            proc = subprocess.run([*command, _script_expr(), *args], capture_output=True, text=True, timeout=timeout_s,
+                                  **tool_kwargs())
         except subprocess.TimeoutExpired:
             raise ToolFailedError(f"Blender render of {board.name} took longer than {timeout_s:.0f} s; "
                                   f"try fewer --samples or a smaller --size") from None

@@ -56,10 +56,12 @@ def find_kicad_cli() -> str:
     return found
 
 
-def export_glb(board: Path, out: Path, models_dir: Path | None = None, timeout_s: float = 600) -> GlbExport:
+def export_glb(board: Path, out: Path, models_dir: Path | None = None, timeout_s: float = 600,
+               process_options: dict | None = None) -> GlbExport:
     """`board` (.kicad_pcb) to `out` (.glb) with its 3D bodies; `models_dir` stands in for
     KICAD9_3DMODEL_DIR when the board's models live beside its project. A 3D model that is missing
-    or unreadable is left out, as KiCad's 3D viewer does, and listed; any other failure raises."""
+    or unreadable is left out, as KiCad's 3D viewer does, and listed; any other failure raises.
+    `process_options`: more subprocess arguments (wattcad's: kicad-cli dies with its caller)."""
     board, out = Path(board), Path(out)
     if not board.is_file():
         raise ExportError(f"{board}: no such board file")
@@ -67,7 +69,7 @@ def export_glb(board: Path, out: Path, models_dir: Path | None = None, timeout_s
     tmp = out.with_name(f".{out.name}.part.glb")
     command = [find_kicad_cli(), "pcb", "export", "glb", *defines, *GLB_FLAGS, "-o", str(tmp), str(board)]
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, **(process_options or {}))
     except subprocess.TimeoutExpired:
         tmp.unlink(missing_ok=True)
         raise KicadCliFailed(f"{board}: kicad-cli pcb export glb timed out after {timeout_s:g} s") from None

@@ -1,8 +1,7 @@
 """The assembly in Blender: the board's GLB (from kicad-cli), the enclosure's STL shells, materials,
 lights, camera and a Cycles render. Runs in Blender's Python (bpy); shared by render.py and the
-add-on. The BoardModel (boardmodel.json, written beside the enclosure) is read through the contract
-module of this package, boardmodel.py: typed, and present in a user's Blender, where nothing else
-of wattcad is."""
+add-on. The BoardModel (boardmodel.json, written beside the enclosure) is read through wattcad's
+contract: the packaged add-on's own copy (boardmodel.py), else the core's file beside this package."""
 from __future__ import annotations
 
 import json
@@ -15,7 +14,14 @@ from pathlib import Path
 import bpy
 from mathutils import Matrix, Vector
 
-from . import boardmodel, finish, views
+from . import finish, views
+
+try:
+    from . import boardmodel  # the packaged add-on: a copy of the core's contract
+except ImportError:  # run from wattcad itself (a checkout or an installed wheel): the core's own file
+    from .contract import load_contract
+
+    boardmodel = load_contract()
 
 MM = 0.001  # scene units are metres (glTF); the enclosure STLs are in millimetres
 BOARD_ROOT = "wattcad-board"

@@ -1,11 +1,11 @@
 """pcbnew action plugin "Check board (wattcad)": the checks of `wattcad check` (ERC, DRC with parity,
-fabrication readiness, footprints, mating parts, analog budget) on the open board, reports written
+fabrication readiness, footprints, mating parts, the registered checks) on the open board, reports written
 beside the board."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from wattcad.check import Project, project_checks, summary_text, wattcad_settings, write_reports
+from wattcad.checks import Project, project_checks, summary_text, write_reports
 from wattcad.kicad.plugins.base import WattcadPlugin, scratch_project, show_text
 
 
@@ -15,15 +15,14 @@ def check_open_board(board, enclosure: bool = False):
     board_file = Path(board.GetFileName())
     with scratch_project(board) as scratch_file:
         project = Project(scratch_file.parent, board_file.stem)
-        rules, params = wattcad_settings(project)
-        results = project_checks(project, rules, params, enclosure=enclosure)
+        results = project_checks(project, enclosure=enclosure)
     real = Project(board_file.parent, board_file.stem)
     return real, results, write_reports(real, results, board_file.parent)
 
 
 class CheckBoardPlugin(WattcadPlugin):
     label = "Check board"
-    help = "ERC, DRC with parity, fabrication readiness, footprints, mating parts and analog budget, as `wattcad check`"
+    help = "ERC, DRC with parity, fabrication readiness, footprints, mating parts and the registered checks, as `wattcad check`"
     icon = "check_board"
 
     def Run(self):

@@ -1,13 +1,11 @@
-"""The BoardModel contract, as wattcad imports it. Its one source is the Blender add-on's
-wattcad.blender.boardmodel (blender/wattcad_blender/boardmodel.py): the add-on ships as a zip of
-its own folder into a Blender without wattcad, so the contract lives there and everything else
-imports it (here) or loads that file (FreeCAD). See that module's docstring."""
+"""The BoardModel contract, as wattcad imports it: boardmodel_contract.py (standard library only, the
+file Blender's add-on and FreeCAD's job take as it is) with wattcad's errors. See that module."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from wattcad.blender import boardmodel as _contract
-from wattcad.blender.boardmodel import (  # noqa: F401
+from wattcad.core import boardmodel_contract as _contract
+from wattcad.core.boardmodel_contract import (  # noqa: F401
     OPENINGS,
     ROLES,
     SCHEMA,
@@ -22,7 +20,7 @@ from wattcad.blender.boardmodel import (  # noqa: F401
 )
 from wattcad.core.errors import InputError
 
-CONTRACT_FILE = Path(_contract.__file__)  # what FreeCAD's Python loads (enclosure/freecad_job.py)
+CONTRACT_FILE = Path(_contract.__file__)  # what FreeCAD's Python loads (enclosure/freecad_job.py), Blender's add-on copies
 
 
 def load(path: str | Path) -> BoardModel:

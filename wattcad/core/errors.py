@@ -40,6 +40,17 @@ class ToolFailedError(WattcadError):
     exit_code = EXIT_TOOL_FAILED
 
 
+class Interrupted(BaseException):
+    """The build or command was stopped by a signal (Ctrl-C's SIGINT, SIGTERM). A BaseException, as
+    KeyboardInterrupt is, so no `except Exception` on the way swallows it; exit 128 + the signal."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        self.exit_code = 128 + signum
+        self.signal_name = signal.Signals(signum).name
+        super().__init__(f"interrupted by {self.signal_name}")
+
+
 def exit_text(returncode: int) -> str:
     """How a child process ended, for a message: 'exit 7', or 'killed by SIGSEGV' (POSIX gives a
     signal's death as a negative return code, which says less than the signal's name)."""

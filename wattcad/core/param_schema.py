@@ -1,7 +1,7 @@
 """Parameters declared once: type, unit, limits, default and a one-line doc; the check that reads a
 YAML mapping against them, and the Markdown table that documents them. Pure: no host application.
 
-The loaders of enclosure/params.py, kicad/params.py and footprints/spec.py declare their fields
+The loaders of enclosure/params.py, examples/ade7816/params.py and footprints/spec.py declare their fields
 here; docs/parameters.md's tables are generated from the same declarations by wattcad.docs_tables,
 so the docs cannot drift from what is checked.
 """

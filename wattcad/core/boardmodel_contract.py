@@ -4,13 +4,12 @@ blender/ share. Millimetres, KiCad's board axes (x right, y down); the 3D consum
 
 JSON on disk: `{"schema": "wattcad.core.boardmodel", "version": 2, ...}`. Version 2 added `Body.role`.
 
-Why this file lives in the Blender add-on: it is the one source of the contract for all three
-hosts. The add-on is shipped as a zip of this folder's *.py into a Blender that has nothing of
-wattcad installed, so the contract must be inside the folder to travel with it; every other
-reader takes it from here: wattcad.core.boardmodel re-exports it (wattcad.blender is this package,
-whose __init__ imports no bpy), and freecad/build_fcstd.py loads this file by its path in
-FreeCAD's Python. Hence: standard library only, no import of wattcad (absent in Blender and
-FreeCAD), and its own error, BoardModelError, that names the file and the field."""
+The core owns the contract; its hosts take this file as it is: wattcad.core.boardmodel re-exports it,
+the Blender add-on carries a copy as its boardmodel.py when it is packaged (a Blender that has nothing
+of wattcad installed; wattcad/blender_addon.py) and loads it from here when wattcad runs Blender, and
+freecad/build_fcstd.py loads it by its path in FreeCAD's Python. Hence: standard library only, no
+import of wattcad (absent in Blender and FreeCAD), and its own error, BoardModelError, that names
+the file and the field."""
 from __future__ import annotations
 
 import dataclasses

@@ -1,8 +1,8 @@
 """Run the SKiDL circuit in a process of its own: SKiDL keeps a global default circuit, writes log
 files into the working folder and logs to stderr, none of which should leak into the caller.
 
-    python -m wattcad.kicad.skidl_run WORK_DIR BOARD_YAML PARTS_YAML [--netlist-only]
-    python -m wattcad.kicad.skidl_run --netlists JOBS.json
+    python -m wattcad.ade7816.skidl_run WORK_DIR BOARD_YAML PARTS_YAML [--netlist-only]
+    python -m wattcad.ade7816.skidl_run --netlists JOBS.json
 
 writes WORK_DIR/NAME.net, WORK_DIR/NAME.kicad_sch (labels mode, unless --netlist-only) and
 WORK_DIR/built.json. --netlists: the netlists of many parameter sets (JOBS.json: a list of
@@ -25,9 +25,9 @@ def main(argv: list[str]) -> int:
                 return code
         return 0
     work, params_path, parts_path = Path(argv[0]), Path(argv[1]), Path(argv[2])
-    from wattcad.kicad.circuit import STOCK_SYMBOLS, build_circuit
-    from wattcad.kicad.params import PartsCatalogue, load_board_params
-    from wattcad.kicad.symbol import load_pin_table, write_symbol_library
+    from wattcad.ade7816.circuit import STOCK_SYMBOLS, build_circuit
+    from wattcad.ade7816.params import PartsCatalogue, load_board_params
+    from wattcad.ade7816.symbol import load_pin_table, write_symbol_library
 
     os.environ.setdefault("KICAD9_SYMBOL_DIR", str(STOCK_SYMBOLS))
     os.chdir(work)

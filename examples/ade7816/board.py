@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pcbnew
 
-from wattcad.core.board_layout import PartGeom, Placed, boxes_overlap, layout, placed_box
-from wattcad.core.board_plan import BoardPlan, plan_board
+from wattcad.ade7816.board_layout import PartGeom, Placed, boxes_overlap, layout, placed_box
+from wattcad.ade7816.board_plan import BoardPlan, plan_board
 from wattcad.core.errors import InputError
 from wattcad.core.placement import natural_key
 from wattcad.footprints.generate import LIBRARY_NAME
@@ -19,9 +19,8 @@ from wattcad.footprints.library import stock_footprint_dir
 from wattcad.footprints.model import read_kicad_mod
 from wattcad.footprints.module import module_geometry
 from wattcad.footprints.spec import spec_for_part
-
-from .board_io import load_board, save_board
-from .netlist import Netlist
+from wattcad.kicad.board_io import load_board, save_board
+from wattcad.kicad.netlist import Netlist
 
 AREA_PREFIX = "wattcad-"  # rule areas the build owns: redrawn from the parts on every build
 

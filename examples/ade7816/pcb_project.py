@@ -1,4 +1,4 @@
-"""The boards of the project: the source boards kept in the repository (kicad/boards/), brought up
+"""The boards of the project: the source boards kept in the repository (examples/ade7816/boards/), brought up
 to date from the schematic, then copied into build/ beside the schematic for DRC, parity and
 pictures. The source board is what a person opens in KiCad; the build never deletes it."""
 from __future__ import annotations
@@ -12,14 +12,15 @@ from pathlib import Path
 
 from wattcad.core.errors import MissingToolError, ToolFailedError, WattcadError
 from wattcad.core.fileio import write_atomic
+from wattcad.core.processes import tool_kwargs
 from wattcad.core.reproducible import normalise_glb, normalise_step
+from wattcad.kicad.drc import DrcResult, run_drc
+from wattcad.kicad.kicad_cli import run_kicad_cli
+from wattcad.kicad.netlist import export_kicad_netlist, parse_netlist
+from wattcad.kicad.route import route_board
 
 from .board import BoardChange, build_or_update_board
-from .drc import DrcResult, run_drc
-from .kicad_cli import run_kicad_cli
-from .netlist import export_kicad_netlist, parse_netlist
 from .params import BoardParams
-from .route import route_board
 
 BOARDS_DIR = Path(__file__).resolve().parent / "boards"
 VARIANTS = ("rect", "round")
@@ -53,8 +54,7 @@ def write_3d_models(board: Path, project_dir: Path) -> list[Path]:
     from wattcad.enclosure.bodies import write_body_step
     from wattcad.footprints.spec import spec_for_part
     from wattcad.footprints.verify import board_footprints
-
-    from .boardmodel_reader import body_height
+    from wattcad.kicad.boardmodel_reader import body_height
 
     written, seen = [], set()
     for fp in board_footprints(board):
@@ -91,7 +91,7 @@ def export_3d(board: Path, project_dir: Path, stem: str) -> list[Path]:
         raise DrcFailed(f"kicad-cli pcb export step failed for {board.name}: {proc.stderr.strip()[-400:]}")
     normalise_step(step)
     try:
-        glb = export_glb(board, project_dir / f"{stem}.glb", project_dir / MODELS_DIR).path
+        glb = export_glb(board, project_dir / f"{stem}.glb", project_dir / MODELS_DIR, process_options=tool_kwargs()).path
     except KicadCliMissing as exc:
         raise MissingToolError(str(exc)) from None
     except KicadCliFailed as exc:
@@ -130,7 +130,7 @@ def copper_pictures(board: Path, out_dir: Path, stem: str, dpi: int = 200) -> li
                            "--mode-single", "-o", str(pdf), str(board)], f"plotting {layer} of {board.name} to PDF",
                           timeout_s=300)
             cmd = ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(pdf), str(stem_png)]
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, **tool_kwargs())
             if proc.returncode != 0:
                 raise DrcFailed(f"{cmd[0]} failed on {board.name} ({layer}): {proc.stderr.strip()[-300:]}")
             image = Image.open(stem_png.with_suffix(".png")).convert("RGB")

@@ -1,6 +1,6 @@
 """Board parameters and the circuit's arithmetic (pure: no SKiDL, no KiCad).
 
-The burden and the divider follow from the sources' worst case (wattcad/core/analog.py): a CT at its
+The burden and the divider follow from the sources' worst case (analog.py): a CT at its
 rated current, reading high by its ratio tolerance, with a crest factor; an AC-AC adapter unloaded
 at high mains. Each is rounded the safe way (burden down, divider top up) so the worst-case peak
 stays within `adc.headroom` of full scale. Sources of every number: docs/circuit.md.
@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from wattcad.core.analog import SERIES, AdapterSource, CtSource, burden_ohm, divider_top_ohm, preferred
-from wattcad.core.board_plan import LAYOUT
+from wattcad.ade7816.analog import SERIES, AdapterSource, CtSource, burden_ohm, divider_top_ohm, preferred
+from wattcad.ade7816.board_plan import LAYOUT
 from wattcad.core.errors import InputError
 from wattcad.core.fileio import read_yaml_mapping
 from wattcad.core.param_schema import REQUIRED, Param, check

@@ -1,22 +1,25 @@
 """wattcad.yaml: how `wattcad build PROJECT` builds a KiCad project. Optional; every key checked,
-and a wrong one refused with the file, the key and the value. Pure (no host application)."""
+and a wrong one refused with the file, the key and the value, before any step runs."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from wattcad.blender.views import VIEWS  # pure: the views Blender can draw
 from wattcad.core.errors import InputError
 from wattcad.core.fileio import read_yaml_mapping
+from wattcad.pipeline.outputs import output_names
 
 CONFIG_NAME = "wattcad.yaml"
-OUTPUTS = ("check", "fab", "enclosure", "render")  # a project build's steps, in the order they run
-GENERATORS = ("ade7816",)  # projects whose sources wattcad generates (footprints, schematic, boards)
+# Projects whose sources a package generates (footprints, schematic, boards): name -> its package,
+# declared in the `wattcad.generators` entry point group (wattcad's own example is one).
+GENERATORS = {ep.name: ep.value for ep in sorted(entry_points(group="wattcad.generators"), key=lambda ep: ep.name)}
 KEYS = {
     "project": "the .kicad_pro to build when the folder holds more than one",
     "generate": f"wattcad generates the sources: one of {', '.join(GENERATORS)}",
     "boards": "with generate: the folder of the source boards, updated in place (default: boards)",
-    "outputs": f"the steps to run, any of {', '.join(OUTPUTS)} (default: all)",
+    "outputs": f"the steps to run, any of {', '.join(output_names())} (default: all)",
     "enclosure": "enclosure parameters overriding wattcad's defaults (the keys of `wattcad enclosure --params`)",
     "views": f"the Blender views to draw, any of {', '.join(VIEWS)} (default: iso, top)",
     "freecad": "also build the parametric FreeCAD document of the enclosure (default: false; true with generate)",
@@ -29,7 +32,7 @@ class ProjectConfig:
     project: str | None = None
     generate: str | None = None
     boards: str = "boards"
-    outputs: tuple[str, ...] = OUTPUTS
+    outputs: tuple[str, ...] | None = None  # None: every output registered as a default
     enclosure: dict = field(default_factory=dict)
     views: tuple[str, ...] = ("iso", "top")
     freecad: bool = False
@@ -63,14 +66,14 @@ def load_project_config(folder: Path) -> ProjectConfig:
             values[key] = data[key]
     if "project" in values and not values["project"].endswith((".kicad_pro", ".pro")):
         raise InputError(path, "project", "must name a .kicad_pro (or a KiCad 4/5 .pro) file", values["project"])
-    if values.get("generate", GENERATORS[0]) not in GENERATORS:
+    if "generate" in values and values["generate"] not in GENERATORS:
         raise InputError(path, "generate", f"unknown generator; one of {', '.join(GENERATORS)}", values["generate"])
     if "generate" in values:  # a generated project builds all of its steps, as `wattcad build` does
         for key in ("project", "outputs", "views", "enclosure"):
             if key in data:
                 raise InputError(path, key, "not used with generate (use --enclosure-params, --no-render)", data[key])
     if "outputs" in data:
-        values["outputs"] = tuple(o for o in OUTPUTS if o in _names(path, "outputs", data["outputs"], OUTPUTS))
+        values["outputs"] = tuple(o for o in output_names() if o in _names(path, "outputs", data["outputs"], output_names()))
     if "views" in data:
         values["views"] = _names(path, "views", data["views"], VIEWS)
     if "enclosure" in data:

@@ -1,4 +1,4 @@
-"""build/index.html: one page that shows what the build made (pictures) and links every file, with
+"""OUT/index.html: one page that shows what the build made (pictures) and links every file, with
 the result of each step. Plain HTML and CSS, relative links, no scripts; the same records give the
 same page (no time of day in it)."""
 from __future__ import annotations
@@ -7,29 +7,20 @@ from html import escape
 from pathlib import Path
 
 from wattcad import __version__
+from wattcad.pipeline.outputs import load_outputs
 
-PICTURES = [  # (relative to a board's project folder, caption)
-    ("renders/{v}-iso.png", "Blender: hero view, enclosure cut away"),
-    ("renders/{v}-exploded.png", "Blender: exploded"),
-    ("renders/{v}-top.png", "Blender: top, true to scale"),
-    ("renders/{v}-front.png", "Blender: front elevation"),
-    ("renders/{v}-turntable.gif", "Blender: turntable"),
+# The section's own KiCad files and pictures, where the project (or its generator) has them; each
+# output adds its own (wattcad.pipeline.outputs). {name}: the project, {v}: the section.
+KICAD_PICTURES = [
     ("{name}-board-iso.png", "KiCad 3D viewer (kicad-cli)"),
     ("{name}-board-top.png", "KiCad: top"),
     ("{name}-board-copper-top.png", "Top copper (KiCad plot)"),
     ("{name}-board-copper-bottom.png", "Bottom copper, seen through the board (KiCad plot)"),
-    ("enclosure/enclosure-iso.png", "Enclosure (CadQuery)"),
 ]
-FILES = [  # (relative to a board's project folder, what it is)
+KICAD_FILES = [
     ("{name}.kicad_pro", "KiCad 9 project"), ("{name}.kicad_sch", "schematic"), ("{name}.kicad_pcb", "board"),
-    ("{name}-schematic.pdf", "schematic PDF"), ("fab/{name}-gerbers.zip", "gerbers + drill (zip, for the fab)"),
-    ("fab/{name}-pos.csv", "pick-and-place positions"), ("fab/{name}-bom.csv", "BOM (CSV, with MPNs)"),
-    ("fab/{name}-ibom.html", "interactive HTML BOM"), ("{name}-board.step", "board STEP with bodies"),
-    ("{name}-board.glb", "board GLB (Blender)"), ("enclosure/base.step", "enclosure base STEP"),
-    ("enclosure/lid.step", "enclosure lid STEP"), ("enclosure/base.stl", "base STL (print)"),
-    ("enclosure/lid.stl", "lid STL (print)"), ("enclosure/enclosure.FCStd", "FreeCAD document (parametric)"),
-    ("enclosure/fit.json", "fit check"), ("wattcad-check.xml", "checks: JUnit XML"),
-    ("wattcad-check.txt", "checks: summary"), ("{name}-drc.json", "DRC report"), ("{name}-erc.json", "ERC report"),
+    ("{name}-schematic.pdf", "schematic PDF"), ("{name}-board.step", "board STEP with bodies"),
+    ("{name}-board.glb", "board GLB (Blender)"), ("{name}-drc.json", "DRC report"), ("{name}-erc.json", "ERC report"),
 ]
 STYLE = """body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
 h1{margin-bottom:.2em}table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .8em;border-bottom:1px solid #ddd;text-align:left}
@@ -58,26 +49,27 @@ def index_html(pipeline, records) -> str:
         parts.append(f"<tr><td>{escape(r.step)}</td><td class={escape(r.status)}>{escape(r.status.upper())}</td>"
                      f"<td>{escape(r.detail)}</td></tr>")
     parts.append("</table>")
-    for variant in pipeline.source:
-        project = pipeline.project_dir(variant)
-        parts.append(f"<h2>{escape(pipeline.section_title(variant))} — {escape(project.name)}/</h2><div class=grid>")
-        for pattern, caption in PICTURES:
+    for section in pipeline.sections():
+        project, variant = section.dir, section.picture_prefix
+        outputs = [load_outputs()[o] for o in section.outputs]
+        # The renders first (the hero pictures), then the other outputs', then KiCad's own.
+        pictures = [p for o in reversed(outputs) for p in o.pictures] + KICAD_PICTURES
+        parts.append(f"<h2>{escape(section.title)} — {escape(project.name)}/</h2><div class=grid>")
+        for pattern, caption in pictures:
             path = project / pattern.format(v=variant, name=name)
             if path.is_file():
                 rel = escape(path.relative_to(out).as_posix())
                 parts.append(f'<figure><a href="{rel}"><img src="{rel}" alt="{escape(caption)}" loading=lazy></a>'
                              f"<figcaption>{escape(caption)}</figcaption></figure>")
         parts.append("</div><ul>")
-        for pattern, label in FILES:
+        for pattern, label in KICAD_FILES + [f for o in outputs for f in o.files]:
             path = project / pattern.format(name=name)
             if path.is_file():
                 parts.append(f"<li>{_link(out, path, path.name)} — {escape(label)}</li>")
         parts.append("</ul>")
-    footprints = [f"<li>{_link(out, out / rel, rel)} — {escape(label)}</li>" for rel, label in (
-        ("prints/board-footprints-1to1.pdf", "every package of the board at 1:1 (print at 100 %)"),
-        ("reports/footprints.txt", "verification of every package against its spec"),
-        ("footprints/wattcad.pretty", "the generated footprint library")) if (out / rel).exists()]
-    if footprints:  # a generated project's footprint step
-        parts += ["<h2>Footprints</h2><ul>", *footprints, "</ul>"]
+    for heading, files in pipeline.index_extras():  # a generator's own outputs (the footprint library)
+        items = [f"<li>{_link(out, out / rel, rel)} — {escape(label)}</li>" for rel, label in files if (out / rel).exists()]
+        if items:
+            parts += [f"<h2>{escape(heading)}</h2><ul>", *items, "</ul>"]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

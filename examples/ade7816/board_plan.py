@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from wattcad.core.board_layout import Outline, PartGeom, Placed
+from wattcad.ade7816.board_layout import Outline, PartGeom, Placed
 from wattcad.core.errors import InputError
 from wattcad.core.param_schema import Param, check_value
 from wattcad.core.placement import circle_poses, expand_refs

@@ -1,6 +1,6 @@
 """The ADE7816 board as a SKiDL circuit, following the reference circuit in docs/circuit.md (the
-datasheet's test circuit and three public ADE7816 boards), with values from kicad/data/board.yaml
-and parts from kicad/data/parts.yaml. Builds into SKiDL's default circuit; the caller generates
+datasheet's test circuit and three public ADE7816 boards), with values from examples/ade7816/data/board.yaml
+and parts from examples/ade7816/data/parts.yaml. Builds into SKiDL's default circuit; the caller generates
 files from it."""
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _virtual_parts_only(part) -> None:
 
 def build_circuit(params: BoardParams, catalogue: PartsCatalogue, pin_table: PinTable, symbol_dir: Path) -> BuiltCircuit:
     """Create every part and net in SKiDL's default circuit (which the caller resets first), block
-    by block as the schematic shows them (kicad/schematic.py BLOCK_ORDER). The order stays as it
+    by block as the schematic shows them (schematic.py BLOCK_ORDER). The order stays as it
     is: SKiDL numbers parts and lists nets in the order they are made."""
     os.environ.setdefault("KICAD9_SYMBOL_DIR", str(STOCK_SYMBOLS))
     import skidl

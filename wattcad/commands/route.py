@@ -1,0 +1,43 @@
+"""`wattcad route BOARD`: wattcad's grid router (or FreeRouting) on a board's unrouted connections."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from wattcad.core.errors import EXIT_MISMATCH, EXIT_OK
+
+
+def cmd_route(args) -> int:
+    from wattcad.kicad.route import freeroute_board, route_board
+
+    out = Path(args.out) if args.out else None
+    if args.freerouting:
+        report = freeroute_board(Path(args.board), Path(args.freerouting), out)
+    else:
+        report = route_board(Path(args.board), out, args.nets, args.pitch, keep_existing=args.keep_existing)
+    print(report.summary())
+    print(f"routed in {report.seconds} s")
+    return EXIT_OK if report.complete else EXIT_MISMATCH
+
+
+def add(sub) -> None:
+    ro = sub.add_parser("route", help="route a board's unrouted connections with wattcad's own grid router",
+                        description="Routes what KiCad reports unrouted (two layers, 45-degree tracks, vias, rip-up "
+                                    "and retry), with the widths and clearances of the board's net classes and its "
+                                    ".kicad_dru rules (class clearances, and areas some nets keep out of: "
+                                    "(constraint disallow track) with A.intersectsArea('NAME')); a net with a zone "
+                                    "joins it by a via; fine-pitch pins get a straight escape first. Tracks already "
+                                    "there are kept. The result is checked with kicad-cli DRC: written over BOARD "
+                                    "(after a .bak) only when every connection is routed and DRC is clean; --out "
+                                    "always gets it. Exit 0 when complete and clean, 1 when not, 4 when a tool "
+                                    "(kicad-cli, Blender, FreeCAD) fails or crashes.")
+    ro.add_argument("board", metavar="BOARD.kicad_pcb")
+    ro.add_argument("--out", metavar="FILE", help="write the routed board here (whatever the result)")
+    ro.add_argument("--nets", metavar="PATTERN", help="route only nets matching this pattern (fnmatch: '/I?P')")
+    ro.add_argument("--pitch", type=float, default=0.125, metavar="MM", help="routing grid pitch (default 0.125 mm)")
+    ro.add_argument("--keep-existing", action=argparse.BooleanOptionalAction, default=True,
+                    help="keep the tracks and vias already on the board (default); --no-keep-existing removes "
+                         "the unlocked ones first")
+    ro.add_argument("--freerouting", metavar="JAR", help="route with FreeRouting (java -jar JAR, one thread) through "
+                                                         "Specctra DSN/SES instead; exit 3 when the JAR or java is missing")
+    ro.set_defaults(func=cmd_route)
