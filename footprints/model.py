@@ -28,6 +28,11 @@ class Pad:
     drill_mm: float | None = None  # smallest drill dimension
     roundrect_rratio: float | None = None
     heatsink: bool = False
+    net: str = ""  # on a board: the net the pad is on ('' unconnected, or a library footprint)
+    # The copper's offset from the pad's position (its hole), in the pad's own frame: KiCad's drill
+    # `(offset x y)`. Pin positions are the holes; the copper's extent is the shape's.
+    offset_x_mm: float = 0.0
+    offset_y_mm: float = 0.0
 
     @property
     def is_copper(self) -> bool:
@@ -46,13 +51,19 @@ class Pad:
                 sides.add("B")
         return frozenset(sides)
 
-    def corners(self) -> list[tuple[float, float]]:
+    def _placer(self):
+        """Pad-frame offsets to footprint coordinates, about the copper shape's centre. KiCad rotates
+        counter-clockwise on screen with +y down: x' = x*c + y*s, y' = -x*s + y*c."""
         a = math.radians(self.rotation_deg)
         c, s = math.cos(a), math.sin(a)
+        cx = self.x_mm + self.offset_x_mm * c + self.offset_y_mm * s
+        cy = self.y_mm - self.offset_x_mm * s + self.offset_y_mm * c
+        return lambda dx, dy: (cx + dx * c + dy * s, cy - dx * s + dy * c)
+
+    def corners(self) -> list[tuple[float, float]]:
+        place = self._placer()
         hw, hh = self.w_mm / 2, self.h_mm / 2
-        # KiCad rotates counter-clockwise on screen with +y down: x' = x*c + y*s, y' = -x*s + y*c.
-        return [(self.x_mm + dx * c + dy * s, self.y_mm - dx * s + dy * c)
-                for dx, dy in ((-hw, -hh), (hw, -hh), (hw, hh), (-hw, hh))]
+        return [place(dx, dy) for dx, dy in ((-hw, -hh), (hw, -hh), (hw, hh), (-hw, hh))]
 
     def bbox(self) -> tuple[float, float, float, float]:
         pts = self.corners()
@@ -63,13 +74,10 @@ class Pad:
         """The pad's copper as a convex core grown by a radius: a circle is a point grown by its
         radius, an oval a segment grown by half its width, a rounded rectangle a smaller rectangle
         grown by its corner radius. (Custom pads stand as their anchor rectangle.)"""
-        a = math.radians(self.rotation_deg)
-        c, s = math.cos(a), math.sin(a)
-        def place(dx, dy):
-            return self.x_mm + dx * c + dy * s, self.y_mm - dx * s + dy * c
+        place = self._placer()
         hw, hh = self.w_mm / 2, self.h_mm / 2
         if self.shape == "circle":
-            return [(self.x_mm, self.y_mm)], hw
+            return [place(0.0, 0.0)], hw
         if self.shape == "oval":
             r = min(hw, hh)
             return [place(-(hw - r), -(hh - r)), place(hw - r, hh - r)], r
@@ -133,6 +141,7 @@ class Footprint:
     reference: str = ""  # on a board
     value: str = ""
     library: str = ""  # library nickname on a board (Lib:Name)
+    net_tie_groups: list[set[str]] = field(default_factory=list)  # pads the footprint joins on purpose
 
     def copper_pads(self) -> list[Pad]:
         return [p for p in self.pads if p.is_copper and p.kind != "np_thru_hole"]
@@ -202,6 +211,8 @@ def footprint_from_node(node: list, source: str = "", board_rotation_deg: float 
                 fp.graphics.append(g)
         elif head == "pad":
             fp.pads.append(_pad(c, board_rotation_deg))
+        elif head == "net_tie_pad_groups":  # KiCad 7+: ("1,2" "3,4")
+            fp.net_tie_groups += [{n.strip() for n in str(g).split(",") if n.strip()} for g in c[1:]]
     return fp
 
 
@@ -255,9 +266,13 @@ def _pad(c, board_rotation_deg: float) -> Pad:
     drill = child(c, "drill")
     rr = child(c, "roundrect_rratio")
     drill_mm = None
+    offset = (0.0, 0.0)
     if drill is not None:
         nums = [float(v) for v in drill[1:] if not isinstance(v, list) and v != "oval"]
         drill_mm = min(nums) if nums else None
+        shift = child(drill, "offset")
+        if shift is not None and len(shift) >= 3:
+            offset = (float(shift[1]), float(shift[2]))
     rot = (float(at[3]) if at is not None and len(at) > 3 else 0.0) - board_rotation_deg
     return Pad(
         number=str(c[1]), kind=str(c[2]), shape=str(c[3]),
@@ -266,7 +281,16 @@ def _pad(c, board_rotation_deg: float) -> Pad:
         layers=tuple(str(v) for v in layers[1:]) if layers else (),
         drill_mm=drill_mm, roundrect_rratio=float(rr[1]) if rr else None,
         heatsink=any(isinstance(p, list) and p[:2] == ["property", "pad_prop_heatsink"] for p in c),
+        net=_pad_net(c), offset_x_mm=offset[0], offset_y_mm=offset[1],
     )
+
+
+def _pad_net(c) -> str:
+    """The pad's net on a board: `(net 3 "GND")` (KiCad 4-9) or `(net "GND")`; '' when it has none."""
+    net = child(c, "net")
+    if net is None or len(net) < 2:
+        return ""
+    return str(net[-1])
 
 
 def read_kicad_mod(path: str | Path) -> Footprint:

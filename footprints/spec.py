@@ -275,25 +275,33 @@ def _part_number_spec(number: str) -> PackageSpec | None:
 
 
 def spec_for_part(value: str, footprint_name: str = "", fields: dict[str, str] | None = None) -> PackageSpec | None:
-    """The spec for a board part, matched by its value or a part-number field (the part number,
-    orderable suffixes allowed), a package field (a spec's name or alias), or its footprint name."""
+    """The spec for a board part (match_spec, without saying what matched)."""
+    return match_spec(value, footprint_name, fields)[0]
+
+
+def match_spec(value: str, footprint_name: str = "", fields: dict[str, str] | None = None) -> tuple[PackageSpec | None, str]:
+    """(the spec for a board part, what chose it): a part-number field (the part number, orderable
+    suffixes allowed), a package field (a spec's name or alias), the footprint name, then a value that
+    is itself a part number a spec lists (ADE7816). A value never outweighs a field or a footprint name
+    that names another package, and a generic value (16.384MHz, 10k) is no spec's part number."""
     fields = fields or {}
-    for number in [value] + [fields[f] for f in PART_NUMBER_FIELDS if f in fields]:
-        spec = _part_number_spec(number)
+    for f in PART_NUMBER_FIELDS:
+        spec = _part_number_spec(fields.get(f, ""))
         if spec is not None:
-            return spec
+            return spec, f"part number field {f} ({fields[f]})"
     for f in PACKAGE_FIELDS:
         package = fields.get(f, "").strip().lower()
         for spec in builtin_specs() if package else ():
             if package == spec.name.lower() or package in spec.aliases or package in footprint_names_of(spec):
-                return spec
+                return spec, f"package field {f} ({fields[f]})"
     fp_l = footprint_name.lower().split(":")[-1]
-    if not fp_l:
-        return None
-    for spec in builtin_specs():
+    for spec in builtin_specs() if fp_l else ():
         if fp_l in footprint_names_of(spec):
-            return spec
-    return None
+            return spec, f"footprint name ({footprint_name.split(':')[-1]})"
+    spec = _part_number_spec(value)
+    if spec is not None:
+        return spec, f"value ({value}, a part number of the spec)"
+    return None, ""
 
 
 def footprint_names_of(spec: PackageSpec) -> set[str]:

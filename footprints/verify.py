@@ -15,13 +15,55 @@ from . import sexpr
 from .landpattern import Density
 from .model import Footprint, Pad, footprint_from_node, pad_gap, read_kicad_mod
 from .names import NameDims, is_no_lead_name, parse_name
-from .spec import PART_MAP_NAME, PackageSpec, load_part_map, map_spec, spec_for_part
+from .spec import PART_MAP_NAME, PackageSpec, load_part_map, map_spec, match_spec, spec_for_part
 
 PITCH_TOL_MM = 0.01
 ROW_SPAN_TOL_MM = 0.15
 POSITION_TOL_MM = 0.05
 NAME_TOL_MM = 0.02
 EPS = 1e-6
+# Below this, two lands are closer than a board house's standard process keeps copper apart (4 mil,
+# the smallest trace gap of the common two-layer services): an exposed pad that close to a lead shorts.
+MIN_COPPER_GAP_MM = 0.1
+# A land of a no-lead package known only by its name reaches at least this far under the body edge,
+# where its terminal is: a quarter of the shortest no-lead terminal (0.2 mm, JEDEC MO-229/MO-220).
+NAME_HEEL_IN_MM = 0.05
+
+# Every check's severity, by physical consequence (docs/verification.md is this table in words).
+# error: the board will not assemble, or it shorts or opens; warning: the part assembles and works,
+# with fillets below IPC-7351B's goals, a library-quality note or a house rule not met.
+SEVERITY = {
+    "pad count": ("error", "a pin without a land or a land without a pin: an open"),
+    "pitch": ("error", "the terminals walk off their lands along the row"),
+    "pad-row span": ("error", "the rows of lands do not sit under the rows of terminals"),
+    "numbering": ("error", "pin 1 on the wrong land: every pin on another's signal"),
+    "pin-1 position": ("error", "the pattern sits off the part: terminals off their lands"),
+    "terminal on land": ("error", "a terminal, at a tolerance corner of the part, misses its land: an open"),
+    "pin positions": ("error", "a pin of the part is not on its land: an open"),
+    "exposed pad": ("error", "the part's exposed pad has no land: an open (ground, heat)"),
+    "drill": ("error", "the lead does not go through its hole"),
+    "no overlapping pads": ("error", "lands of different nets touch: a short"),
+    "name against spec": ("error", "the footprint is made for another package than the part"),
+    "name": ("error", "the footprint is not the package its name says"),
+    "name: pin count": ("error", "the footprint is not the package its name says"),
+    "name: pitch": ("error", "the footprint is not the package its name says"),
+    "name: exposed pad": ("error", "the footprint is not the package its name says"),
+    "pitch within land": ("warning", "the pitch differs a little; every terminal is still on its land"),
+    "name: pitch within land": ("warning", "the pitch differs a little from the name's; every terminal is still on its land"),
+    "pin positions within land": ("warning", "lands off IPC's place, every pin still on its land (a hand-soldering land)"),
+    "pad numbering": ("warning", "the lands are numbered otherwise than the package's pins; the symbol's pin map decides"),
+    "land size": ("warning", "a fillet below IPC-7351B's goal, the terminal still on its land"),
+    "exposed pad size": ("warning", "the exposed pad's land differs from the package's"),
+    "exposed pad clearance": ("warning", "less copper between the exposed pad and the leads than the house rule"),
+    "exposed pad short": ("error", "the exposed pad closer to a lead than copper can be kept apart: a short"),
+    "pads inside courtyard": ("warning", "a courtyard drawn tight: a library-quality note"),
+    "courtyard encloses pads and body": ("warning", "a courtyard drawn tight: a library-quality note"),
+    "body size": ("warning", "the fab outline differs from the package body: a library-quality note"),
+    "name: body": ("error", "the rows of lands do not straddle the body the name gives: the footprint is another package"),
+    "name: body axes": ("warning", "the name gives the body's axes the other way round: a library-quality note"),
+    "name: body outline": ("warning", "the fab outline differs from the name's body: a library-quality note"),
+    "pads overlap, one net": ("warning", "lands of one net (or one pad number) overlap: one land made of several"),
+}
 
 
 @dataclass
@@ -44,6 +86,7 @@ class Report:
     read_error: str = ""
     note: str = ""  # how the file was read, when that is worth saying (an upgraded old format)
     pads: int = 0  # copper pads: a part with 8 or more is a packaged IC worth matching to a spec
+    matched_by: str = ""  # what chose the spec: "part number ...", "package field ...", "footprint name", "--package"
 
     @property
     def status(self) -> str:
@@ -73,21 +116,22 @@ class Report:
             return f"{self.subject}: {self.read_error}"
         errors = list(dict.fromkeys(f.message for f in self.findings if f.severity == "error"))
         warnings = list(dict.fromkeys(f.message for f in self.findings if f.severity == "warning"))
+        why = f" (matched by {self.matched_by})" if self.matched_by else ""
         if errors:
-            return f"{self.label}: footprint {self.footprint} " + "; ".join(errors)
+            return f"{self.label}: footprint {self.footprint} " + "; ".join(errors) + why
         if warnings:
-            return f"{self.label}: footprint {self.footprint} passes, with warnings: " + "; ".join(warnings)
+            return f"{self.label}: footprint {self.footprint} passes, with warnings: " + "; ".join(warnings) + why
         if not self.checks:
             return f"{self.label}: footprint {self.footprint}: no package spec and no dimensions in its name; not checked"
         if self.spec_title:
-            return f"{self.label}: footprint {self.footprint} matches {self.spec_title}"
+            return f"{self.label}: footprint {self.footprint} matches {self.spec_title}{why}"
         if any(c.startswith("name:") for c in self.checks):
             return f"{self.label}: footprint {self.footprint} matches the dimensions in its name"
         return f"{self.label}: footprint {self.footprint}: no package spec; general rules pass"
 
     def to_json(self) -> dict:
         return {"subject": self.subject, "footprint": self.footprint, "reference": self.reference,
-                "value": self.value, "spec": self.spec_name, "status": self.status,
+                "value": self.value, "spec": self.spec_name, "matched_by": self.matched_by, "status": self.status,
                 "checks": self.checks, "read_error": self.read_error, "note": self.note,
                 "findings": [f.__dict__ for f in self.findings], "summary": self.summary()}
 
@@ -100,7 +144,8 @@ class Report:
         return [f for f in self.findings if not f.check.startswith("name") and f.severity == "error"]
 
     def add(self, severity: str, check: str, message: str) -> None:
-        self.findings.append(Finding(severity, check, message))
+        """A finding of CHECK; SEVERITY's table decides how grave it is where it names the check."""
+        self.findings.append(Finding(SEVERITY.get(check, (severity,))[0], check, message))
 
     def ran(self, check: str) -> None:
         if check not in self.checks:
@@ -274,16 +319,23 @@ def check_universal(fp: Footprint, report: Report, geo: NoLeadGeometry | None = 
                 (b.shape, b.x_mm, b.y_mm, b.w_mm, b.h_mm, b.rotation_deg)
             if a.number != b.number and sa & sb and not same_land and _gap(ba, bb) < -EPS and pad_gap(a, b) < -EPS:
                 pairs.append((min(ia, ib), max(ia, ib)))
-    overlaps = [f"{copper[i].number}/{copper[j].number}" for i, j in sorted(pairs)]
-    if overlaps:
-        report.add("error", "no overlapping pads", f"pads {', '.join(overlaps[:6])} overlap")
+    shorts, joined = [], []
+    for i, j in sorted(pairs):
+        (shorts if shorted(fp, copper[i], copper[j]) else joined).append((copper[i], copper[j]))
+    if shorts:
+        nets = list(dict.fromkeys(f"{a.net} / {b.net}" for a, b in shorts if a.net and b.net))
+        report.add("error", "no overlapping pads", f"pads {', '.join(f'{a.number}/{b.number}' for a, b in shorts[:6])} overlap"
+                   + (f" (nets {'; '.join(nets[:3])}: a short)" if nets else ""))
+    if joined:
+        report.add("warning", "pads overlap, one net",
+                   f"pads {', '.join(f'{a.number}/{b.number}' for a, b in joined[:6])} overlap as one land")
     if geo is not None and geo.ep_pads:
         report.ran("exposed pad clearance")
         need = rules["ep_to_lead_clearance_mm"]
         worst = min(((pad_gap(lead, e), lead.number) for lead in geo.leads for e in geo.ep_pads
                      if lead.copper_sides & e.copper_sides), default=None)
         if worst is not None and worst[0] < need - EPS:
-            report.add("error", "exposed pad clearance",
+            report.add("error", "exposed pad clearance" if worst[0] >= MIN_COPPER_GAP_MM - EPS else "exposed pad short",
                        f"pad {worst[1]} is {_fmt(worst[0])} mm from the exposed pad, needs at least {_fmt(need)} mm of copper clearance")
     report.ran("pads inside courtyard")
     crt = fp.layer_bbox(".CrtYd")
@@ -295,13 +347,45 @@ def check_universal(fp: Footprint, report: Report, geo: NoLeadGeometry | None = 
             report.add("error", "pads inside courtyard", f"pads {', '.join(out[:6])} stick out of the courtyard")
 
 
+def shorted(fp: Footprint, a: Pad, b: Pad) -> bool:
+    """Whether overlapping lands A and B join what must stay apart. One land made of several is not:
+    an unnumbered pad (a mounting hole's vias), pads of one net on a board, a footprint's net-tie
+    group. On a board, pads of two different nets are; in a library (no nets), pads of two numbers are."""
+    if not a.number or not b.number or a.number == b.number:
+        return False
+    if any({a.number, b.number} <= group for group in fp.net_tie_groups):
+        return False
+    if fp.reference and "*" not in fp.reference and (a.net or b.net):  # a part on a board: its nets decide
+        return bool(a.net and b.net and a.net != b.net)
+    return True
+
+
 # ------------------------------------------------------------------------------ name checks
+def check_rows_aligned(geo: NoLeadGeometry, report: Report, check: str) -> None:
+    """The outermost rows of lands on opposite sides (the columns of least and greatest x, the rows of
+    least and greatest y), as many lands each, sit level with each other: a row shifted along itself
+    puts every terminal of that side on its neighbour's land."""
+    for axis, along, names in ((0, 1, ("left", "right")), (1, 0, ("top", "bottom"))):
+        lines = sorted(_cluster([(p.x_mm, p.y_mm)[axis] for p in geo.leads], tol=0.1))
+        if len(lines) < 2:
+            continue
+        rows = [[p for p in geo.leads if abs((p.x_mm, p.y_mm)[axis] - lines[k]) <= 0.1] for k in (0, -1)]
+        if len(rows[0]) < 2 or len(rows[0]) != len(rows[1]):
+            continue
+        mid = [statistics.fmean((p.x_mm, p.y_mm)[along] for p in row) for row in rows]
+        if abs(mid[0] - mid[1]) > geo.lead_width() / 2:
+            report.add("error", check, f"the {names[0]} and {names[1]} rows of lands are {_fmt(abs(mid[0] - mid[1]))} mm out "
+                       f"of line: one is shifted along itself")
+            return
+
+
 def check_name(fp: Footprint, report: Report, dims: NameDims, geo: NoLeadGeometry | None) -> None:
     """The dimensions in the name against the geometry."""
     if geo is None:
         report.add("error", "name", f"name says {dims.pins} pins but no no-lead pad rows were found")
         return
     report.ran("name: pin count")
+    check_rows_aligned(geo, report, "name: pin count")
     numbers = {p.number for p in geo.leads}
     if len(numbers) != dims.pins:
         report.add("error", "name: pin count", f"name says {dims.pins} pins, footprint has {len(numbers)} lead pads")
@@ -310,24 +394,41 @@ def check_name(fp: Footprint, report: Report, dims: NameDims, geo: NoLeadGeometr
     if diffs:
         pitch = min(diffs)
         if abs(pitch - dims.pitch_mm) > NAME_TOL_MM / 4:
-            report.add("error", "name: pitch", f"name says pitch {dims.pitch_mm} mm, pads are {pitch:.3f} mm apart")
+            per_row = max((len(v) for v in geo.sides.values()), default=1)
+            walk = abs(pitch - dims.pitch_mm) * (per_row - 1) / 2
+            within = walk <= geo.lead_width() / 2
+            report.add("error", "name: pitch within land" if within else "name: pitch",
+                       f"name says pitch {dims.pitch_mm} mm, pads are {pitch:.3f} mm apart"
+                       + (f" (the end terminals {_fmt(walk)} mm off their lands' centres, still on them)" if within else ""))
     report.ran("name: body")
-    # KiCad names the body X x Y in the footprint's own frame (KLC), so a quarter turn is a finding.
-    for axis, body in (("x", dims.body_x_mm), ("y", dims.body_y_mm)):
-        th = geo.toe_heel(axis)
-        if th is None:
-            continue
-        outer, inner = th
-        # Lands straddle the body edge: the toe reaches near it, the heel stays inside it.
-        if outer < body / 2 - 0.35 or inner > body / 2 or outer > body / 2 + 1.0:
-            report.add("error", "name: body",
-                       f"name says body {dims.body_x_mm}x{dims.body_y_mm} mm, but pads along {axis} span "
-                       f"{_fmt(2 * inner)}-{_fmt(2 * outer)} mm, which do not straddle a {body} mm body edge")
+    # KiCad names the body X x Y in the footprint's own frame (KLC): rows that straddle the named body
+    # only with its axes swapped are a naming note; rows that straddle neither, a wrong pattern.
+    def misfits(bx: float, by: float) -> list[str]:
+        found = []
+        for axis, body in (("x", bx), ("y", by)):
+            th = geo.toe_heel(axis)
+            if th is None:
+                continue
+            outer, inner = th
+            # Lands straddle the body edge: the toe reaches near it, the heel reaches under the body where
+            # the terminals are (at least NAME_HEEL_IN_MM inside its edge).
+            if outer < body / 2 - 0.35 or inner > body / 2 - NAME_HEEL_IN_MM or outer > body / 2 + 1.0:
+                found.append(f"pads along {axis} span {_fmt(2 * inner)}-{_fmt(2 * outer)} mm, which do not straddle a "
+                             f"{body} mm body edge")
+        return found
+
+    direct = misfits(dims.body_x_mm, dims.body_y_mm)
+    if direct:
+        swapped_fits = not misfits(dims.body_y_mm, dims.body_x_mm)
+        report.add("error", "name: body axes" if swapped_fits else "name: body",
+                   f"name says body {dims.body_x_mm}x{dims.body_y_mm} mm, but {direct[0]}"
+                   + ("; they fit the body turned a quarter" if swapped_fits else ""))
     fab = fp.layer_bbox(".Fab")
     if fab is not None:
         fx, fy = fab[2] - fab[0], fab[3] - fab[1]
         if abs(fx - dims.body_x_mm) > NAME_TOL_MM + 0.1 or abs(fy - dims.body_y_mm) > NAME_TOL_MM + 0.1:
-            report.add("warning", "name: body", f"fab outline is {fx:.2f}x{fy:.2f} mm, name says {dims.body_x_mm}x{dims.body_y_mm} mm")
+            report.add("warning", "name: body outline",
+                       f"fab outline is {fx:.2f}x{fy:.2f} mm, name says {dims.body_x_mm}x{dims.body_y_mm} mm")
     if dims.ep_x_mm is not None:
         report.ran("name: exposed pad")
         box = geo.ep_bbox()
@@ -369,7 +470,11 @@ def check_no_lead(fp: Footprint, spec: PackageSpec, report: Report, geo: NoLeadG
     if diffs:
         pitch = statistics.median(diffs)
         if any(abs(d - pitch_need) > PITCH_TOL_MM for d in diffs):
-            report.add("error", "pitch", f"has pitch {_fmt(pitch)} mm, package needs {_fmt(pitch_need)} mm")
+            walk = abs(pitch - pitch_need) * (max(spec.counts["pins_x"], spec.counts["pins_y"]) - 1) / 2
+            within = walk <= geo.lead_width() / 2
+            report.add("error", "pitch within land" if within else "pitch",
+                       f"has pitch {_fmt(pitch)} mm, package needs {_fmt(pitch_need)} mm"
+                       + (f" (the end terminals {_fmt(walk)} mm off their lands' centres, still on them)" if within else ""))
     # Rows per side.
     want = {"left": spec.counts["pins_y"], "right": spec.counts["pins_y"],
             "top": spec.counts["pins_x"], "bottom": spec.counts["pins_x"]}
@@ -377,6 +482,7 @@ def check_no_lead(fp: Footprint, spec: PackageSpec, report: Report, geo: NoLeadG
     if got != want and len(geo.leads) == spec.pin_count:
         report.add("error", "pad count", "pads per side " + "/".join(str(got[k]) for k in ("left", "bottom", "right", "top"))
                    + ", package needs " + "/".join(str(want[k]) for k in ("left", "bottom", "right", "top")) + " (left/bottom/right/top)")
+    check_rows_aligned(geo, report, "pad count")
     # Numbering: counter-clockwise from the top of the left row.
     report.ran("numbering")
     order = [p.number for p in geo.perimeter()]
@@ -408,21 +514,11 @@ def check_no_lead(fp: Footprint, spec: PackageSpec, report: Report, geo: NoLeadG
                        f"pad rows {_fmt(span)} mm apart, package needs {_fmt(need_span)} mm")
             continue
         outer, inner = th
-        toe_lo, toe_hi = body.max / 2, rows[Density.MOST][i].toe_mm + 0.05
-        s_max_half = (body.min - 2 * t.max + math.sqrt(body.tol ** 2 + 2 * t.tol ** 2)) / 2
-        if not toe_lo - EPS <= outer <= toe_hi + EPS:
-            report.add("error", "pad size", f"pad toes reach {_fmt(outer)} mm from the centre along {axis}, "
-                       f"IPC-7351B needs {_fmt(toe_lo)}-{_fmt(toe_hi)} mm")
-        if inner > s_max_half + 0.01:
-            report.add("error", "pad size", f"pad heels start {_fmt(inner)} mm from the centre along {axis}: the lands "
-                       f"miss the inner end of the terminals (up to {_fmt(s_max_half)} mm)")
-        if inner < rows[Density.MOST][i].heel_mm - 0.05 - EPS:
-            report.add("error", "pad size", f"pad heels reach in to {_fmt(inner)} mm from the centre along {axis}, "
-                       f"IPC-7351B lands stop at {_fmt(rows[Density.MOST][i].heel_mm)} mm")
+        _check_toe_heel(report, axis, outer, inner, body, t, rows[Density.MOST][i].toe_mm, rows[Density.MOST][i].heel_mm)
     width = geo.lead_width()
     w_lo, w_hi = w.min, rows[Density.MOST][0].x_mm + 0.05
     if not w_lo - EPS <= width <= w_hi + EPS:
-        report.add("error", "pad size", f"pads are {_fmt(width)} mm wide, IPC-7351B needs {_fmt(w_lo)}-{_fmt(w_hi)} mm")
+        report.add("warning", "land size", f"pads are {_fmt(width)} mm wide, IPC-7351B needs {_fmt(w_lo)}-{_fmt(w_hi)} mm")
     # Exposed pad.
     if spec.has("ep_x"):
         report.ran("exposed pad")
@@ -435,15 +531,15 @@ def check_no_lead(fp: Footprint, spec: PackageSpec, report: Report, geo: NoLeadG
             ex, ey = box[2] - box[0], box[3] - box[1]
             lo_x, hi_x, lo_y, hi_y = ex_d.min - 0.3, ex_d.max + 0.1, ey_d.min - 0.3, ey_d.max + 0.1
             if not (lo_x - EPS <= ex <= hi_x + EPS and lo_y - EPS <= ey <= hi_y + EPS):
-                note = " (ADE7816 exposed-pad size unconfirmed)" if sev == "warning" else ""
-                report.add(sev, "exposed pad", f"exposed pad {ex:.2f}x{ey:.2f} mm, package needs "
+                note = " (the spec's exposed-pad size is unconfirmed)" if sev == "warning" else ""
+                report.add(sev, "exposed pad size", f"exposed pad {ex:.2f}x{ey:.2f} mm, package needs "
                            f"{_fmt(lo_x)}-{_fmt(hi_x)} x {_fmt(lo_y)}-{_fmt(hi_y)} mm{note}")
             ecx, ecy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
             if math.hypot(ecx - geo.centre[0], ecy - geo.centre[1]) > POSITION_TOL_MM:
-                report.add("error", "exposed pad", f"exposed pad centre is off the package centre by "
+                report.add("warning", "exposed pad size", f"exposed pad centre is off the package centre by "
                            f"{math.hypot(ecx - geo.centre[0], ecy - geo.centre[1]):.2f} mm")
     elif geo.ep_pads:
-        report.add("error", "exposed pad", "has an exposed pad, the package has none")
+        report.add("warning", "exposed pad size", "has an exposed pad, the package has none")
     # Pin 1 where the package has it.
     report.ran("pin-1 position")
     p1 = next((p for p in geo.leads if p.number == "1"), None)
@@ -491,6 +587,36 @@ def _check_body_and_courtyard(fp, report, body_x, body_y, body_x_max, body_y_max
                        f"{_fmt(body_x_max)}x{_fmt(body_y_max)} mm body")
 
 
+def _check_toe_heel(report: Report, axis: str, outer: float, inner: float, body, terminal, most_toe: float,
+                    most_heel: float | None) -> None:
+    """The lands of a row against its terminals, judged by how they cover them: a terminal that misses
+    its land at a tolerance corner (the land ends before the longest part's terminal begins, or begins
+    beyond the shortest part's terminal end) is an error; fillets short of IPC-7351B's goal, with
+    every terminal still on its land, are warnings. OUTER/INNER: the lands' toe and heel from the
+    package centre; BODY, TERMINAL: the spec's dimensions."""
+    along = f" along {axis}" if axis else ""
+    terminal_inner_max = body.max / 2 - terminal.min  # where the longest part's shortest terminal begins
+    if outer < terminal_inner_max - EPS:
+        report.add("error", "terminal on land", f"pad toes reach {_fmt(outer)} mm from the centre{along}, before the "
+                   f"terminals begin ({_fmt(terminal_inner_max)} mm on the largest part): the terminals miss their lands")
+    elif inner > body.min / 2 - EPS:
+        report.add("error", "terminal on land", f"pad heels start {_fmt(inner)} mm from the centre{along}, beyond the "
+                   f"terminals' ends ({_fmt(body.min / 2)} mm on the smallest part): the terminals miss their lands")
+    toe_lo, toe_hi = body.max / 2, most_toe + 0.05
+    if outer < terminal_inner_max - EPS:
+        pass
+    elif not toe_lo - EPS <= outer <= toe_hi + EPS:
+        report.add("warning", "land size", f"pad toes reach {_fmt(outer)} mm from the centre{along}, IPC-7351B needs "
+                   f"{_fmt(toe_lo)}-{_fmt(toe_hi)} mm")
+    s_max_half = (body.min - 2 * terminal.max + math.sqrt(body.tol ** 2 + 2 * terminal.tol ** 2)) / 2
+    if s_max_half + 0.01 < inner <= body.min / 2 - EPS:
+        report.add("warning", "land size", f"pad heels start {_fmt(inner)} mm from the centre{along}, past the inner end of "
+                   f"the longest terminals (up to {_fmt(s_max_half)} mm): a reduced heel fillet")
+    if most_heel is not None and inner < most_heel - 0.05 - EPS:
+        report.add("warning", "land size", f"pad heels reach in to {_fmt(inner)} mm from the centre{along}, IPC-7351B "
+                   f"lands stop at {_fmt(most_heel)} mm")
+
+
 def check_chip(fp: Footprint, spec: PackageSpec, report: Report) -> None:
     pads = sorted([p for p in fp.copper_pads() if p.number != ""], key=lambda p: _num_key(p.number))
     report.ran("pad count")
@@ -512,17 +638,10 @@ def check_chip(fp: Footprint, spec: PackageSpec, report: Report) -> None:
     if abs(span - need) > max(ROW_SPAN_TOL_MM, 0.15 * need):
         report.add("error", "pad-row span", f"pads {_fmt(span)} mm apart, package needs {_fmt(need)} mm")
     report.ran("pad size")
-    toe_lo, toe_hi = L.max / 2, rows[Density.MOST].toe_mm + 0.05
-    s_max_half = (L.min - 2 * T.max + math.sqrt(L.tol ** 2 + 2 * T.tol ** 2)) / 2
-    if not toe_lo - EPS <= outer <= toe_hi + EPS:
-        report.add("error", "pad size",
-                   f"pad toes reach {_fmt(outer)} mm from the centre, IPC-7351B needs {_fmt(toe_lo)}-{_fmt(toe_hi)} mm")
-    if inner > s_max_half + 0.01:
-        report.add("error", "pad size", f"pad heels start {_fmt(inner)} mm from the centre: the lands miss the terminals "
-                                        f"(up to {_fmt(s_max_half)} mm)")
+    _check_toe_heel(report, "", outer, inner, L, T, rows[Density.MOST].toe_mm, None)
     w_lo, w_hi = rows[Density.LEAST].x_mm - 0.15, rows[Density.MOST].x_mm + 0.1
     if not w_lo - EPS <= width <= w_hi + EPS:
-        report.add("error", "pad size", f"pads are {_fmt(width)} mm wide, IPC-7351B needs {_fmt(w_lo)}-{_fmt(w_hi)} mm")
+        report.add("warning", "land size", f"pads are {_fmt(width)} mm wide, IPC-7351B needs {_fmt(w_lo)}-{_fmt(w_hi)} mm")
     bx, by = (L.nom, W.nom) if horizontal else (W.nom, L.nom)
     bxm, bym = (L.max, W.max) if horizontal else (W.max, L.max)
     _check_body_and_courtyard(fp, report, bx, by, bxm, bym, centre)
@@ -605,20 +724,64 @@ def pin_offsets(pads: dict[str, Pad], spec: PackageSpec) -> tuple[str, float, li
     return best
 
 
+def pins_off_land(pads: dict[str, Pad], spec: PackageSpec) -> tuple[list[str], bool]:
+    """The pins of SPEC whose place is not on their own land, the part set where it fits best (each
+    quarter turn; the pins' extent centred on the lands', or one pin put on the middle of its land): a
+    land longer outward than IPC's (a hand-soldering SOT-23) still holds its pin. Also whether, in some
+    placement, the pins and the lands pair off one to one (the part fits, numbered otherwise)."""
+    boxes = {n: pads[n].bbox() for n in (p.number for p in spec.pins)}
+    lx = (min(b[0] for b in boxes.values()) + max(b[2] for b in boxes.values())) / 2
+    ly = (min(b[1] for b in boxes.values()) + max(b[3] for b in boxes.values())) / 2
+
+    def on(box, point):
+        return box[0] - EPS <= point[0] <= box[2] + EPS and box[1] - EPS <= point[1] <= box[3] + EPS
+
+    best, fits = None, False
+    for quarter in range(4):
+        a = math.radians(90 * quarter)
+        c, s = round(math.cos(a)), round(math.sin(a))
+        placed = {p.number: (p.x_mm * c + p.y_mm * s, -p.x_mm * s + p.y_mm * c) for p in spec.pins}
+        px = (min(x for x, _ in placed.values()) + max(x for x, _ in placed.values())) / 2
+        py = (min(y for _, y in placed.values()) + max(y for _, y in placed.values())) / 2
+        shifts = [(lx - px, ly - py)] + [((boxes[n][0] + boxes[n][2]) / 2 - x, (boxes[n][1] + boxes[n][3]) / 2 - y)
+                                         for n, (x, y) in placed.items()]
+        for dx, dy in shifts:
+            at = {n: (x + dx, y + dy) for n, (x, y) in placed.items()}
+            off = [n for n in sorted(at, key=_num_key) if not on(boxes[n], at[n])]
+            # Numbered otherwise, the part still fits when its pins and the lands pair off one to one.
+            holders = [[n for n, b in boxes.items() if on(b, point)] for point in at.values()]
+            fits = fits or (all(len(h) == 1 for h in holders) and len({h[0] for h in holders}) == len(boxes))
+            if best is None or len(off) < len(best):
+                best = off
+    return best, fits
+
+
 def check_pin_list(fp: Footprint, spec: PackageSpec, report: Report) -> None:
     pads = {p.number: p for p in fp.copper_pads() if p.number != ""}
     report.ran("pad count")
     want = {p.number for p in spec.pins}
     if set(pads) != want:
-        report.add("error", "pad count", f"has pads {', '.join(sorted(pads, key=_num_key)) or 'none'}, "
-                   f"package needs {', '.join(sorted(want, key=_num_key))}")
+        if len(pads) == len(want) and not set(pads) & want:  # numbered by function (D, G, S): does the part fit?
+            relabelled = dict(zip(sorted(want, key=_num_key), (pads[n] for n in sorted(pads)), strict=True))
+            fits = pins_off_land(relabelled, spec)[1]
+            report.add("error", "pad numbering" if fits else "pin positions",
+                       f"has pads {', '.join(sorted(pads, key=_num_key))}, package pins {', '.join(sorted(want, key=_num_key))}"
+                       + ("; every pin lands on a pad" if fits else "; the lands are not where the package's pins are"))
+        else:
+            report.add("error", "pad count", f"has pads {', '.join(sorted(pads, key=_num_key)) or 'none'}, "
+                       f"package needs {', '.join(sorted(want, key=_num_key))}")
         return
     report.ran("pin positions")
     worst_pin, offset, off_pins = pin_offsets(pads, spec)
-    if offset > spec.position_tolerance_mm + EPS:
-        report.add("error", "pin positions", f"pad {worst_pin} is {_fmt(offset)} mm from where pin {worst_pin} of the "
-                   f"{spec.title} is; {len(off_pins)} pad(s) off by more than {_fmt(spec.position_tolerance_mm)} mm: "
-                   f"{', '.join(off_pins)}")
+    off_land, fits = pins_off_land(pads, spec)
+    if off_land and fits:
+        report.add("error", "pad numbering", f"pins {', '.join(off_land)} of the {spec.title} land on pads numbered "
+                   f"otherwise (every pin is on a land)")
+    elif offset > spec.position_tolerance_mm + EPS:
+        report.add("error", "pin positions" if off_land else "pin positions within land",
+                   f"pad {worst_pin} is {_fmt(offset)} mm from where pin {worst_pin} of the {spec.title} is; "
+                   f"{len(off_pins)} pad(s) off by more than {_fmt(spec.position_tolerance_mm)} mm: {', '.join(off_pins)}"
+                   + (f"; pin(s) {', '.join(off_land)} not on their lands" if off_land else "; every pin still on its land"))
     if spec.mount == "tht":
         _check_drills(list(pads.values()), spec, report)
 
@@ -707,9 +870,11 @@ def verify_paths(paths: list[str | Path], spec: PackageSpec | None = None, board
                 reports.append(Report(subject=str(path), footprint="", read_error=message))
                 continue
             for fp in sorted(fps, key=lambda f: natural_key(f.reference)):
-                part_spec = spec or map_spec(part_map, fp.reference, fp.value) or \
-                    spec_for_part(fp.value, fp.name, fp.fields)
+                mapped = map_spec(part_map, fp.reference, fp.value)
+                part_spec, matched_by = ((spec, "--package") if spec else (mapped, f"part map {PART_MAP_NAME}") if mapped
+                                         else match_spec(fp.value, fp.name, fp.fields))
                 report = verify_footprint(fp, part_spec, subject=str(path))
+                report.matched_by = matched_by if part_spec is not None else ""
                 report.note = note
                 reports.append(report)
         elif not path.exists():

@@ -27,6 +27,14 @@ def _layer(layer_id: int) -> str:
     return f"{side}.{_FILE_LAYER_NAMES.get(kind, kind)}" if kind else side
 
 
+def _shape_offset(pad):
+    """The copper's offset from the hole (KiCad 9 keeps one per layer of the padstack; earlier, one)."""
+    try:
+        return pad.GetOffset(pcbnew.F_Cu)
+    except TypeError:
+        return pad.GetOffset()
+
+
 def footprint_from_pcbnew(fp: pcbnew.FOOTPRINT, source: str = "") -> Footprint:
     flipped = fp.IsFlipped()
     fp_angle = fp.GetOrientation().AsDegrees()
@@ -42,12 +50,14 @@ def footprint_from_pcbnew(fp: pcbnew.FOOTPRINT, source: str = "") -> Footprint:
             layers = tuple(name.replace("B.", "F.", 1) if name.startswith("B.") else name for name in layers)
         y = _mm(pos.y)
         rot = pad.GetFPRelativeOrientation().AsDegrees()
+        offset = _shape_offset(pad)
         out.pads.append(Pad(
             number=pad.GetNumber(), kind=_PAD_KIND.get(pad.GetAttribute(), "smd"),
             shape=_PAD_SHAPE.get(pad.GetShape(), "custom"),
             x_mm=_mm(pos.x), y_mm=-y if flipped else y, rotation_deg=(-rot if flipped else rot) % 360,
             w_mm=_mm(size.x), h_mm=_mm(size.y), layers=layers,
-            drill_mm=min(_mm(drill.x), _mm(drill.y)) if drill.x > 0 else None))
+            drill_mm=min(_mm(drill.x), _mm(drill.y)) if drill.x > 0 else None, net=pad.GetNetname(),
+            offset_x_mm=_mm(offset.x), offset_y_mm=-_mm(offset.y) if flipped else _mm(offset.y)))
     # Graphics only matter for their extent (courtyard, fab body): their points, in local axes.
     origin = fp.GetPosition()
     a = math.radians(-fp_angle)  # board -> local undoes the footprint's rotation

@@ -20,9 +20,13 @@ def test_sweep_of_the_installed_library(stock, tmp_path, capsys):
     assert "swept" in out
     # The findings the README reports, with their evidence.
     assert "UDFN-9_1.0x3.8mm_P0.5mm: name says pitch 0.5 mm, pads are 0.800 mm apart" in out
-    assert "LFCSP-16-1EP_3x3mm_P0.5mm_EP1.854x1.854mm: pad 1 is 0.11 mm from the exposed pad" in out
     named = {r["footprint"] for r in reports if any(f["check"].startswith("name") for f in r["findings"] if f["severity"] == "error")}
-    assert {"UDFN-9_1.0x3.8mm_P0.5mm", "USON-10_2.5x1.0mm_P0.5mm", "VSON-10-1EP_3x3mm_P0.5mm_EP1.65x2.4mm"} <= named
+    assert {"UDFN-9_1.0x3.8mm_P0.5mm", "VSON-10-1EP_3x3mm_P0.5mm_EP1.65x2.4mm"} <= named
+    # Notes, not errors: an exposed pad 0.11 mm from pad 1 (copper can be kept that far apart; the
+    # house rule is 0.2 mm), a name that gives the body's axes the other way round.
+    warned = {(r["footprint"], f["check"]): f["message"] for r in reports for f in r["findings"] if f["severity"] == "warning"}
+    assert "pad 1 is 0.11 mm from the exposed pad" in warned["LFCSP-16-1EP_3x3mm_P0.5mm_EP1.854x1.854mm", "exposed pad clearance"]
+    assert "turned a quarter" in warned["USON-10_2.5x1.0mm_P0.5mm", "name: body axes"]
 
 
 @pytest.mark.kicad
