@@ -32,6 +32,7 @@ class DrcResult:
     parity: list[str] = field(default_factory=list)
     setup_problems: list[str] = field(default_factory=list)
     courtyard_overlaps: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the check could not hold, said, not failed
 
     @property
     def fab_blockers(self) -> list[str]:
@@ -49,23 +50,30 @@ class DrcResult:
     def to_json(self) -> dict:
         return {"board": self.board.name, "clean": self.clean, "errors": self.errors, "warnings": dict(sorted(self.warnings.items())),
                 "unconnected_items": self.unconnected, "schematic_parity": self.parity,
-                "setup_problems": self.setup_problems, "courtyard_overlaps": self.courtyard_overlaps}
+                "setup_problems": self.setup_problems, "courtyard_overlaps": self.courtyard_overlaps, "notes": self.notes}
 
     def summary(self) -> str:
         warn = ", ".join(f"{n} {k}" for k, n in sorted(self.warnings.items())) or "none"
         return (f"{self.board.name}: {len(self.errors)} DRC errors, {len(self.parity)} parity issues, "
                 f"{self.unconnected} unrouted connections; warnings: {warn}"
-                + (f"; SETUP: {'; '.join(self.setup_problems)}" if self.setup_problems else ""))
+                + (f"; SETUP: {'; '.join(self.setup_problems)}" if self.setup_problems else "")
+                + (f"; note: {'; '.join(self.notes)}" if self.notes else ""))
+
+
+LONE_BOARD_NOTE = ("no .kicad_pro beside the board: DRC used the rules the board file carries and KiCad's defaults "
+                   "for what a project file would hold")
 
 
 def check_setup(board: Path, rules: dict | None) -> list[str]:
     """kicad-cli runs DRC with default rules when the project file is missing and ignores a broken
     rules file: check both are there and say what we meant. `rules` None: a user's board, checked
-    against its own rules (a .kicad_dru is then optional, but must parse)."""
+    against its own rules (a .kicad_dru is then optional, but must parse). A lone board (no
+    project file) is checked with what it carries: run_drc says so as a note."""
     problems = []
     pro = board.with_suffix(".kicad_pro")
     if not pro.exists():
-        return [f"{pro.name} missing: DRC would use KiCad's default rules"]
+        dru = board.with_suffix(".kicad_dru")
+        return _dru_problems(dru) if dru.exists() else []
     dru = board.with_suffix(".kicad_dru")
     if rules is None:
         return _dru_problems(dru) if dru.exists() else []
@@ -107,7 +115,8 @@ def violation_text(v: dict) -> str:
 
 def run_drc(board: Path, rules: dict | None, parity: bool = True) -> DrcResult:
     data, complaint = drc_report(board, *(("--schematic-parity",) if parity else ()), "--severity-all")
-    result = DrcResult(board, setup_problems=check_setup(board, rules))
+    result = DrcResult(board, setup_problems=check_setup(board, rules),
+                       notes=[] if board.with_suffix(".kicad_pro").exists() else [LONE_BOARD_NOTE])
     if data is None:
         result.setup_problems.append(f"kicad-cli pcb drc failed: {complaint}")
         return result

@@ -287,3 +287,39 @@ def test_an_output_registered_from_a_module_of_its_own_shows_in_a_build_its_inde
     finally:
         sys.modules.pop("hello_output", None)
         outputs.OUTPUTS.pop("hello", None)
+
+
+@pytest.mark.kicad
+def test_a_lone_board_is_checked_and_built_with_erc_and_parity_named_as_skipped(tmp_path, capsys):
+    """Most boards people share come without a project: a board file, or a folder holding only one,
+    is checked (DRC with the rules it carries, footprints, fab readiness) and built, never refused."""
+    import shutil
+    import xml.etree.ElementTree as ET
+
+    from tests.conftest import REPO
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    board = shutil.copy(REPO / "tests" / "data" / "pcbench" / "uext-esp32_UEXT_ESP32.kicad_pcb", folder)
+    code = main(["check", str(board), "--no-enclosure", "--out", str(tmp_path / "r")])
+    assert code in (0, 1)
+    text = (tmp_path / "r" / "wattcad-check.txt").read_text()
+    assert "no schematic beside uext-esp32_UEXT_ESP32.kicad_pcb (a lone board): ERC and schematic parity skipped" in text
+    assert "DRC (no schematic parity: no schematic, a lone board)" in text
+    assert "no project file: DRC holds the board to the rules its file carries" in text  # a KiCad 5 board: upgraded
+    junit = ET.parse(tmp_path / "r" / "wattcad-check.xml")
+    erc = next(c for c in junit.iter("testcase") if c.get("name") == "ERC")
+    assert "a lone board" in erc.find("skipped").get("message")
+    current = tmp_path / "current"  # a KiCad 9 board alone: DRC with what it carries, said as a note
+    current.mkdir()
+    shutil.copy(REPO / "examples" / "ade7816" / "boards" / "wattcad-ade7816.kicad_pcb", current)
+    assert main(["check", str(current), "--no-enclosure", "--out", str(tmp_path / "r9")]) in (0, 1)
+    assert "no .kicad_pro beside the board: DRC used the rules the board file carries" in \
+        (tmp_path / "r9" / "wattcad-check.json").read_text()
+    (folder / "wattcad.yaml").write_text("outputs: [check, fab]\n")
+    code, printed = _run(["build", str(folder), "--out", str(tmp_path / "out")])
+    assert code in (0, 1) and set(_steps(printed)) == {"check", "fab"}, printed
+    assert (tmp_path / "out" / "uext-esp32_UEXT_ESP32" / "fab" / "uext-esp32_UEXT_ESP32-pos.csv").is_file()
+    shutil.copy(board, folder / "second.kicad_pcb")
+    assert main(["build", str(folder), "--out", str(tmp_path / "out2")]) == 2
+    assert "holds 2 boards and no project file" in capsys.readouterr().err

@@ -46,7 +46,9 @@ def run_checks(path: Path, enclosure: bool = True, strict: bool = False, allow_u
         return project, project_checks(project, rules, enclosure, strict, allow_unrouted, timings)
     with tempfile.TemporaryDirectory(prefix="wattcad-upgrade-") as tmp:
         scratch = upgraded_copy(project, Path(tmp))
+        lone = ("; no project file: DRC holds the board to the rules its file carries and KiCad's defaults for the rest"
+                if project.file == project.board else "")
         results = [CheckResult("input", "read through KiCad 9", "pass",
-                               f"{old}: checked on a copy upgraded in a scratch folder; {project.dir} is untouched")]
+                               f"{old}: checked on a copy upgraded in a scratch folder; {project.dir} is untouched{lone}")]
         results += project_checks(scratch, rules, enclosure, strict, allow_unrouted, timings)
     return project, results

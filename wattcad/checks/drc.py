@@ -14,12 +14,12 @@ def check_drc(project: Project, context: Context = DEFAULT) -> list[CheckResult]
     rules, allow_unrouted = context.rules, context.allow_unrouted
     if not project.board.is_file():
         return [CheckResult("drc", "DRC", "skip", f"{project.board.name} not found")]
-    # Parity needs a schematic KiCad 9 reads whole: a legacy one gets DRC alone, and says so.
-    parity = not project.legacy_gap
-    drc = run_drc(project.board, rules, parity=parity)
-    name = "DRC with schematic parity" if parity else "DRC (no schematic parity: legacy schematic)"
+    # Parity needs a schematic KiCad reads whole: a legacy one, or none (a lone board), gets DRC alone.
+    drc = run_drc(project.board, rules, parity=project.parity)
+    name = "DRC with schematic parity" if project.parity else \
+        f"DRC (no schematic parity: {'no schematic, a lone board' if project.lone_board else 'legacy schematic'})"
     results = [CheckResult("drc", name, "pass" if drc.clean else "fail", drc.summary(),
-                           drc.setup_problems + drc.errors + drc.parity + drc.courtyard_overlaps)]
+                           drc.setup_problems + drc.errors + drc.parity + drc.courtyard_overlaps + drc.notes)]
     blockers = drc.fab_blockers
     if not blockers:
         results.append(CheckResult("fabrication", "ready for fabrication", "pass", "routed and DRC-clean"))

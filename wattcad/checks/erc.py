@@ -10,8 +10,9 @@ def check_erc(project: Project, context: Context = DEFAULT) -> list[CheckResult]
     from wattcad.kicad.erc import run_erc
 
     strict = context.strict
-    if not project.schematic.is_file():
-        return [CheckResult("erc", "ERC", "skip", f"{project.schematic.name} not found")]
+    if project.lone_board:
+        return [CheckResult("erc", "ERC", "skip", f"no schematic beside {project.board.name} (a lone board): ERC and "
+                                                  f"schematic parity skipped")]
     if project.legacy_gap:
         return [CheckResult("erc", "ERC", "skip", project.legacy_gap)]
     erc = run_erc(project.dir, project.name, [], schematic=project.schematic)

@@ -53,16 +53,17 @@ def check_footprints(project: Project, context: Context = DEFAULT) -> list[Check
         if r in unmatched:
             status = "fail" if strict else "skip"
         details = [f"[{f.check}] {f.message}" for f in r.findings]
+        warnings = [f"[{f.check}] {r.reference or r.footprint}: {f.message}" for f in r.findings if f.severity == "warning"]
         spec = find_spec(r.spec_name) if r.spec_name else None
         if spec is not None and "mates" in spec.options:
             message = (f"{r.reference}: every pad within {spec.position_tolerance_mm:g} mm of the pin map of the "
                        f"{spec.options['mates']}" if status == "pass" else f"{r.reference} does not mate: {r.summary()}")
             results.append(CheckResult("mating", f"{r.reference} {r.footprint} mates with {spec.title}", status, message,
-                                       details))
+                                       details, warnings=warnings))
         else:
             message = r.summary() if r not in unmatched else (
                 f"{r.reference} ({r.value or 'no value'}, {r.footprint}, {r.pads} pads): {UNMATCHED_WHY}")
-            results.append(CheckResult("footprints", label, status, message, details))
+            results.append(CheckResult("footprints", label, status, message, details, warnings=warnings))
     if reports and not any(r.matched for r in reports):
         results.append(CheckResult("footprints", "parts matched", "fail" if strict else "skip",
                                    "no part on the board matched a package spec or a footprint name with dimensions"))

@@ -35,9 +35,28 @@ class Project:
     def board(self) -> Path:
         return self.dir / f"{self.name}.kicad_pcb"
 
+    @property
+    def lone_board(self) -> bool:
+        """A board with no schematic beside it (most boards people share): ERC and parity cannot run."""
+        return not self.schematic.is_file()
+
+    @property
+    def file(self) -> Path:
+        """What names the project: its .kicad_pro (or KiCad 4/5 .pro), else the lone board."""
+        for suffix in (".kicad_pro", ".pro"):
+            if (self.dir / f"{self.name}{suffix}").is_file():
+                return self.dir / f"{self.name}{suffix}"
+        return self.board
+
+    @property
+    def parity(self) -> bool:
+        """Whether DRC can hold the board to its schematic: one KiCad reads whole is beside it."""
+        return not self.lone_board and not self.legacy_gap
+
 
 def find_project(path: Path) -> Project:
-    """A folder with one .kicad_pro (or a .kicad_pro / .kicad_pcb file given directly)."""
+    """A folder with one .kicad_pro (or a .kicad_pro / .kicad_pcb file given directly), or a folder
+    that holds one board and no project file (a lone board)."""
     path = Path(path)
     if path.is_file() and path.suffix in (".kicad_pro", ".kicad_pcb", ".kicad_sch", ".pro", ".sch"):
         return Project(path.parent, path.stem)
@@ -45,6 +64,12 @@ def find_project(path: Path) -> Project:
         raise InputError(path, None, "no such project folder")
     # KiCad 6+ projects, else KiCad 4/5 ones (.pro): those are checked on an upgraded copy.
     pros = sorted(path.glob("*.kicad_pro")) or sorted(path.glob("*.pro"))
+    boards = sorted(path.glob("*.kicad_pcb"))
+    if not pros and len(boards) == 1:
+        return Project(path, boards[0].stem)
+    if not pros and boards:
+        raise InputError(path, "*.kicad_pcb", f"holds {len(boards)} boards and no project file "
+                                              f"({', '.join(b.name for b in boards[:5])}); name the board to build", len(boards))
     if len(pros) != 1:
         found = ", ".join(p.name for p in pros) or "none"
         raise InputError(path, "*.kicad_pro", f"expected one KiCad project file (.kicad_pro, or a KiCad 4/5 .pro), "

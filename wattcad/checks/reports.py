@@ -9,7 +9,7 @@ from pathlib import Path
 from wattcad import __version__
 from wattcad.checks.project import Project
 from wattcad.checks.registry import CHECKS
-from wattcad.checks.result import CheckResult, exit_code
+from wattcad.checks.result import CheckResult, exit_code, warning_counts
 from wattcad.core.errors import EXIT_OK
 from wattcad.core.fileio import write_atomic
 
@@ -32,6 +32,10 @@ def summary_text(project: Project, results: list[CheckResult]) -> str:
             lines.append(f"  {r.status.upper():5s} {group:10s} {r.name}: {r.message}")
             if r.status == "fail":
                 lines += [f"          - {d}" for d in r.details[:20]]
+        kinds = warning_counts(members)
+        if kinds:
+            lines.append(f"  WARN  {group:10s} {sum(kinds.values())} warnings, none blocks the fab: "
+                         + ", ".join(f"{kind} {n}" for kind, n in kinds.items()))
     counts = {s: sum(r.status == s for r in results) for s in ("pass", "fail", "skip")}
     lines.append(f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped")
     return "\n".join(lines)
@@ -58,7 +62,7 @@ def to_junit(project: Project, results: list[CheckResult]) -> str:
             elif r.status == "skip":
                 ET.SubElement(case, "skipped", message=r.message)
             else:
-                ET.SubElement(case, "system-out").text = r.message
+                ET.SubElement(case, "system-out").text = "\n".join([r.message, *(f"warning: {w}" for w in r.warnings)])
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 

@@ -73,8 +73,8 @@ class ProjectPipeline(BasePipeline):
         self.enclosure_params = Path(enclosure_params).resolve() if enclosure_params else None
 
     def sections(self) -> list[Section]:
-        pro = self.project.dir / f"{self.name}{'.pro' if self.project.legacy else '.kicad_pro'}"
-        return [Section("", f"{self.name} ({self.project.board.name})", pro, self.out / self.name, self.project.board,
+        return [Section("", f"{self.name} ({self.project.board.name})", self.project.file, self.out / self.name,
+                        self.project.board,
                         lambda: project_files(self.project.dir, self.out), self.outputs, freecad=self.freecad,
                         enclosure_params=self.enclosure_params, enclosure_overrides=self.settings.enclosure,
                         views=self.settings.views)]

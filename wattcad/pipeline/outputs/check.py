@@ -16,6 +16,9 @@ def run(pipeline, section) -> Outcome:
     detail = f"{sum(r.status == 'pass' for r in results)} of {len(results)} checks pass"
     if failed:
         detail += f": {', '.join(r.name for r in failed[:3])} fail{'s' if len(failed) == 1 else ''}"
+    warnings = sum(len(r.warnings) for r in results)
+    if warnings:
+        detail += f"; {warnings} warning{'s' if warnings != 1 else ''} (see wattcad-check.txt)"
     fab = next((r for r in results if r.group == "fabrication"), None)
     if fab is not None and fab.status != "pass":
         detail += f"; {fab.message.split(';')[0]}"

@@ -56,7 +56,7 @@ def run(pipeline, section) -> Outcome:
         else:
             project = snapshot(source, Path(tmp), pipeline.out)
         # Parity needs a schematic KiCad 9 reads whole (as the check step decides): a legacy one gets DRC alone.
-        blockers = run_drc(project.board, section.rules, parity=not source.legacy_gap).fab_blockers
+        blockers = run_drc(project.board, section.rules, parity=source.parity).fab_blockers
         blockers += physical_blockers(project)
         fab = write_fab_outputs(project.board, section.dir / "fab", section.bom, gerbers=not blockers)
     return fab_outcome(fab, blockers)
