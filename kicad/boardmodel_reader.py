@@ -14,6 +14,15 @@ from .board_io import load_board
 from .pcbnew_footprints import footprint_from_pcbnew
 
 DEFAULT_HEIGHT_MM = {"smd": 1.0, "through_hole": 8.0}
+# Footprints with pads but no body of their own, by what their name or value says they are.
+EXEMPT_KINDS = {"mountinghole": "mounting hole", "fiducial": "fiducial", "nettie": "net tie", "testpoint": "test point",
+                "solderjumper": "solder jumper", "logo": "logo"}
+
+
+def exemption(name: str, value: str) -> str:
+    """The kind of a footprint that stands for no body (a mounting hole, a fiducial...), or ''."""
+    key = f"{name} {value}".lower().replace("_", "").replace("-", "").replace(" ", "")
+    return next((kind for word, kind in EXEMPT_KINDS.items() if word in key), "")
 
 
 def body_height(spec, through_hole: bool) -> float:
@@ -24,21 +33,41 @@ def body_height(spec, through_hole: bool) -> float:
 
 
 def read_board_model(path: str | Path) -> BoardModel:
+    return read_board_model_report(path)[0]
+
+
+def _outline(board, path: Path) -> tuple[list, list, str]:
+    """(outline, cutouts, note) as KiCad reads Edge.Cuts: its closed outline (arcs, circles, polygons,
+    curves, footprints' edges); where there is none, the bounding box of the edge drawings, as KiCad's
+    3D viewer falls back to it, and a note saying so."""
+    to_mm = pcbnew.ToMM
+    polys = pcbnew.SHAPE_POLY_SET()
+    if board.GetBoardPolygonOutlines(polys) and polys.OutlineCount():
+        largest = max(range(polys.OutlineCount()), key=lambda i: abs(polys.Outline(i).Area()))
+        ring = polys.Outline(largest)
+        outline = [(round(to_mm(ring.CPoint(i).x), 4), round(to_mm(ring.CPoint(i).y), 4)) for i in range(ring.PointCount())]
+        cutouts = [[(round(to_mm(h.CPoint(i).x), 4), round(to_mm(h.CPoint(i).y), 4)) for i in range(h.PointCount())]
+                   for h in (polys.Hole(largest, k) for k in range(polys.HoleCount(largest)))]
+        return outline, cutouts, ""
+    box = board.GetBoardEdgesBoundingBox()
+    if box.GetWidth() <= 0 or box.GetHeight() <= 0:
+        raise InputError(path, "Edge.Cuts", "the board has no outline: nothing is drawn on Edge.Cuts")
+    x0, y0, x1, y1 = (round(to_mm(v), 4) for v in (box.GetLeft(), box.GetTop(), box.GetRight(), box.GetBottom()))
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)], [], (
+        "Edge.Cuts is not one closed outline: its bounding box stands for the board, as in KiCad's 3D viewer")
+
+
+def read_board_model_report(path: str | Path) -> tuple[BoardModel, list[str]]:
+    """The board's BoardModel, and what a reader of a fit should know: how the outline was read, how
+    many footprints with pads got a body (from the fab outline, else the courtyard, else the pads, with
+    a default height), and which stand for none by kind (mounting holes, fiducials, net ties...)."""
     path = Path(path)
     board = load_board(path)
-    polys = pcbnew.SHAPE_POLY_SET()
-    if not board.GetBoardPolygonOutlines(polys) or polys.OutlineCount() == 0:
-        raise InputError(path, "Edge.Cuts", "the board has no closed outline")
-    largest = max(range(polys.OutlineCount()), key=lambda i: abs(polys.Outline(i).Area()))
-    ring = polys.Outline(largest)
+    outline, cutouts, outline_note = _outline(board, path)
     to_mm = pcbnew.ToMM
-    outline = [(round(to_mm(ring.CPoint(i).x), 4), round(to_mm(ring.CPoint(i).y), 4)) for i in range(ring.PointCount())]
-    cutouts = []
-    for h in range(polys.HoleCount(largest)):
-        hole = polys.Hole(largest, h)
-        cutouts.append([(round(to_mm(hole.CPoint(i).x), 4), round(to_mm(hole.CPoint(i).y), 4)) for i in range(hole.PointCount())])
     model = BoardModel(name=path.stem, thickness_mm=to_mm(board.GetDesignSettings().GetBoardThickness()),
                        outline=outline, cutouts=cutouts, source=str(path))
+    with_pads, from_pads, exempt = 0, [], {}
     for fp in sorted(board.GetFootprints(), key=lambda f: f.GetReference()):
         ref = fp.GetReference()
         for pad in fp.Pads():
@@ -47,10 +76,19 @@ def read_board_model(path: str | Path) -> BoardModel:
                 pos = pad.GetPosition()
                 model.holes.append(Hole(round(to_mm(pos.x), 4), round(to_mm(pos.y), 4), round(to_mm(drill.x), 4),
                                         pad.GetAttribute() == pcbnew.PAD_ATTRIB_PTH, ref))
+        if not len(fp.Pads()):
+            continue  # a logo, a drawing: no part
+        with_pads += 1
+        kind = exemption(str(fp.GetFPID().GetLibItemName()), fp.GetValue())
+        if kind:
+            exempt[kind] = exempt.get(kind, 0) + 1
+            continue
         ours = footprint_from_pcbnew(fp)
         box = ours.layer_bbox(".Fab") or ours.layer_bbox(".CrtYd")
-        if box is None or fp.GetValue() in ("MountingHole",):
-            continue  # net ties, jumpers and holes have no body
+        if box is None:  # no drawing of its body: its copper stands for it
+            pads = [p.bbox() for p in ours.copper_pads()] or [p.bbox() for p in ours.pads]
+            box = (min(b[0] for b in pads), min(b[1] for b in pads), max(b[2] for b in pads), max(b[3] for b in pads))
+            from_pads.append(ref)
         spec = spec_for_part(fp.GetValue(), str(fp.GetFPID().GetLibItemName()))
         tht = any(p.GetAttribute() == pcbnew.PAD_ATTRIB_PTH for p in fp.Pads())
         pos = fp.GetPosition()
@@ -63,7 +101,13 @@ def read_board_model(path: str | Path) -> BoardModel:
             side="bottom" if fp.IsFlipped() else "top", box_min_mm=(round(box[0], 4), round(box[1], 4)),
             box_max_mm=(round(box[2], 4), round(box[3], 4)), height_mm=body_height(spec, tht),
             package=spec.name if spec else "", opening=(spec.options.get("opening", "") if spec else "")))
-    return model
+    notes = [outline_note] if outline_note else []
+    bodied = with_pads - sum(exempt.values())
+    notes.append(f"bodies for {bodied} of the {with_pads} footprints with pads"
+                 + (f" ({len(from_pads)} from their pads, {DEFAULT_HEIGHT_MM['smd']:g} mm SMD / "
+                    f"{DEFAULT_HEIGHT_MM['through_hole']:g} mm through-hole high: {', '.join(from_pads[:8])})" if from_pads else "")
+                 + (f"; none for {', '.join(f'{n} {k}' for k, n in sorted(exempt.items()))}" if exempt else ""))
+    return model, notes
 
 
 def module_bodies(fp, spec) -> list[Body]:

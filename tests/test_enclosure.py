@@ -196,3 +196,28 @@ def test_din_rail_option_adds_the_channel_under_the_floor(tmp_path):
     assert base_rail.isValid()
     assert base_rail.BoundingBox().zmin == pytest.approx(-4.0, abs=1e-6) and base_plain.BoundingBox().zmin == pytest.approx(0.0, abs=1e-6)
     assert base_rail.Volume() == pytest.approx(base_plain.Volume() + 2 * 40 * 2 * 4, rel=1e-3)
+
+
+@pytest.mark.kicad
+def test_every_footprint_with_pads_gets_a_body_or_an_exemption_and_an_open_outline_is_read_as_kicad_does(tmp_path):
+    """A board people made (KiCad 5): each footprint with pads is a body (its fab outline, courtyard
+    or pads) or named exempt by kind; with one Edge.Cuts line gone the outline is not closed, and the
+    bounding box of the edge drawings stands for it, as in KiCad's 3D viewer, with a note."""
+    import re
+
+    from tests.conftest import REPO
+    from wattcad.kicad.boardmodel_reader import read_board_model_report
+
+    board = REPO / "tests" / "data" / "pcbench" / "uext-esp32_UEXT_ESP32.kicad_pcb"
+    model, notes = read_board_model_report(board)
+    m = re.search(r"bodies for (\d+) of the (\d+) footprints with pads", notes[-1])
+    exempt = sum(int(n) for n in re.findall(r"(\d+) (?:mounting hole|fiducial|net tie|test point|solder jumper|logo)", notes[-1]))
+    assert int(m[1]) + exempt == int(m[2]) and int(m[1]) >= 8, notes
+    assert len({b.ref for b in model.bodies}) >= int(m[1]) - 1
+    assert not any("bounding box stands for" in n for n in notes)
+    opened = tmp_path / board.name
+    opened.write_text(board.read_text().replace("  (gr_line (start 139.5 81) (end 139.5 105) (layer Edge.Cuts) (width 0.15))\n", ""))
+    model, notes = read_board_model_report(opened)
+    assert any("not one closed outline" in n for n in notes)
+    x0, y0, x1, y1 = model.bbox()
+    assert (x0, y0, x1, y1) == pytest.approx((139.5, 81, 166, 105), abs=0.2)

@@ -40,9 +40,9 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
     from wattcad.enclosure.fit import fit_check
     from wattcad.enclosure.params import load_params
     from wattcad.enclosure.plan import make_plan
-    from wattcad.kicad.boardmodel_reader import read_board_model
+    from wattcad.kicad.boardmodel_reader import read_board_model_report
 
-    model = read_board_model(board)
+    model, model_notes = read_board_model_report(board)
     params = load_params(params_path)
     plan = make_plan(model, params)
     parts = {"board": board_solid(model, plan), **body_solids(model, plan)}
@@ -55,7 +55,7 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
     report = {"board": board.name, "enclosure_params": params_label(params.source), **fit.to_json(),
               "inner_height_mm": round(plan.inner_top_mm - plan.floor_top_mm, 3), "kind": plan.kind,
               "board_bottom_mm": round(plan.board_bottom_mm, 3),
-              "standoffs": [s.ref for s in plan.standoffs], "notes": plan.notes}
+              "standoffs": [s.ref for s in plan.standoffs], "notes": [*model_notes, *plan.notes]}
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
