@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: all bootstrap build packages test bench clean
+.PHONY: all bootstrap build packages test bench bench-corpus clean
 all: build
 
 bootstrap:
@@ -30,6 +30,13 @@ bench: bootstrap
 	$(PY) benchmarks/enclosure.py
 	$(PY) benchmarks/render.py
 	$(PY) benchmarks/build.py
+	$(PY) benchmarks/stop.py
+
+# The verifier on a folder of real boards (the PCBench corpus unpacked): false errors, then injected defects.
+bench-corpus: bootstrap
+	@test -n "$(CORPUS)" || { echo 'make bench-corpus CORPUS=FOLDER (a folder of .kicad_pcb)'; exit 2; }
+	$(PY) benchmarks/verify_corpus.py $(CORPUS)
+	$(PY) benchmarks/verify_mutations.py $(CORPUS)
 
 # build/ holds only disposable products; boards kept in the repository are never under it.
 clean:
