@@ -92,8 +92,12 @@ def test_design_rules_and_custom_rules_are_really_applied(built, tmp_path):
     broken = board_path.with_suffix(".kicad_dru")
     broken.write_text(broken.read_text() + "\n(rule \"oops\" (constraint clearance (min 0.3mm))")
     assert any("broken" in p for p in check_setup(board_path, rules))
+    # A board without its project file is checked with what it carries, and says so: a note, not a
+    # silent default (a lone board, as most shared boards are).
+    board_path.with_suffix(".kicad_dru").write_text(broken.read_text().rsplit("\n(rule \"oops\"", 1)[0])
     board_path.with_suffix(".kicad_pro").unlink()
-    assert any("default rules" in p for p in check_setup(board_path, rules))
+    assert not check_setup(board_path, rules)
+    assert any("no .kicad_pro beside the board" in n and "KiCad's defaults" in n for n in run_drc(board_path, rules).notes)
 
 
 @pytest.mark.parametrize("variant", ["rect", "round"])
