@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass, field
 
 from wattcad.core.boardmodel import BoardModel, Body
-from wattcad.core.errors import InputError
 
 from .params import EnclosureParams
 
@@ -99,7 +98,10 @@ def make_plan(model: BoardModel, p: EnclosureParams) -> EnclosurePlan:
     plan = EnclosurePlan(kind, centre, radius, floor_top, board_bottom, board_top, inner_top, notes=notes)
     for hole in model.holes:
         if not point_in_polygon((hole.x_mm, hole.y_mm), model.outline):
-            raise InputError(model.source, f"hole {hole.ref}", "a mounting hole off the board", (hole.x_mm, hole.y_mm))
+            # A hole outside the outline (a second board of a panel, a mounting tab cut away): no post
+            # can hold the board there; the enclosure is built without it, and says so.
+            notes.append(f"no standoff at {hole.ref or 'a hole'}: the hole at ({hole.x_mm:g}, {hole.y_mm:g}) is off the board")
+            continue
         # A post slims down to stay on the board and clear the parts under it beside its hole
         # (never below the screw's pilot plus a wall); one that cannot is left out, and said.
         diameter = p.standoff_diameter_mm

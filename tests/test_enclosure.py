@@ -66,8 +66,9 @@ def test_plan_heights_cutouts_and_impossible_standoffs(tmp_path):
     slim = make_plan(small_board(), load_params(too_big))
     assert [s.diameter_mm for s in slim.standoffs] == [pytest.approx(8.0)] * 2
     assert any("H1" in n and "the board's edge" in n for n in slim.notes), slim.notes
-    with pytest.raises(InputError, match="off the board"):
-        make_plan(small_board(holes=[Hole(80.0, 4.0, 3.2, ref="H9")]), p)
+    # A hole off the outline holds no post: the enclosure is built without it, and says so.
+    off = make_plan(small_board(holes=[Hole(80.0, 4.0, 3.2, ref="H9")]), p)
+    assert not off.standoffs and any("no standoff at H9" in n and "off the board" in n for n in off.notes), off.notes
 
 
 def test_the_plan_adapts_to_parts_under_and_over_the_edge():
