@@ -596,16 +596,15 @@ def _check_toe_heel(report: Report, axis: str, outer: float, inner: float, body,
     package centre; BODY, TERMINAL: the spec's dimensions."""
     along = f" along {axis}" if axis else ""
     terminal_inner_max = body.max / 2 - terminal.min  # where the longest part's shortest terminal begins
-    if outer < terminal_inner_max - EPS:
+    toe_misses = outer < terminal_inner_max - EPS
+    if toe_misses:
         report.add("error", "terminal on land", f"pad toes reach {_fmt(outer)} mm from the centre{along}, before the "
                    f"terminals begin ({_fmt(terminal_inner_max)} mm on the largest part): the terminals miss their lands")
     elif inner > body.min / 2 - EPS:
         report.add("error", "terminal on land", f"pad heels start {_fmt(inner)} mm from the centre{along}, beyond the "
                    f"terminals' ends ({_fmt(body.min / 2)} mm on the smallest part): the terminals miss their lands")
     toe_lo, toe_hi = body.max / 2, most_toe + 0.05
-    if outer < terminal_inner_max - EPS:
-        pass
-    elif not toe_lo - EPS <= outer <= toe_hi + EPS:
+    if not toe_misses and not toe_lo - EPS <= outer <= toe_hi + EPS:
         report.add("warning", "land size", f"pad toes reach {_fmt(outer)} mm from the centre{along}, IPC-7351B needs "
                    f"{_fmt(toe_lo)}-{_fmt(toe_hi)} mm")
     s_max_half = (body.min - 2 * terminal.max + math.sqrt(body.tol ** 2 + 2 * terminal.tol ** 2)) / 2

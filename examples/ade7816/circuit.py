@@ -11,13 +11,13 @@ from pathlib import Path
 
 from wattcad.footprints.generate import LIBRARY_NAME, footprint_name
 from wattcad.footprints.spec import find_spec
+from wattcad.kicad.erc import STOCK_SYMBOLS
 
 from .params import BoardParams, Channel, PartsCatalogue
 from .symbol import PinTable
 
 # Crystal load capacitors: docs/circuit.md (clock) derives them from the crystal's load capacitance.
 LOAD_CAPACITOR = "20p"
-STOCK_SYMBOLS = Path(os.environ.get("KICAD9_SYMBOL_DIR", "/usr/share/kicad/symbols"))
 
 @dataclass
 class BuiltCircuit:

@@ -42,12 +42,15 @@ def register_rules(provider: Callable) -> Callable:
     return provider
 
 
+_declared: list[str] = []  # the modules imported for the registry, once a process (entry points scan metadata)
+
+
 def load_checks() -> list[Check]:
     """Every check, in report order: the built-in ones, then those installed packages declare."""
-    for name in BUILTIN:
-        importlib.import_module(f"wattcad.checks.{name}")
-    for ep in entry_points(group="wattcad.checks"):
-        importlib.import_module(ep.value)
+    if not _declared:
+        _declared.extend([f"wattcad.checks.{name}" for name in BUILTIN] + [ep.value for ep in entry_points(group="wattcad.checks")])
+        for module in _declared:
+            importlib.import_module(module)
     return sorted(CHECKS.values(), key=lambda c: (c.order, c.group))
 
 

@@ -42,19 +42,16 @@ def register(output: Output) -> Output:
 BUILTIN = ("check", "fab", "enclosure", "render")
 
 
+_declared: list[str] = []  # the modules imported for the registry, once a process (entry points scan metadata)
+
+
 def load_outputs() -> dict[str, Output]:
     """The built-in outputs, then those other packages declare; the registry as it stands."""
-    for name in BUILTIN:
-        importlib.import_module(f"{__name__}.{name}")
-    for ep in entry_points(group="wattcad.outputs"):
-        importlib.import_module(ep.value)
+    if not _declared:
+        _declared.extend([f"{__name__}.{name}" for name in BUILTIN] + [ep.value for ep in entry_points(group="wattcad.outputs")])
+        for module in _declared:
+            importlib.import_module(module)
     return OUTPUTS
-
-
-def import_modules(modules: list[str]) -> None:
-    """In a worker: the modules that registered outputs in the parent."""
-    for module in modules:
-        importlib.import_module(module)
 
 
 def output_names() -> tuple[str, ...]:
