@@ -10,14 +10,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import pcbnew
-
 from wattcad.ade7816.board import build_or_update_board
 from wattcad.ade7816.params import load_board_params
 from wattcad.ade7816.schematic import generate_project
 from wattcad.core.placement import circle_poses
 from wattcad.kicad.drc import run_drc
 from wattcad.kicad.netlist import export_kicad_netlist, parse_netlist
+from wattcad.kicad.pcbnew_compat import pcbnew
 from wattcad.kicad.place_circle import place_on_circle
 
 

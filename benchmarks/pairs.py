@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pcbnew
-
 from wattcad.core.router import pair_shares
+from wattcad.kicad.pcbnew_compat import pcbnew
 from wattcad.kicad.route import board_tracks
 
 REPO = Path(__file__).resolve().parents[1]

@@ -21,6 +21,7 @@ from wattcad.ade7816.pcb_project import BOARDS_DIR, board_file_name, write_3d_mo
 from wattcad.ade7816.pipeline import TURNTABLE, VARIANTS, VIEWS
 from wattcad.blender.kicad_export import export_glb
 from wattcad.enclosure_job import build_enclosure
+from wattcad.kicad.versions import model_dir_defines
 from wattcad.pipeline.outputs.render import pictures_of
 from wattcad.render_job import Picture, render_pictures
 
@@ -35,7 +36,7 @@ def machine() -> str:
 
 
 def kicad_cli_high(board: Path, models: Path, size: tuple[int, int], out: Path) -> float:
-    cmd = ["kicad-cli", "pcb", "render", "--define-var", f"KICAD9_3DMODEL_DIR={models}", "-o", str(out),
+    cmd = ["kicad-cli", "pcb", "render", *model_dir_defines(models), "-o", str(out),
            "--width", str(size[0]), "--height", str(size[1]), "--quality", "high", "--rotate", "-50,0,35", str(board)]
     started = time.perf_counter()
     subprocess.run(cmd, capture_output=True, check=True)

@@ -15,7 +15,8 @@ from pathlib import Path
 from wattcad.kicad.route import route_board
 
 REPO = Path(__file__).resolve().parents[1]
-STRIP = ("import sys, pcbnew\nb = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Remove(t)\n"
+STRIP = ("import sys\nfrom wattcad.kicad.pcbnew_compat import pcbnew\n"
+         "b = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Remove(t)\n"
          "pcbnew.SaveBoard(sys.argv[2], b)\n")
 
 

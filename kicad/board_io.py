@@ -7,9 +7,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pcbnew
+from wattcad.core.errors import InputError, MissingToolError
 
-from wattcad.core.errors import InputError
+from .pcbnew_compat import pcbnew
+from .versions import BOARD_FORMATS, release_of, too_new
 
 
 def load_board(path: str | Path) -> pcbnew.BOARD:
@@ -19,6 +20,9 @@ def load_board(path: str | Path) -> pcbnew.BOARD:
     head = path.read_text(encoding="utf-8", errors="replace")[:200].lstrip()
     if not head.startswith("(kicad_pcb"):
         raise InputError(path, None, "not a KiCad board (no top-level 'kicad_pcb')")
+    newer = too_new(path, int(kicad_version().split(".")[0]))
+    if newer:  # the missing tool is the KiCad that saved it (exit 3), not a broken file
+        raise MissingToolError(f"{newer}; this machine's pcbnew is KiCad {kicad_version()}, which cannot read it")
     # KiCad's own parser decides what it accepts (some boards KiCad ships carry stray trailing
     # expressions); a file it cannot read, truncated say, comes back as an error or as None.
     try:
@@ -56,19 +60,15 @@ def save_board(board: pcbnew.BOARD, path: str | Path, backup: bool = True) -> Pa
     return path
 
 
-# Board file format versions (the `(version N)` header) of the last release that wrote each.
-_RELEASES = ((19999999, "KiCad 4"), (20171130, "KiCad 5"), (20211014, "KiCad 6"), (20221018, "KiCad 7"),
-             (20240108, "KiCad 8"))
-
-
 def board_format(path: Path) -> tuple[int | None, str]:
-    """The board's format version and the KiCad release that writes it ('' when current)."""
+    """The board's format version and the KiCad release that wrote it when that is older than KiCad
+    9 ('' for KiCad 9's and newer formats, which KiCad 9 and 10 check as they are)."""
     head = Path(path).read_text(encoding="utf-8", errors="replace")[:400]
     m = re.search(r"\(version\s+(\d+)\)", head)
     if not m:
         return None, ""
     version = int(m.group(1))
-    return version, next((name for last, name in _RELEASES if version <= last), "")
+    return version, release_of(version, BOARD_FORMATS) if version <= BOARD_FORMATS[8] else ""
 
 
 def kicad_version() -> str:

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pcbnew
-
 from wattcad.core.boardmodel import BoardModel, Body, Hole
 from wattcad.core.errors import InputError
 from wattcad.footprints.module import module_geometry
 from wattcad.footprints.spec import spec_for_part
 
 from .board_io import load_board
+from .pcbnew_compat import board_outlines, pcbnew
 from .pcbnew_footprints import footprint_from_pcbnew
 
 DEFAULT_HEIGHT_MM = {"smd": 1.0, "through_hole": 8.0}
@@ -42,7 +41,7 @@ def _outline(board, path: Path) -> tuple[list, list, str]:
     3D viewer falls back to it, and a note saying so."""
     to_mm = pcbnew.ToMM
     polys = pcbnew.SHAPE_POLY_SET()
-    if board.GetBoardPolygonOutlines(polys) and polys.OutlineCount():
+    if board_outlines(board, polys) and polys.OutlineCount():
         largest = max(range(polys.OutlineCount()), key=lambda i: abs(polys.Outline(i).Area()))
         ring = polys.Outline(largest)
         outline = [(round(to_mm(ring.CPoint(i).x), 4), round(to_mm(ring.CPoint(i).y), 4)) for i in range(ring.PointCount())]

@@ -23,13 +23,20 @@ def same_footprint_other_library(parity_text: str) -> bool:
     return bool(m) and m[1] == m[2]
 
 
+# Parity entries that say a footprint's text differs from its symbol's, not that the board differs
+# from its schematic: KiCad 10's field check (a library footprint's Description or Datasheet is not
+# the symbol's, on nearly every board) and the symbol's footprint filters (a library hint).
+PARITY_WARNINGS = frozenset({"footprint_symbol_field_mismatch", "footprint_filters_mismatch"})
+
+
 @dataclass
 class DrcResult:
     board: Path
     errors: list[str] = field(default_factory=list)
     warnings: Counter = field(default_factory=Counter)
     unconnected: int = 0
-    parity: list[str] = field(default_factory=list)
+    parity: list[str] = field(default_factory=list)  # the board is not its schematic: blocks the fab
+    parity_warnings: list[str] = field(default_factory=list)  # PARITY_WARNINGS: said, never a blocker
     setup_problems: list[str] = field(default_factory=list)
     courtyard_overlaps: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the check could not hold, said, not failed
@@ -50,6 +57,7 @@ class DrcResult:
     def to_json(self) -> dict:
         return {"board": self.board.name, "clean": self.clean, "errors": self.errors, "warnings": dict(sorted(self.warnings.items())),
                 "unconnected_items": self.unconnected, "schematic_parity": self.parity,
+                "schematic_parity_warnings": self.parity_warnings,
                 "setup_problems": self.setup_problems, "courtyard_overlaps": self.courtyard_overlaps, "notes": self.notes}
 
     def summary(self) -> str:
@@ -129,5 +137,13 @@ def run_drc(board: Path, rules: dict | None, parity: bool = True) -> DrcResult:
         else:
             result.warnings[v["type"]] += 1
     result.unconnected = len(data.get("unconnected_items", []))
-    result.parity = [violation_text(v) for v in data.get("schematic_parity", [])]
+    result.parity, result.parity_warnings = split_parity(data.get("schematic_parity", []))
+    for text in result.parity_warnings:
+        result.warnings[text[1:text.index("]")]] += 1
     return result
+
+
+def split_parity(entries: list[dict]) -> tuple[list[str], list[str]]:
+    """kicad-cli's schematic_parity entries as (those that block the fab, those that are warnings)."""
+    blocking = [violation_text(v) for v in entries if v["type"] not in PARITY_WARNINGS]
+    return blocking, [violation_text(v) for v in entries if v["type"] in PARITY_WARNINGS]

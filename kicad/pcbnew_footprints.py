@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-import pcbnew
-
 from wattcad.footprints.model import Footprint, Graphic, Pad
+
+from .pcbnew_compat import pcbnew
 
 _PAD_KIND = {pcbnew.PAD_ATTRIB_SMD: "smd", pcbnew.PAD_ATTRIB_PTH: "thru_hole",
              pcbnew.PAD_ATTRIB_NPTH: "np_thru_hole", pcbnew.PAD_ATTRIB_CONN: "connect"}

@@ -5,6 +5,8 @@ Layout (KiCad's add-on format, https://dev-docs.kicad.org/en/addons/):
     metadata.json            validated against KiCad's pcm.v1.schema.json
     plugins/__init__.py      kicad/plugins/pcm_init.py: finds wattcad, registers the plugins
     plugins/icons/*.png      the 24x24 toolbar icons (light and dark)
+    plugins/ipc/             the IPC-API "Check board" action (kicad/ipc/): KiCad 10 finds its
+                             plugin.json under 3rdparty/ and runs it in a venv of its own
     resources/icon.png       the 64x64 icon the PCM dialog shows
 The PCM unpacks plugins/ into ${KICAD9_3RD_PARTY}/plugins/<identifier, dots as underscores>/ and
 pcbnew imports that folder as a package. The package holds no wattcad code: wattcad itself is
@@ -87,7 +89,24 @@ def pcm_entries() -> dict[str, bytes]:
     for module, _cls in PLUGINS:
         for name in (f"{module}.png", f"{module}_dark.png"):
             entries[f"plugins/icons/{name}"] = (ICONS_DIR / name).read_bytes()
+    entries.update({f"plugins/ipc/{name}": content for name, content in ipc_plugin_files().items()})
     return entries
+
+
+IPC_DIR = Path(__file__).resolve().parent / "ipc"
+IPC_IDENTIFIER = "io.github.wattcad.ipc"
+
+
+def ipc_plugin_files() -> dict[str, bytes]:
+    """The IPC-API plugin's files (name in its folder -> content): plugin.json, the action, its
+    requirements, the locator it shares with the SWIG package (pcm_init.py, as wattcad_locator.py)
+    and the icons plugin.json names."""
+    files = {name: (IPC_DIR / name).read_bytes() for name in ("plugin.json", "check_board.py", "requirements.txt")}
+    files["wattcad_locator.py"] = (PLUGINS_DIR / "pcm_init.py").read_bytes()
+    action = json.loads(files["plugin.json"])["actions"][0]
+    for icon in action["icons-light"] + action["icons-dark"]:
+        files[icon] = (ICONS_DIR / Path(icon).name).read_bytes()
+    return files
 
 
 def build_pcm_zip(out: Path) -> Path:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pcbnew
-
 from wattcad.core.errors import InputError
 from wattcad.core.placement import Pose, circle_poses
+
+from .pcbnew_compat import pcbnew
 
 
 @dataclass

@@ -15,8 +15,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pcbnew
-
 from wattcad.core.dru import area_rules, class_clearances, parse_rules
 from wattcad.core.errors import InputError, MissingToolError
 from wattcad.core.processes import tool_kwargs
@@ -24,6 +22,7 @@ from wattcad.core.router import Connection, Copper, Keepout, NetClass, Problem, 
 
 from .board_io import load_board, save_board
 from .drc import drc_report, violation_text
+from .pcbnew_compat import board_outlines, pcbnew
 
 MAX_PASSES = 4
 THERMAL_RING_MM = 1.0  # the zone's thermal gap (0.5 mm) and the start of its spokes
@@ -152,7 +151,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
     to_mm = pcbnew.ToMM
     box = board.GetBoardEdgesBoundingBox()
     polys = pcbnew.SHAPE_POLY_SET()
-    if not board.GetBoardPolygonOutlines(polys) or polys.OutlineCount() == 0:
+    if not board_outlines(board, polys) or polys.OutlineCount() == 0:
         raise InputError(board_file, "Edge.Cuts", "the board has no closed outline")
     ring = polys.Outline(0)
     outline = [(to_mm(ring.CPoint(i).x), to_mm(ring.CPoint(i).y)) for i in range(ring.PointCount())]

@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
-# Installs what wattcad needs, idempotently: system packages (KiCad 9 from bookworm-backports,
-# poppler-utils) when missing, then a venv on the system Python 3.11 (the interpreter pcbnew was
-# built for) with the pinned Python dependencies and pcbnew made visible in it.
+# Installs what wattcad needs, idempotently: system packages (KiCad 9 from the release's backports,
+# FreeCAD, poppler-utils, the GUI test's tools) when missing, then a venv on the system Python (the
+# interpreter pcbnew was built for) with the pinned Python dependencies and pcbnew made visible in it,
+# and Blender's own venv. Debian 12 (bookworm) and 13 (trixie), read from /etc/os-release, with the
+# mirror from either sources format. WATTCAD_ONLY=kicad: KiCad (9 or 10, as installed) and wattcad's
+# venv alone (the KiCad 10 test lane, whose root has KiCad 10 from Debian forky).
 # Quick when everything is already there: each step checks before it acts.
 set -euo pipefail
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv_dir="${WATTCAD_VENV:-$repo_dir/.venv}"
 system_python=/usr/bin/python3
+only="${WATTCAD_ONLY:-}"
 # kicad-demos: boards this project did not make, to test the enclosure on; freecad-python3: FreeCAD
-# 0.20 as a Python module (needs backports too: KiCad pulls libhwloc15 from there).
+# as a Python module (bookworm's needs backports too: KiCad pulls libhwloc15 from there).
 apt_packages_backports=(kicad kicad-footprints kicad-symbols kicad-demos freecad-python3)
 # xvfb, xdotool, imagemagick: the pcbnew GUI test (Xvfb display, window lookup, screenshot).
 apt_packages_main=(poppler-utils xvfb xdotool imagemagick)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
+codename=$( . /etc/os-release 2>/dev/null; echo "${VERSION_CODENAME:-}")
+
 freecad_ok() {
+    [ "$only" = kicad ] && return 0
     [ -f /usr/lib/freecad-python3/lib/FreeCAD.so ] && [ -d /usr/share/kicad/demos ]
 }
 kicad_ok() {
     command -v kicad-cli >/dev/null 2>&1 || return 1
-    case "$(kicad-cli version 2>/dev/null)" in 9.*) ;; *) return 1 ;; esac
+    case "$(kicad-cli version 2>/dev/null)" in 9.*|10.*) ;; *) return 1 ;; esac
     [ -f /usr/lib/python3/dist-packages/pcbnew.py ] || return 1
     [ -d /usr/share/kicad/footprints ] || return 1
 }
@@ -33,36 +40,54 @@ system_ok() {
         && "$system_python" -c 'import venv, ensurepip' >/dev/null 2>&1
 }
 
-backports_source=/etc/apt/sources.list.d/wattcad-bookworm-backports.sources
+mirror_uri() {
+    # The machine's own Debian mirror, from a deb822 debian.sources or a classic sources.list.
+    local uri="" f
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        uri=$(awk -v s="$codename" '/^URIs:/ {u=$2} /^Suites:/ {for (i=2;i<=NF;i++) if ($i==s) {print u; exit}}' "$f")
+        [ -n "$uri" ] && break
+    done
+    [ -n "$uri" ] || uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+        | awk -v s="$codename" '$1=="deb" {for (i=3;i<=NF;i++) if ($i==s) {print ($2 ~ /^\[/ ? $3 : $2); exit}}')
+    echo "$uri"
+}
+
+backports_source() { echo "/etc/apt/sources.list.d/wattcad-$codename-backports.sources"; }
 write_backports_source() {
     # The same mirror as the machine's own Debian source, so no new host is introduced.
     local uri
-    uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-    [ -n "$uri" ] || uri=$(awk '/^deb / && /bookworm/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-    [ -n "$uri" ] || { say "cannot find the Debian mirror URI in /etc/apt/sources.list.d/debian.sources"; exit 3; }
-    printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-        "$uri" > "$backports_source"
+    uri=$(mirror_uri)
+    [ -n "$uri" ] || { say "cannot find the Debian mirror URI for $codename in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"; exit 3; }
+    printf 'Types: deb\nURIs: %s\nSuites: %s-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        "$uri" "$codename" > "$(backports_source)"
 }
 
 install_system() {
+    case "$codename" in
+        bookworm|trixie) ;;
+        *) say "Debian ${codename:-?} (from /etc/os-release): wattcad installs KiCad 9 on Debian 12 (bookworm) and 13 (trixie);" \
+               "elsewhere install KiCad 9 or 10 (kicad-cli and its pcbnew module), FreeCAD and poppler-utils, then run make again"
+           exit 3 ;;
+    esac
     if [ "$(id -u)" -ne 0 ]; then
         cat >&2 <<MSG
 bootstrap: KiCad 9, FreeCAD, poppler-utils or python3-venv is missing and this is not root.
-Run these as root (Debian 12), then run make again:
+Run these as root (Debian $codename), then run make again:
 
-  printf 'Types: deb\\nURIs: http://deb.debian.org/debian\\nSuites: bookworm-backports\\nComponents: main\\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\\n' > $backports_source
+  printf 'Types: deb\\nURIs: http://deb.debian.org/debian\\nSuites: $codename-backports\\nComponents: main\\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\\n' > $(backports_source)
   apt-get update
-  apt-get install -y --no-install-recommends -t bookworm-backports ${apt_packages_backports[*]}
+  apt-get install -y --no-install-recommends -t $codename-backports ${apt_packages_backports[*]}
   apt-get install -y --no-install-recommends ${apt_packages_main[*]} python3-venv
 MSG
         exit 3
     fi
-    [ -f "$backports_source" ] || write_backports_source
-    say "installing system packages (KiCad 9 and FreeCAD from bookworm-backports, poppler-utils)"
+    [ -f "$(backports_source)" ] || write_backports_source
+    say "installing system packages (KiCad 9 from $codename-backports, FreeCAD, poppler-utils)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    # One install: -t prefers backports where a package is there (KiCad, FreeCAD), else bookworm.
-    apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+    # One install: -t prefers backports where a package is there (KiCad), else the release.
+    apt-get install -y -qq --no-install-recommends -t "$codename-backports" \
         "${apt_packages_backports[@]}" "${apt_packages_main[@]}" python3-venv >/dev/null
 }
 
@@ -74,6 +99,10 @@ system_ok || { say "system packages still missing after install"; exit 3; }
 # its own venv, and `wattcad render` runs it as a subprocess, as a user's `blender -b -P` would).
 # Both install side by side (bpy is the largest download) and share pip's wheel cache.
 blender_dir="${WATTCAD_BLENDER_VENV:-$repo_dir/.venv-blender}"
+# bpy's wheels are built for one Python each: 5.0.1 for 3.11 (Debian 12), 5.1.2 for 3.13 (Debian 13).
+py_tag=$("$system_python" -c 'import sys; print(f"py{sys.version_info[0]}{sys.version_info[1]}")')
+blender_constraints="$repo_dir/constraints-blender.txt"
+[ -f "$repo_dir/constraints-blender-$py_tag.txt" ] && blender_constraints="$repo_dir/constraints-blender-$py_tag.txt"
 
 install_wattcad_venv() {
     if [ ! -x "$venv_dir/bin/python" ]; then
@@ -118,20 +147,21 @@ install_blender_venv() {
         "$system_python" -m venv "$blender_dir"
     fi
     local stamp="$blender_dir/.wattcad-installed" want
-    want=$(sha256sum < "$repo_dir/constraints-blender.txt" | cut -d' ' -f1)
+    want=$(sha256sum < "$blender_constraints" | cut -d' ' -f1)
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-        say "installing Blender 5.0 as a Python module (bpy, pinned)"
+        say "installing Blender as a Python module (bpy, pinned in $(basename "$blender_constraints"))"
         "$blender_dir/bin/python" -m pip install -q --upgrade pip==24.3.1
-        "$blender_dir/bin/python" -m pip install -q -r "$repo_dir/constraints-blender.txt"
+        "$blender_dir/bin/python" -m pip install -q -r "$blender_constraints"
         "$blender_dir/bin/python" -c 'import bpy' 2>/dev/null || { say "bpy does not import in $blender_dir"; exit 3; }
         echo "$want" > "$stamp"
     fi
 }
 
 # Each in a background subshell, where `set -e` holds (it would not in a `f || ...` call).
-install_blender_venv & blender_pid=$!
+blender_pid=""
+[ "$only" = kicad ] || { install_blender_venv & blender_pid=$!; }
 install_wattcad_venv & wattcad_pid=$!
 failed=0
 wait "$wattcad_pid" || failed=1
-wait "$blender_pid" || failed=1
+[ -z "$blender_pid" ] || wait "$blender_pid" || failed=1
 [ "$failed" -eq 0 ] || { say "a Python environment failed to install (see above)"; exit 3; }

@@ -11,6 +11,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+try:  # pcbnew as wattcad uses it: KiCad 10's iterators mended (see the module), for tests' own pcbnew calls
+    import wattcad.kicad.pcbnew_compat  # noqa: F401
+except ImportError:
+    pass
+
 STOCK = Path(os.environ.get("KICAD9_FOOTPRINT_DIR", "/usr/share/kicad/footprints"))
 
 

@@ -111,8 +111,10 @@ def test_the_host_check_sees_a_host_reached_through_another_module(tmp_path):
 ROOMS = {"schematic": (["kicad.erc", "kicad.schematic_nets", "kicad.netlist", "ade7816.circuit", "ade7816.schematic",
                         "ade7816.skidl_run", "ade7816.symbol"], {"pcbnew", "_pcbnew"}),
          "board": (["kicad.board_io", "kicad.board_checks", "kicad.boardmodel_reader", "kicad.pcbnew_footprints",
-                    "kicad.place_circle", "kicad.route", "ade7816.board", "ade7816.pcb_project"], {"skidl", "skip"}),
-         "kicad-cli": (["kicad.kicad_cli", "kicad.drc", "kicad.fab", "ade7816.params"], {"pcbnew", "_pcbnew", "skidl", "skip"})}
+                    "kicad.place_circle", "kicad.route", "kicad.pcbnew_compat", "ade7816.board", "ade7816.pcb_project"],
+                   {"skidl", "skip"}),
+         "kicad-cli": (["kicad.kicad_cli", "kicad.drc", "kicad.fab", "kicad.versions", "ade7816.params"],
+                       {"pcbnew", "_pcbnew", "skidl", "skip"})}
 
 
 def test_each_kicad_room_keeps_to_its_host(monkeypatch):

@@ -305,7 +305,8 @@ def test_check_refuses_an_unrouted_board_for_the_fab(built, tmp_path, capsys):
 
 
 MOVE_FEATHER_ROW = """
-import sys, pcbnew
+import sys
+from wattcad.kicad.pcbnew_compat import pcbnew
 board = pcbnew.LoadBoard(sys.argv[1])
 a1 = board.FindFootprintByReference("A1")
 for pad in a1.Pads():
@@ -353,7 +354,8 @@ def test_check_catches_a_burden_edited_to_10_ohm_in_the_schematic(built, tmp_pat
 
 
 SWAP_U1 = """
-import sys, pcbnew
+import sys
+from wattcad.kicad.pcbnew_compat import pcbnew
 board = pcbnew.LoadBoard(sys.argv[1])
 old = board.FindFootprintByReference("U1")
 wrong = pcbnew.FootprintLoad("/usr/share/kicad/footprints/Package_DFN_QFN.pretty", "QFN-40-1EP_5x5mm_P0.4mm_EP3.6x3.6mm")

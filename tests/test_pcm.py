@@ -30,7 +30,10 @@ from .helpers import board_with_footprints
 
 NAMES = ["Check board (wattcad)", "Place on circle (wattcad)", "Route (wattcad)", "Verify footprints (wattcad)"]
 PACKAGE_DIR = pcm.install_dir_name()  # io_github_wattcad_plugins
-SYSTEM_PYTHON = "/usr/bin/python3"  # KiCad's Python (Debian's KiCad 9 is built for it)
+SYSTEM_PYTHON = "/usr/bin/python3"  # KiCad's Python (Debian's KiCad is built for it)
+# Its version, as the plugins' messages name it (3.11 on Debian 12, 3.13 on 13, 3.14 on forky).
+KICAD_PYTHON = subprocess.run([SYSTEM_PYTHON, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                              capture_output=True, text=True).stdout.strip() if Path(SYSTEM_PYTHON).exists() else "3.11"
 
 
 def unpack_like_kicad(zip_path: Path, third_party: Path) -> Path:
@@ -101,11 +104,12 @@ def test_zip_holds_exactly_kicads_plugin_layout(pcm_zip):
     with zipfile.ZipFile(pcm_zip) as zf:
         names = set(zf.namelist())
         assert names == {"metadata.json", "plugins/__init__.py", "resources/icon.png",
-                         *(f"plugins/icons/{m}{theme}.png" for m, _ in PLUGINS for theme in ("", "_dark"))}
+                         *(f"plugins/icons/{m}{theme}.png" for m, _ in PLUGINS for theme in ("", "_dark")),
+                         *(f"plugins/ipc/{name}" for name in pcm.ipc_plugin_files())}
         assert zf.read("plugins/__init__.py") == (pcm.PLUGINS_DIR / "pcm_init.py").read_bytes()
         assert Image.open(io.BytesIO(zf.read("resources/icon.png"))).size == (64, 64)
         for name in names:
-            if name.startswith("plugins/icons/"):
+            if name.startswith(("plugins/icons/", "plugins/ipc/icons/")):
                 icon = Image.open(io.BytesIO(zf.read(name)))
                 assert (icon.size, icon.mode) == ((24, 24), "RGBA"), name
 
@@ -158,9 +162,13 @@ pcbnew.ActionPlugin.register = lambda self: registered.append(
      "toolbar": self.GetShowToolbarButton()})
 pcbnew.LoadPlugins(None, None, sys.argv[1])
 found_in = getattr(sys.modules.get(%r), "found_in", None)
-import numpy
+try:  # KiCad's Python may have no numpy of its own (Debian forky's KiCad 10 without recommends)
+    import numpy
+    numpy_file = numpy.__file__
+except ImportError:
+    numpy_file = None
 print(json.dumps({"registered": registered, "found_in": found_in, "trace": pcbnew.GetWizardsBackTrace(),
-                  "numpy": numpy.__file__}))
+                  "numpy": numpy_file}))
 """ % PACKAGE_DIR
 
 
@@ -223,14 +231,14 @@ def test_pcm_package_without_a_usable_wattcad_says_how_to_install_it(pcm_zip, tm
         "missing-file": ({"WATTCAD_PYTHON": str(tmp_path / "nope")}, f"WATTCAD_PYTHON={tmp_path / 'nope'}: "
                                                                       f"{tmp_path / 'nope'} is not an executable file"),
         "other-python-version": ({"WATTCAD_PYTHON": str(_stand_in_python(tmp_path))},
-                                 "is Python 3.99, but KiCad's Python is 3.11: wattcad's compiled dependencies would not load"),
+                                 f"is Python 3.99, but KiCad's Python is {KICAD_PYTHON}: wattcad's compiled dependencies would not load"),
         "python-without-wattcad": ({"WATTCAD_PYTHON": SYSTEM_PYTHON},
                                    f"WATTCAD_PYTHON={SYSTEM_PYTHON}: wattcad is not installed for {SYSTEM_PYTHON}"),
     }[case]
     out = load_in_kicads_python(tmp_path / "3rdparty", tmp_path / "home", PATH="", **env)
     assert out["registered"] == []
     # The traceback KiCad shows in its plugin errors dialog.
-    assert ("ImportError: wattcad is not installed: `pipx install wattcad` (Python 3.11) or set WATTCAD_PYTHON "
+    assert (f"ImportError: wattcad is not installed: `pipx install wattcad` (Python {KICAD_PYTHON}) or set WATTCAD_PYTHON "
             "to the python of an environment where wattcad is installed") in out["trace"]
     if detail:
         assert detail in out["trace"]
@@ -276,6 +284,19 @@ KICAD_COMMON = {"do_not_show_again": {"data_collection_prompt": True, "update_ch
                                       "env_var_overwrite_warning": True, "scaled_3d_models_warning": True,
                                       "zone_fill_warning": True},
                 "meta": {"filename": "kicad_common.json", "version": 3}}
+
+
+def seed_kicad_config(home: Path, major: int, api: bool = False) -> None:
+    """KiCad MAJOR's user configuration as its first-run wizard would leave it (KiCad 10's wizard
+    is modal: without this pcbnew waits behind it); API: KiCad's IPC API server on."""
+    config = home / ".config" / "kicad" / f"{major}.0"
+    config.mkdir(parents=True)
+    common = dict(KICAD_COMMON, meta={"filename": "kicad_common.json", "version": 3 if major < 10 else 6})
+    if api:
+        common["api"] = {"enable_server": True, "interpreter_path": "/usr/bin/python3"}
+    (config / "kicad_common.json").write_text(json.dumps(common))
+    for table in ("sym-lib-table", "fp-lib-table") + (("design-block-lib-table",) if major >= 10 else ()):
+        (config / table).write_text(f"({table.replace('-', '_')}\n  (version 7)\n)\n")
 
 
 def find_icon(screen: np.ndarray, icon: Image.Image, tolerance: int = 2) -> tuple[int, int] | None:
@@ -328,11 +349,10 @@ def test_pcbnew_gui_shows_the_four_toolbar_buttons_of_the_pcm_package(pcm_zip, t
     /usr/bin/pcbnew on a board under Xvfb, and each plugin's icon found pixel for pixel in the top
     toolbar; then pcbnew without a way to find wattcad, where none of them may appear."""
     home, third_party = tmp_path / "home", tmp_path / "3rdparty"
-    config = home / ".config" / "kicad" / "9.0"
-    config.mkdir(parents=True)
-    (config / "kicad_common.json").write_text(json.dumps(KICAD_COMMON))
-    (config / "fp-lib-table").write_text("(fp_lib_table\n  (version 7)\n)\n")
-    (config / "sym-lib-table").write_text("(sym_lib_table\n  (version 7)\n)\n")
+    from wattcad.kicad.versions import installed_major
+
+    major = installed_major()  # KiCad 9 or 10: each reads its own config folder and 3rd-party variable
+    seed_kicad_config(home, major)
     unpack_like_kicad(pcm_zip, third_party)
     (tmp_path / "board").mkdir()
     board = board_with_footprints(tmp_path / "board" / "gui.kicad_pcb", [
@@ -345,7 +365,7 @@ def test_pcbnew_gui_shows_the_four_toolbar_buttons_of_the_pcm_package(pcm_zip, t
             """Start pcbnew, screenshot until all icons show (or, want_all False, until its window
             has been up 5 s); returns plugin -> position (None: not shown)."""
             env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "DISPLAY": display, "LANG": "C.UTF-8",
-                   "KICAD9_3RD_PARTY": str(third_party), "NO_AT_BRIDGE": "1", **extra_env}
+                   f"KICAD{major}_3RD_PARTY": str(third_party), "NO_AT_BRIDGE": "1", **extra_env}
             proc = subprocess.Popen(["/usr/bin/pcbnew", str(board)], env=env, cwd=home, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, start_new_session=True)
             try:
@@ -356,6 +376,9 @@ def test_pcbnew_gui_shows_the_four_toolbar_buttons_of_the_pcm_package(pcm_zip, t
                     windows = subprocess.run(["xdotool", "search", "--name", "PCB Editor"], env=env,
                                              capture_output=True, text=True, timeout=10).stdout.split()
                     if windows:
+                        if window_seen is None:  # the whole screen: KiCad 10's top toolbar overflows a small window
+                            subprocess.run(["xdotool", "windowmove", windows[0], "0", "0", "windowsize", windows[0],
+                                            str(SCREEN[0]), str(SCREEN[1])], env=env, capture_output=True, timeout=10)
                         window_seen = window_seen or time.monotonic()
                         subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True, timeout=20,
                                        capture_output=True)

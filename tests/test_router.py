@@ -197,7 +197,8 @@ def _bare_ecc83(tmp_path) -> Path:
 
     board = tmp_path / "ecc83-pp.kicad_pcb"
     shutil.copy2(ECC83 / "ecc83-pp.kicad_pro", tmp_path / "ecc83-pp.kicad_pro")
-    strip = ("import sys, pcbnew\nb = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Remove(t)\n"
+    strip = ("import sys\nfrom wattcad.kicad.pcbnew_compat import pcbnew\n"
+             "b = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Remove(t)\n"
              "pcbnew.SaveBoard(sys.argv[2], b)\n")
     subprocess.run([sys.executable, "-c", strip, str(ECC83 / "ecc83-pp.kicad_pcb"), str(board)], check=True,
                    capture_output=True, timeout=120)
@@ -237,7 +238,8 @@ def test_kicads_pic_programmer_demo_routes_back_clean(tmp_path, capsys):
     demo = Path("/usr/share/kicad/demos/pic_programmer")
     shutil.copy2(demo / "pic_programmer.kicad_pro", tmp_path / "pic_programmer.kicad_pro")
     board = tmp_path / "pic_programmer.kicad_pcb"
-    strip = ("import sys, pcbnew\nb = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Delete(t)\n"
+    strip = ("import sys\nfrom wattcad.kicad.pcbnew_compat import pcbnew\n"
+             "b = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Delete(t)\n"
              "pcbnew.SaveBoard(sys.argv[2], b)\n")
     subprocess.run([sys.executable, "-c", strip, str(demo / "pic_programmer.kicad_pcb"), str(board)], check=True,
                    capture_output=True, timeout=120)
@@ -263,7 +265,8 @@ def test_the_rect_board_routes_complete_from_bare(tmp_path, capsys):
     for suffix in (".kicad_pro", ".kicad_dru"):
         shutil.copy2(source.with_suffix(suffix), tmp_path / source.with_suffix(suffix).name)
     board = tmp_path / source.name
-    strip = ("import sys, pcbnew\nb = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Delete(t)\n"
+    strip = ("import sys\nfrom wattcad.kicad.pcbnew_compat import pcbnew\n"
+             "b = pcbnew.LoadBoard(sys.argv[1])\nfor t in list(b.GetTracks()):\n    b.Delete(t)\n"
              "pcbnew.SaveBoard(sys.argv[2], b)\n")
     subprocess.run([sys.executable, "-c", strip, str(source), str(board)], check=True, capture_output=True, timeout=120)
     assert main(["route", str(board)]) == 0

@@ -59,13 +59,14 @@ def find_kicad_cli() -> str:
 def export_glb(board: Path, out: Path, models_dir: Path | None = None, timeout_s: float = 600,
                process_options: dict | None = None) -> GlbExport:
     """`board` (.kicad_pcb) to `out` (.glb) with its 3D bodies; `models_dir` stands in for
-    KICAD9_3DMODEL_DIR when the board's models live beside its project. A 3D model that is missing
+    KiCad's 3D-model folder variable when the board's models live beside its project. A 3D model that is missing
     or unreadable is left out, as KiCad's 3D viewer does, and listed; any other failure raises.
     `process_options`: more subprocess arguments (wattcad's: kicad-cli dies with its caller)."""
     board, out = Path(board), Path(out)
     if not board.is_file():
         raise ExportError(f"{board}: no such board file")
-    defines = ["--define-var", f"KICAD9_3DMODEL_DIR={models_dir}"] if models_dir else []
+    # Footprints from KiCad 9's library name ${KICAD9_3DMODEL_DIR}, KiCad 10's ${KICAD10_3DMODEL_DIR}.
+    defines = [a for v in (9, 10) for a in ("--define-var", f"KICAD{v}_3DMODEL_DIR={models_dir}")] if models_dir else []
     tmp = out.with_name(f".{out.name}.part.glb")
     command = [find_kicad_cli(), "pcb", "export", "glb", *defines, *GLB_FLAGS, "-o", str(tmp), str(board)]
     try:

@@ -8,8 +8,6 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pcbnew
-
 from wattcad.ade7816.board_layout import PartGeom, Placed, boxes_overlap, layout, placed_box
 from wattcad.ade7816.board_plan import BoardPlan, plan_board
 from wattcad.core.errors import InputError
@@ -21,6 +19,7 @@ from wattcad.footprints.module import module_geometry
 from wattcad.footprints.spec import spec_for_part
 from wattcad.kicad.board_io import load_board, save_board
 from wattcad.kicad.netlist import Netlist
+from wattcad.kicad.pcbnew_compat import footprint_field, pcbnew, set_zone_fills_allowed
 
 AREA_PREFIX = "wattcad-"  # rule areas the build owns: redrawn from the parts on every build
 
@@ -270,7 +269,7 @@ def _add_rule_areas(board, routing: dict, geoms: dict) -> None:
         zone.SetDoNotAllowTracks(False)
         zone.SetDoNotAllowVias(False)
         zone.SetDoNotAllowPads(False)
-        zone.SetDoNotAllowCopperPour(False)
+        set_zone_fills_allowed(zone, True)
         zone.SetDoNotAllowFootprints(False)
         zone.SetLayerSet(pcbnew.LSET.AllCuMask())
         zone.SetZoneName(AREA_PREFIX + name)
@@ -320,10 +319,15 @@ def _set_fields(fp, comp) -> None:
     fp.SetExcludedFromBOM("exclude_from_bom" in comp.properties)
     fp.SetDNP("dnp" in comp.properties)
     fp.SetBoardOnly(False)
+    # The symbol's Datasheet and Description, as KiCad's Update PCB from Schematic copies them:
+    # KiCad 10's parity reports a footprint whose fields differ from its symbol's.
+    for name in ("Datasheet", "Description"):
+        if name in comp.fields:
+            fp.SetField(name, comp.fields[name])
     mpn = comp.fields.get("MPN")
     if mpn:
         fp.SetField("MPN", mpn)
-        field_ = fp.GetFieldByName("MPN")
+        field_ = footprint_field(fp, "MPN")
         if field_ is not None:
             field_.SetVisible(False)
             field_.SetLayer(pcbnew.F_Fab)

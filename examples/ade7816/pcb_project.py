@@ -18,6 +18,7 @@ from wattcad.kicad.drc import DrcResult, run_drc
 from wattcad.kicad.kicad_cli import run_kicad_cli
 from wattcad.kicad.netlist import export_kicad_netlist, parse_netlist
 from wattcad.kicad.route import route_board
+from wattcad.kicad.versions import MODEL_DIR_VARIABLE, model_dir_defines
 
 from .board import BoardChange, build_or_update_board
 from .params import BoardParams
@@ -45,7 +46,7 @@ def board_file_name(name: str, variant: str) -> str:
     return f"{name}.kicad_pcb" if variant == "rect" else f"{name}-round.kicad_pcb"
 
 
-MODELS_DIR = "3dmodels"  # beside the project: stands in for KICAD9_3DMODEL_DIR
+MODELS_DIR = "3dmodels"  # beside the project: stands in for KiCad's 3D-model folder (any release's variable)
 
 
 def write_3d_models(board: Path, project_dir: Path) -> list[Path]:
@@ -67,8 +68,7 @@ def write_3d_models(board: Path, project_dir: Path) -> list[Path]:
         height = body_height(spec, tht)
         if fp.value == "MountingHole" or fp.layer_bbox(".Fab") is None:
             continue
-        path = (fp.model_path.replace("${KICAD9_3DMODEL_DIR}", str(project_dir / MODELS_DIR))
-                .replace("${KIPRJMOD}", str(project_dir)))
+        path = MODEL_DIR_VARIABLE.sub(str(project_dir / MODELS_DIR), fp.model_path).replace("${KIPRJMOD}", str(project_dir))
         made = write_body_step(fp, height, Path(path))
         if made is not None:
             normalise_step(made)
@@ -77,7 +77,7 @@ def write_3d_models(board: Path, project_dir: Path) -> list[Path]:
 
 
 def _kicad_vars(project_dir: Path) -> list[str]:
-    return ["--define-var", f"KICAD9_3DMODEL_DIR={project_dir / MODELS_DIR}"]
+    return model_dir_defines(project_dir / MODELS_DIR)
 
 
 def export_3d(board: Path, project_dir: Path, stem: str) -> list[Path]:

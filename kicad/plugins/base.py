@@ -6,9 +6,9 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-import pcbnew
-
 from wattcad.core.fileio import mirror_folder
+
+from ..pcbnew_compat import pcbnew
 
 ICONS_DIR = Path(__file__).resolve().parent / "icons"  # drawn by make_icons.py
 

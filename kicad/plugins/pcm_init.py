@@ -130,7 +130,8 @@ def find_wattcad() -> str:
     raise ImportError(hint + "".join(f"\n  - {p}" for p in problems))
 
 
-if __name__ != "wattcad.kicad.plugins.pcm_init":  # as the PCM package's __init__, not wattcad's own copy
+# As the PCM package's __init__ only: not wattcad's own copy, nor the IPC plugin's (wattcad_locator.py, a top-level module).
+if __package__ and __name__ != "wattcad.kicad.plugins.pcm_init":
     found_in = find_wattcad()
     from wattcad.kicad.plugins import register_all
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import pcbnew
-
 from wattcad.core.placement import ORIENTS
 from wattcad.kicad.place_circle import place_on_circle
 from wattcad.kicad.plugins.base import WattcadPlugin
+
+from ..pcbnew_compat import pcbnew
 
 
 @dataclass

@@ -3,10 +3,10 @@ as it is (unsaved edits too) is routed in a scratch copy of its project; the new
 come back into the open board, where KiCad's undo and DRC see them like any others."""
 from __future__ import annotations
 
-import pcbnew
-
 from wattcad.kicad.plugins.base import WattcadPlugin, scratch_project, show_text
 from wattcad.kicad.route import route_board
+
+from ..pcbnew_compat import pcbnew
 
 
 def route_open_board(board):

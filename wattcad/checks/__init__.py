@@ -39,7 +39,10 @@ def run_checks(path: Path, enclosure: bool = True, strict: bool = False, allow_u
                timings: bool = True) -> tuple[Project, list[CheckResult]]:
     """The checks of the project at PATH; a project of an older KiCad is checked on a copy KiCad
     has upgraded, in a scratch folder, and the report says so first."""
+    from wattcad.kicad.versions import project_files, require_readable
+
     project = find_project(path)
+    require_readable(project_files(project.dir), "wattcad check")
     rules = project_rules(project)
     old = old_format(project)
     if not old:

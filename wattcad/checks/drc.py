@@ -19,7 +19,8 @@ def check_drc(project: Project, context: Context = DEFAULT) -> list[CheckResult]
     name = "DRC with schematic parity" if project.parity else \
         f"DRC (no schematic parity: {'no schematic, a lone board' if project.lone_board else 'legacy schematic'})"
     results = [CheckResult("drc", name, "pass" if drc.clean else "fail", drc.summary(),
-                           drc.setup_problems + drc.errors + drc.parity + drc.courtyard_overlaps + drc.notes)]
+                           drc.setup_problems + drc.errors + drc.parity + drc.courtyard_overlaps + drc.notes,
+                           warnings=drc.parity_warnings)]
     blockers = drc.fab_blockers
     if not blockers:
         results.append(CheckResult("fabrication", "ready for fabrication", "pass", "routed and DRC-clean"))

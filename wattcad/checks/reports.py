@@ -14,10 +14,21 @@ from wattcad.core.errors import EXIT_OK
 from wattcad.core.fileio import write_atomic
 
 
+def kicad_release() -> str:
+    """The KiCad the checks ran on ('9.0.8', '10.0.6'), or why there is none."""
+    from wattcad.core.errors import MissingToolError
+    from wattcad.kicad.versions import installed_kicad
+
+    try:
+        return installed_kicad() or "unknown (kicad-cli did not say its version)"
+    except MissingToolError:
+        return "not installed"
+
+
 def summary_text(project: Project, results: list[CheckResult]) -> str:
     """One line per check; a group of many (the footprints) as one line of counts plus the ones
     that did not pass."""
-    lines = [f"wattcad check {project.dir / project.name}"]
+    lines = [f"wattcad check {project.dir / project.name} (KiCad {kicad_release()})"]
     whole = {c.group for c in CHECKS.values() if c.whole}  # a table people read whole (the analog budget)
     for group in dict.fromkeys(r.group for r in results):
         members = [r for r in results if r.group == group]
@@ -42,19 +53,24 @@ def summary_text(project: Project, results: list[CheckResult]) -> str:
 
 
 def to_json(project: Project, results: list[CheckResult]) -> str:
-    return json.dumps({"tool": "wattcad check", "version": __version__, "project": str(project.dir / project.name),
+    return json.dumps({"tool": "wattcad check", "version": __version__, "kicad": kicad_release(),
+                       "project": str(project.dir / project.name),
                        "passed": exit_code(results) == EXIT_OK, "checks": [asdict(r) for r in results]},
                       indent=2, sort_keys=True) + "\n"
 
 
 def to_junit(project: Project, results: list[CheckResult]) -> str:
     suites = ET.Element("testsuites", name="wattcad check")
+    kicad = kicad_release()
     for group in dict.fromkeys(r.group for r in results):
         members = [r for r in results if r.group == group]
         suite = ET.SubElement(suites, "testsuite", name=f"wattcad.{group}", tests=str(len(members)),
                               failures=str(sum(r.status == "fail" for r in members)),
                               skipped=str(sum(r.status == "skip" for r in members)),
                               time=f"{max((r.seconds for r in members), default=0):.2f}")
+        props = ET.SubElement(suite, "properties")  # what ran it (JUnit's place for it is the suite)
+        ET.SubElement(props, "property", name="kicad", value=kicad)
+        ET.SubElement(props, "property", name="wattcad", value=__version__)
         for r in members:
             case = ET.SubElement(suite, "testcase", classname=f"{project.name}.{group}", name=r.name, time=f"{r.seconds:.2f}")
             if r.status == "fail":

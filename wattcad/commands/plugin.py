@@ -22,6 +22,12 @@ def cmd_plugin_install(args) -> int:
         return EXIT_OK
     if args.zip:
         raise InputError(None, "--zip", "only with --blender or --kicad-pcm", args.zip)
+    if args.kicad_ipc:
+        from wattcad.kicad.install import install_ipc_plugin
+
+        for path in install_ipc_plugin(dest):
+            print(path)
+        return EXIT_OK
     from wattcad.kicad.install import install_plugins
 
     for path in install_plugins(dest):
@@ -32,8 +38,8 @@ def cmd_plugin_install(args) -> int:
 def add(sub) -> None:
     pl = sub.add_parser("plugin", help="KiCad action plugins and the Blender add-on")
     plsub = pl.add_subparsers(dest="plugin_command", required=True)
-    pi = plsub.add_parser("install", help="install the pcbnew action plugins into KiCad 9's plugin folder")
-    pi.add_argument("--dest", help="plugin folder (default: ~/.local/share/kicad/9.0/scripting/plugins, "
+    pi = plsub.add_parser("install", help="install the pcbnew action plugins into the installed KiCad's plugin folder")
+    pi.add_argument("--dest", help="plugin folder (default: ~/.local/share/kicad/<KiCad's major>.0/scripting/plugins, "
                                    "with --blender ~/.config/blender/5.0/scripts/addons)")
     target = pi.add_mutually_exclusive_group()
     target.add_argument("--blender", action="store_true", help="install the Blender add-on (File › Import › KiCad board) instead")
@@ -41,6 +47,10 @@ def add(sub) -> None:
                         help="with --zip: write the pcbnew plugins as a KiCad Plugin and Content Manager package, for "
                              "Tools › Plugin and Content Manager › Install from File (it finds wattcad via "
                              "import, $WATTCAD_PYTHON, or the `wattcad` command's interpreter on PATH or ~/.local/bin)")
+    target.add_argument("--kicad-ipc", action="store_true",
+                        help="install the IPC-API \"Check board\" plugin (KiCad 10+; KiCad 11 drops the SWIG plugins) into "
+                             "~/.local/share/kicad/10.0/plugins/ (or --dest); turn on Preferences › Plugins › Enable "
+                             "KiCad API; KiCad installs its kicad-python into a venv of the plugin's own")
     pi.add_argument("--zip", metavar="FILE.zip", help="with --blender: write the add-on as a zip for Install from Disk; "
                                                       "with --kicad-pcm: write the PCM package")
     pi.set_defaults(func=cmd_plugin_install)

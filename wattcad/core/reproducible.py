@@ -30,11 +30,13 @@ def normalise_glb(path: Path, stamp: str = FIXED_STAMP) -> None:
 
 def normalise_fcstd(path: Path, stamp: str = FIXED_STAMP) -> None:
     """An .FCStd is a zip whose Document.xml records creation and modification times and a fresh
-    document id; the zip entries carry times too."""
+    document id; the zip entries carry times too. The entries keep FreeCAD's own order: it reads
+    the shape files in the order Document.xml registers them (FreeCAD 1.0 refuses a sorted zip:
+    "Error reading compression file"), and that order is the same for the same document."""
     with zipfile.ZipFile(path) as zin:
         entries = [(info, zin.read(info.filename)) for info in zin.infolist()]
     with zipfile.ZipFile(path.with_suffix(".tmp"), "w", zipfile.ZIP_DEFLATED) as zout:
-        for info, data in sorted(entries, key=lambda e: e[0].filename):
+        for info, data in entries:
             if info.filename == "Document.xml":
                 text = data.decode("utf-8")
                 for prop in ("CreationDate", "LastModifiedDate"):

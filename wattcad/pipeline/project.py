@@ -61,6 +61,11 @@ class ProjectPipeline(BasePipeline):
         self.name = self.project.name
         if not self.project.board.is_file():
             raise InputError(self.project.board, None, "the project has no board (.kicad_pcb) to build")
+        # Before any step runs or anything is written: a project newer than this KiCad is refused (exit 3).
+        from wattcad.kicad.versions import project_files as kicad_files
+        from wattcad.kicad.versions import require_readable
+
+        require_readable(kicad_files(self.project.dir), "wattcad build")
         self.out = Path(out).resolve()
         self.cache = BuildCache(self.out, enabled=not force)
         self.code = code_hash()
