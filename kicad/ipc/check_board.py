@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from wattcad_locator import NOT_INSTALLED, candidates, query  # noqa: E402
+from wattcad_locator import first_usable  # noqa: E402
 
 CHECK_TIMEOUT_S = 1800
 
@@ -31,19 +31,9 @@ def open_board_path() -> Path:
 
 
 def wattcad_python() -> str:
-    """An interpreter with wattcad installed; RuntimeError saying how to install it otherwise."""
-    problems = []
-    for python, origin in candidates():
-        try:
-            info = query(python, origin)
-        except ImportError as exc:
-            problems.append(str(exc))
-            continue
-        if info["wattcad"]:
-            return python
-        problems.append(f"{origin}: wattcad is not installed for {python}")
-    hint = NOT_INSTALLED.format(major=sys.version_info[0], minor=sys.version_info[1])
-    raise RuntimeError(hint + "".join(f"\n  - {p}" for p in problems))
+    """An interpreter with wattcad installed, of any Python version (wattcad runs as a subprocess);
+    ImportError saying how to install it otherwise."""
+    return first_usable(same_python=False)[0]
 
 
 def check_board_file(board: Path) -> tuple[int, str]:
@@ -55,8 +45,12 @@ def check_board_file(board: Path) -> tuple[int, str]:
 
 
 def main() -> int:
-    board = open_board_path()
-    code, said = check_board_file(board)
+    try:
+        board = open_board_path()
+        code, said = check_board_file(board)
+    except ImportError as exc:  # no wattcad (or no kipy) to run: say how to install it, exit 3 as wattcad does
+        print(f"wattcad: {exc}", file=sys.stderr)
+        return 3
     print(f"checked {board} as saved on disk (exit {code}):\n{said}", file=sys.stderr)
     return code
 

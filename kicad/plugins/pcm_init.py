@@ -93,13 +93,10 @@ def query(python: str, origin: str) -> dict:
         raise ImportError(f"{origin}: {python} did not answer like a Python: {result.stdout.strip()[-200:]!r}") from None
 
 
-def find_wattcad() -> str:
-    """Make `import wattcad` work in this Python; returns where it was found."""
-    try:
-        import wattcad  # noqa: F401
-        return "already importable"
-    except ImportError:
-        pass
+def first_usable(same_python: bool) -> tuple[str, str, dict]:
+    """(interpreter, where it came from, its answers) of the first candidate with wattcad installed
+    (SAME_PYTHON: and this Python's major.minor, to import wattcad here); ImportError saying how to
+    install it, with why each candidate was passed over, when none is."""
     here = list(sys.version_info[:2])
     problems = []
     for python, origin in candidates():
@@ -108,26 +105,36 @@ def find_wattcad() -> str:
         except ImportError as exc:
             problems.append(str(exc))
             continue
-        if info["version"] != here:
+        if same_python and info["version"] != here:
             problems.append(f"{origin}: {python} is Python {'.'.join(map(str, info['version']))}, but KiCad's Python "
                             f"is {'.'.join(map(str, here))}: wattcad's compiled dependencies would not load; install "
                             f"wattcad with a Python {'.'.join(map(str, here))}")
-            continue
-        if not info["wattcad"]:
+        elif not info["wattcad"]:
             problems.append(f"{origin}: wattcad is not installed for {python}")
-            continue
-        # addsitedir, not sys.path.append: it also reads the .pth files (editable installs). Then the
-        # new entries go first: behind Debian's dist-packages, wattcad would get numpy 1.24, Pillow 9.
-        before = list(sys.path)
-        for folder in dict.fromkeys((info["purelib"], info["platlib"])):
-            site.addsitedir(folder)
-        added = [p for p in sys.path if p not in before]
-        sys.path[:] = added + [p for p in sys.path if p not in added]
-        importlib.invalidate_caches()
-        import wattcad  # noqa: F401
-        return f"{origin} ({python})"
+        else:
+            return python, origin, info
     hint = NOT_INSTALLED.format(major=here[0], minor=here[1])
     raise ImportError(hint + "".join(f"\n  - {p}" for p in problems))
+
+
+def find_wattcad() -> str:
+    """Make `import wattcad` work in this Python; returns where it was found."""
+    try:
+        import wattcad  # noqa: F401
+        return "already importable"
+    except ImportError:
+        pass
+    python, origin, info = first_usable(same_python=True)
+    # addsitedir, not sys.path.append: it also reads the .pth files (editable installs). Then the
+    # new entries go first: behind Debian's dist-packages, wattcad would get numpy 1.24, Pillow 9.
+    before = list(sys.path)
+    for folder in dict.fromkeys((info["purelib"], info["platlib"])):
+        site.addsitedir(folder)
+    added = [p for p in sys.path if p not in before]
+    sys.path[:] = added + [p for p in sys.path if p not in added]
+    importlib.invalidate_caches()
+    import wattcad  # noqa: F401
+    return f"{origin} ({python})"
 
 
 # As the PCM package's __init__ only: not wattcad's own copy, nor the IPC plugin's (wattcad_locator.py, a top-level module).

@@ -7,6 +7,7 @@ from html import escape
 from pathlib import Path
 
 from wattcad import __version__
+from wattcad.pipeline.engine import kicad_release
 from wattcad.pipeline.outputs import load_outputs
 
 # The section's own KiCad files and pictures, where the project (or its generator) has them; each
@@ -39,7 +40,7 @@ def index_html(pipeline, records) -> str:
     blocked = [r for r in records if r.status == "blocked"]
     parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>wattcad build: {escape(name)}</title>",
              f"<style>{STYLE}</style></head><body>",
-             f"<h1>{escape(name)}</h1><p>wattcad {escape(__version__)} build: "
+             f"<h1>{escape(name)}</h1><p>wattcad {escape(__version__)} build on KiCad {escape(kicad_release() or '?')}: "
              + (f'<span class=fail>{len(failed)} step(s) failing</span>' if failed
                 else '<span class=blocked>checks pass, but NOT READY FOR FABRICATION</span>' if blocked
                 else '<span class=pass>every check passes; ready for fabrication</span>')

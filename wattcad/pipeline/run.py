@@ -7,7 +7,7 @@ import time
 from wattcad.core.errors import EXIT_MISMATCH, EXIT_OK
 from wattcad.core.fileio import write_atomic
 from wattcad.pipeline.base import BasePipeline
-from wattcad.pipeline.engine import summary_table
+from wattcad.pipeline.engine import kicad_release, summary_table
 from wattcad.pipeline.index import index_html
 from wattcad.pipeline.runner import Runner, default_jobs
 
@@ -18,7 +18,8 @@ def run_pipeline(pipeline: BasePipeline, jobs: int | None = None) -> int:
     records = Runner(pipeline, steps, jobs or default_jobs()).run()
     index = write_atomic(pipeline.out / "index.html", index_html(pipeline, records))
     print(summary_table(records))
-    print(f"\n[wattcad] built in {time.perf_counter() - started:.1f} s into {pipeline.out}/ — open {index}")
+    print(f"\n[wattcad] built in {time.perf_counter() - started:.1f} s with KiCad {kicad_release() or '?'} "
+          f"into {pipeline.out}/ — open {index}")
     for r in records:
         if r.status == "blocked":
             print(f"[wattcad] {r.step}: {r.detail}")
