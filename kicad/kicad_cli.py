@@ -32,7 +32,7 @@ def kicad_cli_path() -> str:
         return found
     found = shutil.which("kicad-cli")
     if found is None:
-        raise MissingToolError("kicad-cli (KiCad 9) not found on PATH; install KiCad 9 or set WATTCAD_KICAD_CLI")
+        raise MissingToolError("kicad-cli (KiCad 9 or 10) not found on PATH; install KiCad or set WATTCAD_KICAD_CLI")
     return found
 
 
@@ -52,9 +52,9 @@ def run_kicad_cli(args: Sequence[str], what: str, *, cwd=None, env: dict | None 
     try:
         proc = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout_s, **tool_kwargs())
     except FileNotFoundError:  # vanished between the lookup and the start
-        raise MissingToolError(f"{command[0]} not found: install KiCad 9 or set {ENV_VAR}") from None
+        raise MissingToolError(f"{command[0]} not found: install KiCad or set {ENV_VAR}") from None
     except PermissionError as exc:
-        raise MissingToolError(f"{command[0]} cannot be run ({exc.strerror}): install KiCad 9 or set {ENV_VAR}") from None
+        raise MissingToolError(f"{command[0]} cannot be run ({exc.strerror}): install KiCad or set {ENV_VAR}") from None
     except subprocess.TimeoutExpired as exc:
         said = _tail(exc.stderr) or _tail(exc.stdout)
         raise ToolFailedError(f"{what}: `{shown}` timed out after {timeout_s:g} s and was stopped"

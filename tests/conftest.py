@@ -56,7 +56,7 @@ def _gui_missing() -> str | None:
     return f"not found: {', '.join(missing)}" if missing else None
 
 
-HOSTS = {"kicad": ("KiCad 9", _kicad_missing), "freecad": ("FreeCAD", _freecad_missing),
+HOSTS = {"kicad": ("KiCad", _kicad_missing), "freecad": ("FreeCAD", _freecad_missing),
          "blender": ("Blender", _blender_missing), "gui": ("pcbnew GUI under Xvfb", _gui_missing)}
 
 

@@ -67,7 +67,7 @@ def test_no_kicad_cli_anywhere_says_how_to_get_one(tmp_path, monkeypatch):
     with pytest.raises(MissingToolError) as err:
         kicad_cli_path()
     assert err.value.exit_code == 3
-    assert str(err.value) == "kicad-cli (KiCad 9) not found on PATH; install KiCad 9 or set WATTCAD_KICAD_CLI"
+    assert str(err.value) == "kicad-cli (KiCad 9 or 10) not found on PATH; install KiCad or set WATTCAD_KICAD_CLI"
 
 
 @pytest.mark.kicad

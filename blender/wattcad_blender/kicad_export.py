@@ -52,7 +52,7 @@ def find_kicad_cli() -> str:
         return found
     found = shutil.which("kicad-cli")
     if found is None:
-        raise KicadCliMissing("kicad-cli (KiCad 9) not found on PATH; install KiCad 9 or set WATTCAD_KICAD_CLI")
+        raise KicadCliMissing("kicad-cli (KiCad 9 or 10) not found on PATH; install KiCad or set WATTCAD_KICAD_CLI")
     return found
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from wattcad.checks.project import Project, find_project, old_format, upgraded_copy
 from wattcad.checks.registry import Context, load_checks, project_rules
-from wattcad.checks.reports import summary_text, to_json, to_junit, write_reports
+from wattcad.checks.reports import kicad_release, summary_text, to_json, to_junit, write_reports
 from wattcad.checks.result import CheckResult, exit_code
 
 __all__ = ["CheckResult", "Project", "exit_code", "find_project", "old_format", "project_checks", "run_checks",
@@ -51,7 +51,7 @@ def run_checks(path: Path, enclosure: bool = True, strict: bool = False, allow_u
         scratch = upgraded_copy(project, Path(tmp))
         lone = ("; no project file: DRC holds the board to the rules its file carries and KiCad's defaults for the rest"
                 if project.file == project.board else "")
-        results = [CheckResult("input", "read through KiCad 9", "pass",
+        results = [CheckResult("input", f"read through KiCad {kicad_release()}", "pass",
                                f"{old}: checked on a copy upgraded in a scratch folder; {project.dir} is untouched{lone}")]
         results += project_checks(scratch, rules, enclosure, strict, allow_unrouted, timings)
     return project, results

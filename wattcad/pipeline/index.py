@@ -19,7 +19,7 @@ KICAD_PICTURES = [
     ("{name}-board-copper-bottom.png", "Bottom copper, seen through the board (KiCad plot)"),
 ]
 KICAD_FILES = [
-    ("{name}.kicad_pro", "KiCad 9 project"), ("{name}.kicad_sch", "schematic"), ("{name}.kicad_pcb", "board"),
+    ("{name}.kicad_pro", "KiCad project"), ("{name}.kicad_sch", "schematic"), ("{name}.kicad_pcb", "board"),
     ("{name}-schematic.pdf", "schematic PDF"), ("{name}-board.step", "board STEP with bodies"),
     ("{name}-board.glb", "board GLB (Blender)"), ("{name}-drc.json", "DRC report"), ("{name}-erc.json", "ERC report"),
 ]
