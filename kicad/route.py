@@ -12,6 +12,7 @@ import fnmatch
 import json
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -369,18 +370,22 @@ def apply_routes(board, problem: Problem, result: RouteResult) -> None:
 ATTEMPTS = 2  # whole routings from the user's board, the nets left unrouted by one first in the next
 
 
-def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple[str, ...]) -> dict:
-    """Passes of the router over BOARD until KiCad lists nothing more it can route; the board is
-    saved to SCRATCH after each. Returns what was done and what KiCad's DRC says of the result."""
+def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple[str, ...],
+                  deadline: float | None = None, say=None) -> dict:
+    """Passes of the router over BOARD until KiCad lists nothing more it can route (or DEADLINE,
+    time.monotonic(), has passed); the board is saved to SCRATCH after each. Returns what was done
+    and what KiCad's DRC says of the result."""
     done = {"routed": 0, "tracks": 0, "vias": 0, "length": 0.0, "connections": 0, "failed": []}
     for n in range(MAX_PASSES):
+        if n and deadline is not None and time.monotonic() > deadline:
+            break
         problem, extra = build_problem(board, scratch, nets)
         done["failed"] = list(extra["skipped"])
         if n == 0:
             done["before"] = extra["unrouted"]
         if not problem.connections:
             break
-        result = route(problem, pitch_mm, first_nets=first_nets)
+        result = route(problem, pitch_mm, first_nets=first_nets, deadline=deadline)
         done["connections"] = max(done["connections"], len(problem.connections) + done["routed"])
         apply_routes(board, problem, result)
         pcbnew.ZONE_FILLER(board).Fill(board.Zones())
@@ -390,6 +395,8 @@ def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple
         done["vias"] += result.via_count
         done["length"] += result.track_length_mm
         done["failed"] = [f"{problem.nets[c.net]}: {why}" for c, why in result.failed] + extra["skipped"]
+        if say:
+            say(f"pass {n + 1}: {done['routed']} of {done['connections']} connections routed")
         if not result.routed:
             break
     drc = _drc(scratch)
@@ -400,19 +407,22 @@ def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple
 
 def route_board(board_file: str | Path, out: str | Path | None = None, nets: str | None = None,
                 pitch_mm: float = 0.125, keep_existing: bool = True, write_improvement: bool = False,
-                backup: bool = True) -> RouteReport:
+                backup: bool = True, time_limit_s: float | None = None, beside: bool = False, say=None) -> RouteReport:
     """Route BOARD_FILE's unrouted connections. Written over the board (after a .bak) only when the
     result is complete and DRC-clean (WRITE_IMPROVEMENT: or DRC-clean with fewer unrouted than
-    before), else to OUT if given; OUT always gets the result.
+    before), else to OUT if given, else (BESIDE) next to it as NAME-routed.kicad_pcb; OUT always
+    gets the result. TIME_LIMIT_S: no new search starts after it, and the best board found so far
+    is the result (finishing it — zones, KiCad's DRC, the save — takes a few seconds more).
     KEEP_EXISTING False: the board's unlocked tracks and vias are removed first. BACKUP: a .bak of
-    what is written over first."""
-    import time
-
+    what is written over first. SAY: a callable that takes progress lines."""
     started = time.perf_counter()
+    deadline = time.monotonic() + time_limit_s if time_limit_s else None
     board_file = Path(board_file).resolve()
     best, first_nets = None, ()
     with tempfile.TemporaryDirectory(prefix="wattcad-route-") as tmp:
         for attempt in range(ATTEMPTS):
+            if best is not None and deadline is not None and time.monotonic() > deadline:
+                break
             board = load_board(board_file)
             if not keep_existing:
                 for t in list(board.GetTracks()):
@@ -424,11 +434,14 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
                 if board_file.with_suffix(suffix).is_file():
                     shutil.copy2(board_file.with_suffix(suffix), scratch.with_suffix(suffix))
             pcbnew.SaveBoard(str(scratch), board)
-            done = _route_passes(board, scratch, nets, pitch_mm, first_nets)
+            done = _route_passes(board, scratch, nets, pitch_mm, first_nets, deadline, say)
             done["board"] = board
             score = (len(done["unconnected"]) + len(done["errors"]), done["length"])
             if best is None or score < best[0]:
                 best = (score, done)
+            if say:
+                say(f"attempt {attempt + 1}: {len(done['unconnected'])} unrouted, {len(done['errors'])} DRC errors; "
+                    f"best so far {len(best[1]['unconnected'])} unrouted, {len(best[1]['errors'])} DRC errors")
             if score[0] == 0 or not done.get("before"):
                 break  # complete, or nothing was unrouted to begin with (what is wrong is not routing's)
             # Again from the user's board, the nets KiCad still lists as unrouted routed first.
@@ -440,6 +453,8 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
                              done["vias"], done["length"], done["errors"], len(done["unconnected"]))
         report.pairs = pair_shares(board_tracks(done["board"]))
         better = write_improvement and not report.drc_errors and report.unconnected_after < done.get("before", 0)
+        if out is None and beside and not (report.complete or better):
+            out = board_file.with_name(f"{board_file.stem}-routed.kicad_pcb")  # never over the user's board
         report = _write(board_file, done["board"], out, report, better, backup)
     report.seconds = round(time.perf_counter() - started, 1)
     return report
@@ -466,7 +481,6 @@ def freeroute_board(board_file: str | Path, jar: str | Path, out: str | Path | N
     pcbnew, FreeRouting on one thread (its multithreaded mode is known to leave clearance
     violations), the session back through pcbnew; then the same DRC and write rules as route_board."""
     import subprocess
-    import time
 
     started = time.perf_counter()
     board_file, jar = Path(board_file).resolve(), Path(jar)

@@ -5,6 +5,7 @@ import math
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,16 @@ def test_a_zone_net_drops_a_via_inside_its_zone():
     gnd = next(r for r in result.routes if r.net == 2)
     (x, y), _, _ = gnd.vias[-1]
     assert 8.5 + 0.3 + 0.3 <= x <= 13.5 - 0.6 and 0.5 + 0.6 <= y <= 9.5 - 0.6
+
+
+def test_past_its_deadline_the_router_returns_what_it_has_and_names_the_rest():
+    from wattcad.core.router import TIME_LIMIT
+
+    problem = _problem()
+    late = route(problem, deadline=time.monotonic() - 1.0)  # a limit already passed: no search starts
+    assert late.routes == [] and [why for _, why in late.failed] == [TIME_LIMIT]
+    in_time = route(problem, deadline=time.monotonic() + 60.0)
+    assert not in_time.failed and len(in_time.routes) == 1
 
 
 def test_no_way_through_is_reported_not_forced():
@@ -210,9 +221,12 @@ def test_kicads_ecc83_demo_routes_back_clean(tmp_path, capsys):
     """KiCad's ecc83 demo with every track removed: routed by `wattcad route`, then checked by KiCad."""
     board = _bare_ecc83(tmp_path)
     before = board.read_bytes()
-    # Only one net: the rest stays unrouted, so nothing is written over the board (exit 1).
+    # Only one net: the rest stays unrouted, so the board goes beside the user's, never over it (exit 1).
     assert main(["route", str(board), "--nets", "/Net-(U1-G)"]) == 1
-    assert board.read_bytes() == before and "NOT written" in capsys.readouterr().out
+    beside = board.with_name("ecc83-pp-routed.kicad_pcb")
+    said = capsys.readouterr()
+    assert board.read_bytes() == before and f"written to {beside}" in said.out and beside.is_file(), said
+    assert "[route] attempt 1:" in said.err  # progress, on stderr
     # Everything: complete and clean, written in place after a backup.
     assert main(["route", str(board)]) == 0
     out = capsys.readouterr().out
@@ -227,6 +241,26 @@ def test_kicads_ecc83_demo_routes_back_clean(tmp_path, capsys):
     routed = board.read_bytes()
     assert main(["route", str(board)]) == 0
     assert board.read_bytes() == routed
+
+
+@pytest.mark.kicad
+def test_at_its_time_limit_route_writes_the_best_board_beside_the_users_and_lists_what_is_left(tmp_path, capsys):
+    board = _bare_ecc83(tmp_path)
+    before = board.read_bytes()
+    assert main(["route", str(board), "--time-limit", "0.001"]) == 1
+    said = capsys.readouterr()
+    beside = board.with_name("ecc83-pp-routed.kicad_pcb")
+    assert board.read_bytes() == before and beside.is_file(), said.out
+    assert "not tried: the time limit was reached" in said.out and "[route] attempt 1:" in said.err
+    # What the report says is unrouted is what KiCad finds on the written board.
+    unrouted = int(re.search(r"after: (\d+) unrouted", said.out).group(1))
+    drc = tmp_path / "drc.json"
+    subprocess.run(["kicad-cli", "pcb", "drc", "--format", "json", "-o", str(drc), str(beside)], check=True,
+                   capture_output=True, timeout=300)
+    report = json.loads(drc.read_text())
+    assert len(report["unconnected_items"]) == unrouted > 0
+    assert main(["route", str(board), "--time-limit", "0"]) == 2
+    assert "--time-limit: must be a positive number of seconds" in capsys.readouterr().err
 
 
 @pytest.mark.kicad

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from wattcad.core.errors import EXIT_MISMATCH, EXIT_OK
+from wattcad.core.errors import EXIT_MISMATCH, EXIT_OK, InputError
 
 
 def cmd_route(args) -> int:
@@ -14,7 +15,11 @@ def cmd_route(args) -> int:
     if args.freerouting:
         report = freeroute_board(Path(args.board), Path(args.freerouting), out)
     else:
-        report = route_board(Path(args.board), out, args.nets, args.pitch, keep_existing=args.keep_existing)
+        if args.time_limit <= 0:
+            raise InputError(None, "--time-limit", "must be a positive number of seconds", args.time_limit)
+        report = route_board(Path(args.board), out, args.nets, args.pitch, keep_existing=args.keep_existing,
+                             time_limit_s=args.time_limit, beside=True,
+                             say=lambda line: print(f"[route] {line}", file=sys.stderr, flush=True))
     print(report.summary())
     print(f"routed in {report.seconds} s")
     return EXIT_OK if report.complete else EXIT_MISMATCH
@@ -30,10 +35,14 @@ def add(sub) -> None:
                                     "there are kept. The result is checked with kicad-cli DRC: written over BOARD "
                                     "(after a .bak) only when every connection is routed and DRC is clean; --out "
                                     "always gets it. Exit 0 when complete and clean, 1 when not, 4 when a tool "
-                                    "(kicad-cli, Blender, FreeCAD) fails or crashes.")
+                                    "(kicad-cli, Blender, FreeCAD) fails or crashes. Not complete and no --out: the best board "
+                                    "found goes beside BOARD as NAME-routed.kicad_pcb, with what is left unrouted listed.")
     ro.add_argument("board", metavar="BOARD.kicad_pcb")
     ro.add_argument("--out", metavar="FILE", help="write the routed board here (whatever the result)")
     ro.add_argument("--nets", metavar="PATTERN", help="route only nets matching this pattern (fnmatch: '/I?P')")
+    ro.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
+                    help="no new search starts after this (default 120 s); the best board found so far is written "
+                         "(finishing it takes a few seconds more). Progress goes to stderr")
     ro.add_argument("--pitch", type=float, default=0.125, metavar="MM", help="routing grid pitch (default 0.125 mm)")
     ro.add_argument("--keep-existing", action=argparse.BooleanOptionalAction, default=True,
                     help="keep the tracks and vias already on the board (default); --no-keep-existing removes "

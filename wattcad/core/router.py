@@ -13,6 +13,7 @@ Deterministic: no randomness, connections in a fixed order, ties broken by node 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -276,6 +277,7 @@ BEND_COST_MM = 0.1
 RIP_COST_MM = 3.0  # crossing another net's route in the rip-up search
 MAX_RIPS_PER_CONNECTION = 8
 ROUNDS = 3  # whole routing rounds, the failed connections first in each next one
+TIME_LIMIT = "not tried: the time limit was reached"
 SEARCH_MARGIN_MM = 10.0
 PAIR_FACTOR = 0.5  # the cost of a millimetre beside a pair's partner
 PAIR_BAND = 3  # fine cells beyond the partner's keep-away that count as beside it
@@ -588,9 +590,14 @@ class Router:
         self._join(conn, path)
         return route
 
-    def run(self, first: tuple[Connection, ...] = ()) -> RouteResult:
+    def run(self, first: tuple[Connection, ...] = (), deadline: float | None = None) -> RouteResult:
         """Every connection, FIRST ones first, then shortest first; then the ones that found no way,
-        each through the routes in its way, which are ripped up and routed again after it."""
+        each through the routes in its way, which are ripped up and routed again after it. Past
+        DEADLINE (time.monotonic()) no search starts: what is routed is the result, the rest is
+        listed as not routed for the time limit."""
+        def out_of_time() -> bool:
+            return deadline is not None and time.monotonic() > deadline
+
         order = list(first) + sorted((c for c in self.problem.connections if c not in first),
                                      key=lambda c: (c.b is None, math.dist(c.a.point, c.b.point) if c.b else 0.0,
                                                     c.net, c.a.point))
@@ -602,6 +609,9 @@ class Router:
         lost += [(c, "an end lies outside the board outline") for c in off_board]
         order = [c for c in order if c not in off_board]
         for conn in order:
+            if out_of_time():
+                lost.append((conn, TIME_LIMIT))
+                continue
             path = self.search(conn)
             if path is None:
                 failed.append(conn)
@@ -611,6 +621,9 @@ class Router:
         queue = list(failed)
         while queue:
             conn = queue.pop(0)
+            if out_of_time():
+                lost += [(c, TIME_LIMIT) for c in [conn, *queue] if c not in done]
+                break
             path = self.search(conn)
             if path is None:
                 made, path = self._any_island(conn)
@@ -735,15 +748,19 @@ def _simplify(points: list[Point]) -> list[Point]:
     return out
 
 
-def route(problem: Problem, pitch_mm: float = 0.125, rounds: int = ROUNDS, first_nets: tuple[str, ...] = ()) -> RouteResult:
+def route(problem: Problem, pitch_mm: float = 0.125, rounds: int = ROUNDS, first_nets: tuple[str, ...] = (),
+          deadline: float | None = None) -> RouteResult:
     """Route the problem, the connections of FIRST_NETS first; while connections fail, route it
     again from scratch with them first too (a connection that lost out to the ones routed before it
     often finds its way when it goes first). The result with the fewest failures (then the
-    shortest) is kept."""
+    shortest) is kept. Past DEADLINE (time.monotonic()) no new round starts and the round under
+    way stops searching: the best result so far is returned, never nothing."""
     best = None
     first = tuple(c for name in first_nets for c in problem.connections if problem.nets[c.net] == name)
     for _ in range(rounds):
-        result = Router(problem, pitch_mm).run(first)
+        if best is not None and deadline is not None and time.monotonic() > deadline:
+            break
+        result = Router(problem, pitch_mm).run(first, deadline)
         if best is None or (len(result.failed), result.track_length_mm) < (len(best.failed), best.track_length_mm):
             best = result
         if not result.failed:
