@@ -9,7 +9,7 @@ from pathlib import Path
 
 from wattcad.core.errors import InputError, MissingToolError
 
-from .pcbnew_compat import pcbnew
+from .pcbnew_compat import board_outlines, pcbnew
 from .versions import BOARD_FORMATS, release_of, too_new
 
 
@@ -88,3 +88,24 @@ def current_format_copy(path: str | Path, scratch_dir: Path) -> tuple[Path, str]
     note = (f"read through KiCad {kicad_version()}: a scratch copy upgraded from the {release} "
             f"format (version {version})") if release else ""
     return copy, note
+
+
+def read_outline(board, path: Path) -> tuple[list, list, str]:
+    """(outline, cutouts, note) as KiCad reads Edge.Cuts: its closed outline (arcs, circles, polygons,
+    curves, footprints' edges); where there is none, the bounding box of the edge drawings, as KiCad's
+    3D viewer falls back to it, and a note saying so. The one outline reader of every command."""
+    to_mm = pcbnew.ToMM
+    polys = pcbnew.SHAPE_POLY_SET()
+    if board_outlines(board, polys) and polys.OutlineCount():
+        largest = max(range(polys.OutlineCount()), key=lambda i: abs(polys.Outline(i).Area()))
+        ring = polys.Outline(largest)
+        outline = [(round(to_mm(ring.CPoint(i).x), 4), round(to_mm(ring.CPoint(i).y), 4)) for i in range(ring.PointCount())]
+        cutouts = [[(round(to_mm(h.CPoint(i).x), 4), round(to_mm(h.CPoint(i).y), 4)) for i in range(h.PointCount())]
+                   for h in (polys.Hole(largest, k) for k in range(polys.HoleCount(largest)))]
+        return outline, cutouts, ""
+    box = board.GetBoardEdgesBoundingBox()
+    if box.GetWidth() <= 0 or box.GetHeight() <= 0:
+        raise InputError(path, "Edge.Cuts", "the board has no outline: nothing is drawn on Edge.Cuts")
+    x0, y0, x1, y1 = (round(to_mm(v), 4) for v in (box.GetLeft(), box.GetTop(), box.GetRight(), box.GetBottom()))
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)], [], (
+        "Edge.Cuts is not one closed outline: its bounding box stands for the board, as in KiCad's 3D viewer")

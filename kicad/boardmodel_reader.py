@@ -4,12 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from wattcad.core.boardmodel import BoardModel, Body, Hole
-from wattcad.core.errors import InputError
 from wattcad.footprints.module import module_geometry
 from wattcad.footprints.spec import spec_for_part
 
-from .board_io import load_board
-from .pcbnew_compat import board_outlines, pcbnew
+from .board_io import load_board, read_outline
+from .pcbnew_compat import pcbnew
 from .pcbnew_footprints import footprint_from_pcbnew
 
 DEFAULT_HEIGHT_MM = {"smd": 1.0, "through_hole": 8.0}
@@ -35,34 +34,13 @@ def read_board_model(path: str | Path) -> BoardModel:
     return read_board_model_report(path)[0]
 
 
-def _outline(board, path: Path) -> tuple[list, list, str]:
-    """(outline, cutouts, note) as KiCad reads Edge.Cuts: its closed outline (arcs, circles, polygons,
-    curves, footprints' edges); where there is none, the bounding box of the edge drawings, as KiCad's
-    3D viewer falls back to it, and a note saying so."""
-    to_mm = pcbnew.ToMM
-    polys = pcbnew.SHAPE_POLY_SET()
-    if board_outlines(board, polys) and polys.OutlineCount():
-        largest = max(range(polys.OutlineCount()), key=lambda i: abs(polys.Outline(i).Area()))
-        ring = polys.Outline(largest)
-        outline = [(round(to_mm(ring.CPoint(i).x), 4), round(to_mm(ring.CPoint(i).y), 4)) for i in range(ring.PointCount())]
-        cutouts = [[(round(to_mm(h.CPoint(i).x), 4), round(to_mm(h.CPoint(i).y), 4)) for i in range(h.PointCount())]
-                   for h in (polys.Hole(largest, k) for k in range(polys.HoleCount(largest)))]
-        return outline, cutouts, ""
-    box = board.GetBoardEdgesBoundingBox()
-    if box.GetWidth() <= 0 or box.GetHeight() <= 0:
-        raise InputError(path, "Edge.Cuts", "the board has no outline: nothing is drawn on Edge.Cuts")
-    x0, y0, x1, y1 = (round(to_mm(v), 4) for v in (box.GetLeft(), box.GetTop(), box.GetRight(), box.GetBottom()))
-    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)], [], (
-        "Edge.Cuts is not one closed outline: its bounding box stands for the board, as in KiCad's 3D viewer")
-
-
 def read_board_model_report(path: str | Path) -> tuple[BoardModel, list[str]]:
     """The board's BoardModel, and what a reader of a fit should know: how the outline was read, how
     many footprints with pads got a body (from the fab outline, else the courtyard, else the pads, with
     a default height), and which stand for none by kind (mounting holes, fiducials, net ties...)."""
     path = Path(path)
     board = load_board(path)
-    outline, cutouts, outline_note = _outline(board, path)
+    outline, cutouts, outline_note = read_outline(board, path)
     to_mm = pcbnew.ToMM
     model = BoardModel(name=path.stem, thickness_mm=to_mm(board.GetDesignSettings().GetBoardThickness()),
                        outline=outline, cutouts=cutouts, source=str(path))

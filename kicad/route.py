@@ -21,9 +21,9 @@ from wattcad.core.errors import InputError, MissingToolError
 from wattcad.core.processes import tool_kwargs
 from wattcad.core.router import Connection, Copper, Keepout, NetClass, Problem, RouteResult, Terminal, diff_pairs, pair_shares, route
 
-from .board_io import load_board, save_board
+from .board_io import load_board, read_outline, save_board
 from .drc import drc_report, violation_text
-from .pcbnew_compat import board_outlines, pcbnew
+from .pcbnew_compat import pcbnew
 
 MAX_PASSES = 4
 THERMAL_RING_MM = 1.0  # the zone's thermal gap (0.5 mm) and the start of its spokes
@@ -45,6 +45,7 @@ class RouteReport:
     seconds: float = 0.0
     in_editor: bool = False  # the plugin's: the tracks went into the open board, nothing was written
     pairs: dict = field(default_factory=dict)  # (P net, N net) -> share of their track side by side
+    notes: list[str] = field(default_factory=list)  # how the board was read (an outline that is not closed)
 
     @property
     def complete(self) -> bool:
@@ -58,6 +59,7 @@ class RouteReport:
         if self.pairs:
             lines.append("  pairs side by side (within 1 mm): " + ", ".join(
                 f"{p.lstrip('/')}/{n.lstrip('/')} {share:.0%}" for (p, n), share in sorted(self.pairs.items())))
+        lines += [f"  note: {n}" for n in self.notes]
         lines += [f"  not routed: {f}" for f in self.failed[:40]]
         lines += [f"  DRC: {e}" for e in self.drc_errors[:40]]
         return "\n".join(lines)
@@ -151,11 +153,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
     """The routing problem of a loaded board and its saved file (for KiCad's list of what is unrouted)."""
     to_mm = pcbnew.ToMM
     box = board.GetBoardEdgesBoundingBox()
-    polys = pcbnew.SHAPE_POLY_SET()
-    if not board_outlines(board, polys) or polys.OutlineCount() == 0:
-        raise InputError(board_file, "Edge.Cuts", "the board has no closed outline")
-    ring = polys.Outline(0)
-    outline = [(to_mm(ring.CPoint(i).x), to_mm(ring.CPoint(i).y)) for i in range(ring.PointCount())]
+    outline, _, outline_note = read_outline(board, board_file)
     names = sorted(str(n) for n in board.GetNetsByName().keys() if str(n))
     index = {n: i for i, n in enumerate(names)}
     ds = board.GetDesignSettings()
@@ -255,7 +253,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
                       copper=copper, connections=connections, zones=zones, clearance_between=between, holes=holes,
                       hole_clearance_mm=to_mm(ds.m_HoleClearance) if ds.m_HoleClearance > 0 else 0.25,
                       keepouts=keepouts, escapes=escapes, pairs=diff_pairs(names))
-    return problem, {"skipped": skipped + rule_notes, "unrouted": len(unrouted)}
+    return problem, {"skipped": skipped + rule_notes, "unrouted": len(unrouted), "note": outline_note}
 
 
 FINE_PITCH_MM = 0.65  # pads closer than this to a neighbour get an escape stub
@@ -381,6 +379,7 @@ def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple
             break
         problem, extra = build_problem(board, scratch, nets)
         done["failed"] = list(extra["skipped"])
+        done["notes"] = [extra["note"]] if extra["note"] else []
         if n == 0:
             done["before"] = extra["unrouted"]
         if not problem.connections:
@@ -452,6 +451,7 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
         report = RouteReport(board_file, None, done["connections"], done["routed"], done["failed"], done["tracks"],
                              done["vias"], done["length"], done["errors"], len(done["unconnected"]))
         report.pairs = pair_shares(board_tracks(done["board"]))
+        report.notes = done.get("notes", [])
         better = write_improvement and not report.drc_errors and report.unconnected_after < done.get("before", 0)
         if out is None and beside and not (report.complete or better):
             out = board_file.with_name(f"{board_file.stem}-routed.kicad_pcb")  # never over the user's board
