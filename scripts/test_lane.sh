@@ -17,7 +17,13 @@ root_sh="$repo_dir/scripts/debian_root.sh"
 KICAD10_TESTS=(tests/test_kicad_versions.py tests/test_kicad_host.py tests/test_kicad_cli.py tests/test_verify_boards.py
                tests/test_place_circle.py tests/test_plugin.py tests/test_router.py tests/test_old_kicad.py
                tests/test_project_build.py tests/test_board.py tests/test_pcm.py tests/test_ipc_plugin.py)
-DEBIAN13_TESTS=(tests/test_kicad_versions.py tests/test_hosts.py tests/test_kicad_cli.py tests/test_enclosure.py tests/test_render.py)
+# Debian 13's smoke set: `make` itself has built the ADE7816 there (KiCad 9.0.8 from trixie-backports,
+# CadQuery, Blender 5.1.2 renders); these add FreeCAD 1.0's document, a pixel-checked render, the
+# Blender add-on, and the KiCad version and tool handling.
+DEBIAN13_TESTS=(tests/test_kicad_versions.py tests/test_hosts.py tests/test_kicad_cli.py
+                tests/test_enclosure.py::test_freecad_document_is_parametric_and_agrees_with_cadquery
+                tests/test_render.py::test_top_view_is_true_to_scale_and_the_board_is_green_where_it_should_be
+                tests/test_render.py::test_blender_addon_imports_a_kicad_board)
 
 copy_checkout() {  # the checkout's files (tracked, and new ones not ignored) into DEST, afresh
     local dest="$1"
