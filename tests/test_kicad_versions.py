@@ -150,7 +150,8 @@ def test_the_ade7816_builds_clean_under_the_installed_kicad(tmp_path):
     example = Path(__file__).parents[1] / "examples" / "ade7816"
     if _installed_major() < 10:
         pytest.skip("KiCad 9 builds the example in test_build.py; this is the KiCad 10 lane's build of it")
-    code, printed, said = _run(["build", str(example), "--out", str(tmp_path / "out"), "--no-render"])
+    # (no FreeCAD in the KiCad 10 lane: the example asks for its document, which the KiCad 9 suite checks)
+    code, printed, said = _run(["build", str(example), "--out", str(tmp_path / "out"), "--no-render", "--no-freecad"])
     assert code == 0, (printed[-3000:], said[-3000:])
     for name in ("wattcad-ade7816", "wattcad-ade7816-round"):
         drc = json.loads((tmp_path / "out" / name / "wattcad-ade7816-drc.json").read_text())
