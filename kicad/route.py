@@ -114,6 +114,20 @@ def _keepouts(board, rules, names: list[str], classes: dict[int, NetClass]) -> t
     return keepouts, notes
 
 
+MASK_MARGIN_MM = 0.01  # past a mask opening's edge, so a track beside it is not bared
+
+
+def _mask_reach_mm(pad, layers: tuple[int, ...], ds) -> float:
+    """How far past its copper a pad's solder-mask opening reaches, plus the board's mask-to-copper
+    clearance: KiCad's solder_mask_bridge flags another net's track inside it (0 with no opening)."""
+    reach = 0.0
+    for i in layers:
+        copper_layer, mask_layer = ((pcbnew.F_Cu, pcbnew.F_Mask), (pcbnew.B_Cu, pcbnew.B_Mask))[i]
+        if pad.IsOnLayer(mask_layer):
+            reach = max(reach, pcbnew.ToMM(pad.GetSolderMaskExpansion(copper_layer)) + pcbnew.ToMM(ds.m_SolderMaskToCopperClearance))
+    return reach
+
+
 def _box(item, grow_mm: float) -> tuple:
     """An item's bounding box grown by GROW_MM, as a polygon in millimetres."""
     box = item.GetBoundingBox()
@@ -183,6 +197,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
             if other != cls:
                 between[(cls, other)] = between[(other, cls)] = clearance
     copper, items, holes, thermals = [], {}, [], []  # items: KiCad uuid -> index into copper
+    mask_extra, min_clearance = {}, min((c.clearance_mm for c in classes.values()), default=0.0)
     for fp in sorted(board.GetFootprints(), key=lambda f: f.GetReference()):
         for pad in fp.Pads():
             net = index.get(pad.GetNetname(), -1)
@@ -196,6 +211,9 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
             if not poly:
                 continue
             items[pad.m_Uuid.AsString()] = len(copper)
+            reach = _mask_reach_mm(pad, layers, ds) - min_clearance
+            if reach > 0:
+                mask_extra[len(copper)] = reach + MASK_MARGIN_MM
             copper.append(Copper(net, layers, polygon=poly))
             if len(layers) == 2 and net >= 0:
                 xs, ys = [p[0] for p in poly], [p[1] for p in poly]
@@ -252,7 +270,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
                       outline=outline, edge_clearance_mm=to_mm(ds.m_CopperEdgeClearance), nets=names, classes=classes,
                       copper=copper, connections=connections, zones=zones, clearance_between=between, holes=holes,
                       hole_clearance_mm=to_mm(ds.m_HoleClearance) if ds.m_HoleClearance > 0 else 0.25,
-                      keepouts=keepouts, escapes=escapes, pairs=diff_pairs(names))
+                      keepouts=keepouts, escapes=escapes, pairs=diff_pairs(names), copper_extra_mm=mask_extra)
     return problem, {"skipped": skipped + rule_notes, "unrouted": len(unrouted), "note": outline_note}
 
 

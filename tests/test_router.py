@@ -71,6 +71,18 @@ def test_a_route_goes_round_an_obstacle_with_its_clearance():
     assert result.track_length_mm > 10.5
 
 
+def test_a_pads_solder_mask_opening_keeps_other_nets_tracks_farther_off():
+    """The wall's mask opening reaches 0.5 mm past its copper (0.3 more than the clearance): another
+    net's track keeps out of it, as KiCad's solder_mask_bridge check asks."""
+    plain = _problem()
+    masked = _problem()
+    masked.copper_extra_mm = {2: 0.3}
+    near, far = route(plain), route(masked)
+    assert not near.failed and not far.failed
+    assert _clearance(plain, near) < CLS.clearance_mm + 0.3 - 1e-6  # the plain route hugs the wall
+    assert _clearance(masked, far) >= CLS.clearance_mm + 0.3 - 1e-6
+
+
 def test_the_same_problem_routes_the_same_way():
     a, b = route(_problem()), route(_problem())
     assert [r.tracks for r in a.routes] == [r.tracks for r in b.routes] and a.via_count == b.via_count

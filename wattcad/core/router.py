@@ -93,6 +93,9 @@ class Problem:
     escapes: dict[int, tuple[Point, float]] = field(default_factory=dict)
     # Differential pairs: net -> its partner. A pair's second net is drawn to run beside the first.
     pairs: dict[int, int] = field(default_factory=dict)
+    # Copper index -> how much farther than the clearance other nets keep from it: a pad whose
+    # solder-mask opening reaches past the clearance (a track there would be bared and bridged).
+    copper_extra_mm: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -203,8 +206,8 @@ class Grid:
         # maps[k, 0]: where a track centre of class k may pass; maps[k, 1]: where a via centre may stand.
         self.maps = np.full((len(self.class_names), 2, 2, self.ny, self.nx), OPEN, dtype=np.int16)
         self._edge()
-        for c in problem.copper:
-            self.add(c)
+        for index, c in enumerate(problem.copper):
+            self.add(c, extra_mm=problem.copper_extra_mm.get(index, 0.0))
         for centre, radius in problem.holes:
             self.add(Copper(-1, (0, 1), centre=centre, radius_mm=radius), extra_mm=problem.hole_clearance_mm, shut=True)
         self.base = self.maps.copy()  # the fixed copper alone: what rip-up may route through
