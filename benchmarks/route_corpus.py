@@ -3,8 +3,9 @@ unpacked), graded by KiCad's own DRC, beside FreeRouting's published figures for
 
 Each board is stripped as the corpus README says (zones unfilled, then every track and via removed),
 routed with `route_board(..., time_limit_s=LIMIT)` in a process of its own (a worker a core), and
-graded: connections, completed, unrouted, the DRC errors the routing added (KiCad's DRC of the routed
-board, zones filled, minus the stripped board's own, type by type), vias, track length, seconds.
+graded: connections (what KiCad lists unrouted on the stripped board with its zones filled), completed,
+unrouted, the DRC errors the routing added (KiCad's DRC of the routed board, zones filled, minus the
+stripped board's own with its zones filled too, type by type), vias, track length, seconds.
 Results go to a JSON-lines file as each board finishes; a board already graded with the same code
 and limit is not routed again (a run resumes where the last one stopped).
 
@@ -28,8 +29,11 @@ REPO = Path(__file__).resolve().parents[1]
 FREEROUTING = "v2.3.1-SNAPSHOT"
 
 
-def strip(board: Path, out: Path) -> None:
-    """Zones unfilled before the tracks go (after, the zone objects come back as bare SWIG objects)."""
+def strip(board: Path, out: Path, filled: Path | None = None) -> None:
+    """Zones unfilled before the tracks go (after, the zone objects come back as bare SWIG objects).
+    FILLED: the stripped board again with its zones filled, the baseline the routed board (whose
+    zones the router fills) is graded against: a pad whose thermal relief is starved by the board's
+    own layout, before any track, is not the router's doing."""
     from wattcad.kicad.pcbnew_compat import pcbnew
 
     b = pcbnew.LoadBoard(str(board))
@@ -38,6 +42,9 @@ def strip(board: Path, out: Path) -> None:
     for t in list(b.GetTracks()):
         b.Delete(t)
     pcbnew.SaveBoard(str(out), b)
+    if filled is not None:
+        pcbnew.ZONE_FILLER(b).Fill(b.Zones())
+        pcbnew.SaveBoard(str(filled), b)
 
 
 def drc(board: Path) -> tuple[Counter, int]:
@@ -56,9 +63,10 @@ def grade_one(board: Path, limit_s: float) -> dict:
     from wattcad.kicad.route import route_board
 
     with tempfile.TemporaryDirectory(prefix="wattcad-bench-") as tmp:
-        bare = Path(tmp) / board.name
-        strip(board, bare)
-        before_errors, to_route = drc(bare)
+        bare, baseline = Path(tmp) / board.name, Path(tmp) / "filled" / board.name
+        baseline.parent.mkdir()
+        strip(board, bare, baseline)
+        before_errors, to_route = drc(baseline)
         started = time.perf_counter()
         report = route_board(bare, out=Path(tmp) / f"routed-{board.name}", time_limit_s=limit_s, backup=False)
         seconds = round(time.perf_counter() - started, 1)
