@@ -5,6 +5,8 @@
 #                                          forky's Python, then the KiCad-facing tests under CI=true
 #   test_lane.sh debian13                  Debian 13 (trixie): `make` in a fresh clone, then a smoke set
 # The roots are cached (only the first run pays for them); each run starts from a fresh copy.
+# One test worker inside a lane: the lane itself runs as one test of `make test`, beside the other
+# worker (two cores), and more workers than cores pushed a slow export past its time-out.
 set -euo pipefail
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,7 +46,7 @@ case "$lane" in
         bash "$root_sh" run forky sh -c 'cd /opt/wattcad-src \
             && WATTCAD_VENV=/opt/wattcad-venv WATTCAD_ONLY=kicad bash scripts/bootstrap.sh \
             && kicad-cli version \
-            && CI=true WATTCAD_LANE=kicad10 /opt/wattcad-venv/bin/python -m pytest -q -p no:cacheprovider -n 2 \
+            && CI=true WATTCAD_LANE=kicad10 /opt/wattcad-venv/bin/python -m pytest -q -p no:cacheprovider -n 1 \
                -m "not freecad and not blender" "$@"' lane "$@"
         ;;
     debian13)
@@ -55,7 +57,7 @@ case "$lane" in
         rm -rf "$root/opt/wattcad-clone"
         git clone -q "$repo_dir" "$root/opt/wattcad-clone"
         bash "$root_sh" run trixie sh -c 'cd /opt/wattcad-clone && make \
-            && CI=true WATTCAD_LANE=debian13 .venv/bin/python -m pytest -q -p no:cacheprovider -n 2 "$@"' \
+            && CI=true WATTCAD_LANE=debian13 .venv/bin/python -m pytest -q -p no:cacheprovider -n 1 "$@"' \
             lane "$@"
         ;;
     *) say "usage: test_lane.sh kicad10|debian13 [PYTEST ARGS...]"; exit 2 ;;
