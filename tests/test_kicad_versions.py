@@ -116,13 +116,17 @@ def test_on_kicad9_a_kicad10_board_is_refused_by_pcbnew_commands_and_verified_by
     assert re.search(r"^\d+ pass", printed, re.M)
 
 
+def _on_kicad10_project(tmp_path: Path, command: str, *options: str) -> tuple[int, str, str]:
+    """`wattcad COMMAND` on a copy of the KiCad 10 project, out to TMP_PATH/out; skipped below KiCad 10."""
+    if _installed_major() < 10:
+        pytest.skip(f"KiCad {_installed_major()} cannot read KiCad 10 files (the KiCad 10 lane runs this)")
+    return _run([command, str(_kicad10_project(tmp_path)), "--out", str(tmp_path / "out"), *options])
+
+
 @pytest.mark.kicad
 def test_under_kicad10_its_own_project_is_checked_and_the_report_names_kicad(tmp_path):
     """Under KiCad 10 (the lane; on KiCad 9 the project is refused, above): ERC, DRC and parity run."""
-    if _installed_major() < 10:
-        pytest.skip(f"KiCad {_installed_major()} cannot read KiCad 10 files (the KiCad 10 lane runs this)")
-    project = _kicad10_project(tmp_path)
-    code, printed, said = _run(["check", str(project), "--out", str(tmp_path / "out"), "--no-enclosure"])
+    code, printed, said = _on_kicad10_project(tmp_path, "check", "--no-enclosure")
     assert code in (0, 1), (printed, said)
     report = json.loads((tmp_path / "out" / "wattcad-check.json").read_text())
     assert report["kicad"].startswith("10.")
@@ -134,10 +138,7 @@ def test_under_kicad10_its_own_project_is_checked_and_the_report_names_kicad(tmp
 
 @pytest.mark.kicad
 def test_under_kicad10_its_own_project_builds_without_renders(tmp_path):
-    if _installed_major() < 10:
-        pytest.skip(f"KiCad {_installed_major()} cannot read KiCad 10 files (the KiCad 10 lane runs this)")
-    project = _kicad10_project(tmp_path)
-    code, printed, said = _run(["build", str(project), "--out", str(tmp_path / "out"), "--no-render"])
+    code, printed, said = _on_kicad10_project(tmp_path, "build", "--no-render")
     report = json.loads((tmp_path / "out" / "ecc83-pp" / "wattcad-check.json").read_text())
     assert code == (0 if report["passed"] else 1), (printed, said)
     assert report["kicad"].startswith("10.") and re.search(r"^check\s+(PASS|FAIL)", printed, re.M), printed
