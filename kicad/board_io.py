@@ -20,7 +20,7 @@ def load_board(path: str | Path) -> pcbnew.BOARD:
     head = path.read_text(encoding="utf-8", errors="replace")[:200].lstrip()
     if not head.startswith("(kicad_pcb"):
         raise InputError(path, None, "not a KiCad board (no top-level 'kicad_pcb')")
-    newer = too_new(path, int(kicad_version().split(".")[0]))
+    newer = too_new(path, kicad_major())
     if newer:  # the missing tool is the KiCad that saved it (exit 3), not a broken file
         raise MissingToolError(f"{newer}; this machine's pcbnew is KiCad {kicad_version()}, which cannot read it")
     # KiCad's own parser decides what it accepts (some boards KiCad ships carry stray trailing
@@ -74,6 +74,11 @@ def board_format(path: Path) -> tuple[int | None, str]:
 def kicad_version() -> str:
     """This KiCad's release, e.g. 9.0.8."""
     return pcbnew.Version().split("-")[0]
+
+
+def kicad_major() -> int:
+    """This pcbnew's major release (9, 10)."""
+    return int(kicad_version().split(".")[0])
 
 
 def current_format_copy(path: str | Path, scratch_dir: Path) -> tuple[Path, str]:

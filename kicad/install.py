@@ -12,14 +12,9 @@ from wattcad.core.fileio import write_atomic
 
 def default_plugin_dir() -> Path:
     """~/.local/share/kicad/<the installed KiCad's major>.0/scripting/plugins (9.0 when KiCad is not found)."""
-    from wattcad.core.errors import WattcadError
+    from .versions import kicad_release
 
-    try:
-        from .versions import installed_major
-
-        major = installed_major() or 9
-    except WattcadError:
-        major = 9
+    major = kicad_release().split(".")[0] or "9"
     return Path.home() / ".local" / "share" / "kicad" / f"{major}.0" / "scripting" / "plugins"
 
 LOADER_NAME = "wattcad_plugins.py"

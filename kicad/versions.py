@@ -56,6 +56,14 @@ def installed_kicad() -> str:
     return _installed(kicad_cli_path())
 
 
+def kicad_release() -> str:
+    """installed_kicad() for reports and cache keys: '' when kicad-cli is missing or cannot say."""
+    try:
+        return installed_kicad()
+    except MissingToolError:
+        return ""
+
+
 def installed_major() -> int | None:
     """The installed KiCad's major release (None when kicad-cli cannot say)."""
     version = installed_kicad()

@@ -15,14 +15,14 @@ def host_board_reader(scratch_dir: Path):
     format is read as it is (None: no copy) unless `force` (the pure parse refused it): loading and
     saving a 70 MB board through pcbnew took 50 s of a 76 s verify."""
     try:
-        from wattcad.kicad.board_io import board_format, current_format_copy, kicad_version
+        from wattcad.kicad.board_io import board_format, current_format_copy, kicad_major, kicad_version
         from wattcad.kicad.versions import too_new
     except ImportError:
         return None
 
     def read(path: Path, force: bool = False):
         # A board newer than this KiCad: wattcad's own reader reads it, and the report says so.
-        newer = too_new(path, int(kicad_version().split(".")[0])) if Path(path).is_file() else ""
+        newer = too_new(path, kicad_major()) if Path(path).is_file() else ""
         if newer:
             return None, (f"{newer}; this machine has KiCad {kicad_version()}, which cannot read it: "
                           f"read with wattcad's own reader")

@@ -16,13 +16,9 @@ from wattcad.core.fileio import write_atomic
 
 def kicad_release() -> str:
     """The KiCad the checks ran on ('9.0.8', '10.0.6'), or why there is none."""
-    from wattcad.core.errors import MissingToolError
-    from wattcad.kicad.versions import installed_kicad
+    from wattcad.kicad.versions import kicad_release as installed
 
-    try:
-        return installed_kicad() or "unknown (kicad-cli did not say its version)"
-    except MissingToolError:
-        return "not installed"
+    return installed() or "unknown (kicad-cli missing, or it did not say its version)"
 
 
 def summary_text(project: Project, results: list[CheckResult]) -> str:

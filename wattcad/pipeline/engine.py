@@ -45,18 +45,6 @@ CODE_DIRS = {name: package_dir(name) for name in (*CODE_PACKAGES, *_plugin_packa
 SPECS = [CODE_DIRS["wattcad.footprints"] / "specs", CODE_DIRS["wattcad.footprints"] / "ipc7351b.yaml"]
 
 
-def kicad_release() -> str:
-    """The installed KiCad's release ('' when there is none, or it cannot say)."""
-    from wattcad.core.errors import WattcadError
-
-    try:
-        from wattcad.kicad.versions import installed_kicad
-
-        return installed_kicad()
-    except WattcadError:
-        return ""
-
-
 def code_hash() -> str:
     """wattcad's own code: its Python files only (a generated example's boards sit beside its code
     and are updated by its build: they are inputs of their own steps, not code), and the KiCad that
@@ -67,6 +55,8 @@ def code_hash() -> str:
 
     named = sorted((f"{name}/{f.relative_to(d).as_posix()}", f) for name, d in CODE_DIRS.items() if d.is_dir()
                    for f in files(name, d))
+    from wattcad.kicad.versions import kicad_release
+
     return content_hash([f for _, f in named], {"version": __version__, "kicad": kicad_release(),
                                                 "files": [n for n, _ in named]})
 

@@ -7,7 +7,7 @@ from html import escape
 from pathlib import Path
 
 from wattcad import __version__
-from wattcad.pipeline.engine import kicad_release
+from wattcad.kicad.versions import kicad_release
 from wattcad.pipeline.outputs import load_outputs
 
 # The section's own KiCad files and pictures, where the project (or its generator) has them; each

@@ -6,8 +6,9 @@ import time
 
 from wattcad.core.errors import EXIT_MISMATCH, EXIT_OK
 from wattcad.core.fileio import write_atomic
+from wattcad.kicad.versions import kicad_release
 from wattcad.pipeline.base import BasePipeline
-from wattcad.pipeline.engine import kicad_release, summary_table
+from wattcad.pipeline.engine import summary_table
 from wattcad.pipeline.index import index_html
 from wattcad.pipeline.runner import Runner, default_jobs
 
