@@ -6,8 +6,8 @@ routed with `route_board(..., time_limit_s=LIMIT)` in a process of its own (a wo
 graded: connections (what KiCad lists unrouted on the stripped board with its zones filled), completed,
 unrouted, the DRC errors the routing added (KiCad's DRC of the routed board, zones filled, minus the
 stripped board's own with its zones filled too, type by type), vias, track length, seconds.
-Results go to a JSON-lines file as each board finishes; a board already graded with the same code
-and limit is not routed again (a run resumes where the last one stopped).
+Results go to a JSON-lines file as each board finishes; a board already graded with the same router
+code (router_code_hash) and limit is not routed again (a run resumes where the last one stopped).
 
 Run: .venv/bin/python benchmarks/route_corpus.py CORPUS_DIR [--manifest manifest.json] [--boards A,B]
      [--max-nets N] [--time-limit 240] [--jobs 2] [--results build/bench/route_corpus.jsonl]"""
@@ -48,14 +48,17 @@ def strip(board: Path, out: Path, filled: Path | None = None) -> None:
 
 
 def drc(board: Path) -> tuple[Counter, int]:
-    """KiCad's DRC errors by type, and the unconnected count."""
+    """KiCad's DRC errors by type, and the unrouted count (KiCad's ratsnest of the board as saved,
+    zones as filled in the file: the DRC report lists at most 499)."""
     from wattcad.kicad.drc import drc_report
+    from wattcad.kicad.pcbnew_compat import pcbnew
+    from wattcad.kicad.route import unrouted_count
 
     data, complaint = drc_report(board, "--severity-all")
     if data is None:
         raise RuntimeError(f"kicad-cli could not check {board.name}: {complaint}")
     errors = Counter(v["type"] for v in data.get("violations", []) if v.get("severity") == "error")
-    return errors, len(data.get("unconnected_items", []))
+    return errors, unrouted_count(pcbnew.LoadBoard(str(board)))
 
 
 def grade_one(board: Path, limit_s: float) -> dict:
@@ -76,6 +79,26 @@ def grade_one(board: Path, limit_s: float) -> dict:
     return {"board": board.stem, "connections": to_route, "unrouted": unrouted, "completed": to_route - unrouted,
             "added_errors": dict(sorted(added.items())), "vias": report.vias,
             "track_mm": round(report.track_length_mm, 1), "seconds": seconds, "written": written}
+
+
+ROUTER_MODULES = ("wattcad.core.router", "wattcad.core.router_search", "wattcad.core.dru", "wattcad.kicad.route",
+                  "wattcad.kicad.board_io", "wattcad.kicad.drc", "wattcad.kicad.pcbnew_compat")
+
+
+def router_code_hash() -> str:
+    """What a routing result depends on: the router's modules (by name and content, wherever the
+    checkout is), this benchmark, and the KiCad that grades it. A change elsewhere in wattcad leaves
+    the boards graded so far standing, so a long run resumes across sessions."""
+    import hashlib
+    import importlib
+
+    from wattcad.kicad.versions import kicad_release
+
+    h = hashlib.sha256(kicad_release().encode())
+    for name in ROUTER_MODULES:
+        h.update(name.encode() + Path(importlib.import_module(name).__file__).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def two_layer(board: Path, manifest: dict) -> bool:
@@ -101,8 +124,6 @@ def main() -> int:
         print(json.dumps(grade_one(args.one, args.time_limit)))
         return 0
 
-    from wattcad.pipeline.engine import code_hash
-
     manifest = {e["board"]: e for e in json.loads(args.manifest.read_text())} if args.manifest else {}
     boards = sorted(p for p in args.corpus.glob("*.kicad_pcb") if two_layer(p, manifest))
     if args.boards:
@@ -110,7 +131,7 @@ def main() -> int:
         boards = [b for b in boards if b.stem in wanted]
     if args.max_nets:
         boards = [b for b in boards if manifest.get(b.stem, {}).get("nets", 0) <= args.max_nets]
-    key = {"code": code_hash(), "time_limit": args.time_limit}
+    key = {"code": router_code_hash(), "time_limit": args.time_limit}
     args.results.parent.mkdir(parents=True, exist_ok=True)
     done = {}
     if args.results.is_file():
@@ -167,8 +188,10 @@ def _totals(rows: list[dict], manifest: dict) -> None:
     fr = [f for f in fr if f]
     print(f"\n{len(rows)} boards ({len(rows) - len(graded)} without a result): complete {len(complete)}, complete with no "
           f"DRC error added {len(clean)}, every board written: {all(r.get('written') for r in graded)}")
-    print(f"connections {sum(r['connections'] for r in graded)}, routed {sum(r['completed'] for r in graded)}; "
-          f"DRC errors added by type: {dict(added.most_common())}")
+    print(f"connections {sum(r['connections'] for r in graded)}, routed {sum(r['completed'] for r in graded)}, "
+          f"unrouted {sum(r['unrouted'] for r in graded)}; vias {sum(r['vias'] for r in graded)}, track "
+          f"{sum(r['track_mm'] for r in graded) / 1000:.1f} m, {sum(r['seconds'] for r in graded):.0f} s in all "
+          f"(longest {max((r['seconds'] for r in graded), default=0):.0f} s); DRC errors added by type: {dict(added.most_common())}")
     if fr:
         print(f"FreeRouting {FREEROUTING} on the same boards (its own checker): complete {sum(f['unrouted'] == 0 for f in fr)}, "
               f"complete with 0 violations {sum(f['unrouted'] == 0 and f['violations'] == 0 for f in fr)}")

@@ -114,3 +114,27 @@ def read_outline(board, path: Path) -> tuple[list, list, str]:
     x0, y0, x1, y1 = (round(to_mm(v), 4) for v in (box.GetLeft(), box.GetTop(), box.GetRight(), box.GetBottom()))
     return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)], [], (
         "Edge.Cuts is not one closed outline: its bounding box stands for the board, as in KiCad's 3D viewer")
+
+
+def edge_strokes(board) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Every Edge.Cuts drawing (the board's and its footprints') as straight segments in mm, arcs and
+    circles as KiCad approximates them: what KiCad's copper_edge_clearance measures to, closed
+    outline or not. Sorted, so a board reads the same every time."""
+    to_mm = pcbnew.ToMM
+    shapes = [d for d in board.GetDrawings() if d.GetLayer() == pcbnew.Edge_Cuts and d.GetClass() == "PCB_SHAPE"]
+    for fp in board.GetFootprints():
+        shapes += [d for d in fp.GraphicalItems() if d.GetLayer() == pcbnew.Edge_Cuts and d.GetClass() == "PCB_SHAPE"]
+    segments = set()
+    for shape in shapes:
+        if shape.GetShape() == pcbnew.SHAPE_T_SEGMENT:
+            a, b = shape.GetStart(), shape.GetEnd()
+            segments.add(((round(to_mm(a.x), 4), round(to_mm(a.y), 4)), (round(to_mm(b.x), 4), round(to_mm(b.y), 4))))
+            continue
+        polys = pcbnew.SHAPE_POLY_SET()  # the stroke's outline: its sides stand for the line, within half its width
+        shape.TransformShapeToPolygon(polys, pcbnew.Edge_Cuts, 0, pcbnew.FromMM(0.005), pcbnew.ERROR_INSIDE)
+        for o in range(polys.OutlineCount()):
+            rings = [polys.Outline(o)] + [polys.Hole(o, h) for h in range(polys.HoleCount(o))]
+            for ring in rings:
+                pts = [(round(to_mm(ring.CPoint(i).x), 4), round(to_mm(ring.CPoint(i).y), 4)) for i in range(ring.PointCount())]
+                segments.update(zip(pts, pts[1:] + pts[:1]))
+    return sorted(segments)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import math
+import secrets
 import shutil
 import tempfile
 import time
@@ -21,13 +23,13 @@ from wattcad.core.errors import InputError, MissingToolError
 from wattcad.core.processes import tool_kwargs
 from wattcad.core.router import Connection, Copper, Keepout, NetClass, Problem, RouteResult, Terminal, diff_pairs, pair_shares, route
 
-from .board_io import load_board, read_outline, save_board
+from .board_io import edge_strokes, load_board, read_outline, save_board
 from .drc import drc_report, violation_text
 from .pcbnew_compat import pcbnew
 
 MAX_PASSES = 4
 THERMAL_RING_MM = 1.0  # the zone's thermal gap (0.5 mm) and the start of its spokes
-ROUTE_WIDTH_CAP_MM = 0.2  # the widest track that leaves a 0.5 mm pitch pin (see below)
+ROUTE_WIDTH_CAP_MM = 0.2  # the neck-down width: the widest track that leaves a 0.5 mm pitch pin (see below)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class RouteReport:
     in_editor: bool = False  # the plugin's: the tracks went into the open board, nothing was written
     pairs: dict = field(default_factory=dict)  # (P net, N net) -> share of their track side by side
     notes: list[str] = field(default_factory=list)  # how the board was read (an outline that is not closed)
+    necks: dict[str, float] = field(default_factory=dict)  # net -> mm of its tracks necked below its class's width
 
     @property
     def complete(self) -> bool:
@@ -60,6 +63,9 @@ class RouteReport:
             lines.append("  pairs side by side (within 1 mm): " + ", ".join(
                 f"{p.lstrip('/')}/{n.lstrip('/')} {share:.0%}" for (p, n), share in sorted(self.pairs.items())))
         lines += [f"  note: {n}" for n in self.notes]
+        if self.necks:
+            lines.append(f"  necked down below the class width ({len(self.necks)} nets, mm of track): " + ", ".join(
+                f"{net} {mm:.1f} mm" for net, mm in sorted(self.necks.items())[:20]) + (" ..." if len(self.necks) > 20 else ""))
         lines += [f"  not routed: {f}" for f in self.failed[:40]]
         lines += [f"  DRC: {e}" for e in self.drc_errors[:40]]
         return "\n".join(lines)
@@ -160,14 +166,65 @@ def _copper_shapes(board, index: dict, classes: dict, ds) -> list[Keepout]:
                     keepouts.append(Keepout("copper shape", (poly,), (i,), every - own, tracks=True, vias=True))
                     if own:
                         keepouts.append(Keepout("copper shape", (poly,), (i,), own, tracks=False, vias=True))
+            # A solder-mask opening drawn as a shape (a connector's or a QFN's window): a track of any
+            # other net bared in it bridges to the pads it bares (KiCad's solder_mask_bridge); the
+            # footprint's own nets reach their pads through it, and no via is drilled in it.
+            for i, mask in enumerate((pcbnew.F_Mask, pcbnew.B_Mask)):
+                if item.GetClass() == "PCB_SHAPE" and item.IsOnLayer(mask):
+                    poly = _polygon(item, mask, pcbnew.ToMM(ds.m_SolderMaskToCopperClearance) + MASK_MARGIN_MM)
+                    if poly:
+                        keepouts.append(Keepout("mask opening", (poly,), (i,), every - own, tracks=True, vias=True))
+                        if own:
+                            keepouts.append(Keepout("mask opening", (poly,), (i,), own, tracks=False, vias=True))
     return keepouts
 
 
-def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> tuple[Problem, dict]:
-    """The routing problem of a loaded board and its saved file (for KiCad's list of what is unrouted)."""
+def spoke_corridors(board) -> list[tuple[str, int, tuple]]:
+    """Where the zone filler puts thermal spokes on the board as it is (its zones filled here): for
+    each pad of a zone's net on the zone's layer, up to the zone's minimum spoke count of them, as
+    (net, layer, rectangle in mm) from the pad's edge across the relief's gap. Kept free of other
+    nets' tracks, they leave the pad its spokes (KiCad's starved_thermal)."""
+    pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+    need = max(getattr(board.GetDesignSettings(), "m_MinResolvedSpokes", 2), 1)
+    corridors = []
+    for zone in sorted(board.Zones(), key=lambda z: (z.GetNetname(), z.m_Uuid.AsString())):
+        if zone.GetIsRuleArea() or not zone.GetNetname():
+            continue
+        gap, width = zone.GetThermalReliefGap(), zone.GetThermalReliefSpokeWidth()
+        for layer, cu in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)):
+            if not zone.IsOnLayer(cu):
+                continue
+            fill = zone.GetFilledPolysList(cu)
+            for pad in board.GetPads():
+                if pad.GetNetCode() != zone.GetNetCode() or not pad.IsOnLayer(cu) or \
+                        not zone.GetBoundingBox().Intersects(pad.GetBoundingBox()):
+                    continue
+                box, c = pad.GetBoundingBox(), pad.GetPosition()
+                found = 0
+                for dx, dy in SPOKE_DIRECTIONS:
+                    half = abs(dx) * box.GetWidth() / 2 + abs(dy) * box.GetHeight() / 2
+                    across = pcbnew.VECTOR2I(int(c.x + dx * (half + gap / 2)), int(c.y + dy * (half + gap / 2)))
+                    if found >= need or not fill.Collide(across):
+                        continue
+                    found += 1
+                    # Past the gap, room for the fill the spoke lands on (a track just beyond the
+                    # gap left NeoWall's LED pads a spoke with nothing to join).
+                    near, far, side = half - width / 2, half + gap + width + SPOKE_LANDING, width / 2
+                    corners = [(near, -side), (far, -side), (far, side), (near, side)]
+                    corridors.append((pad.GetNetname(), layer, tuple(
+                        (pcbnew.ToMM(int(c.x + dx * a - dy * b)), pcbnew.ToMM(int(c.y + dy * a + dx * b))) for a, b in corners)))
+    return corridors
+
+
+def build_problem(board, board_file: Path, nets_pattern: str | None = None, trust_fill: bool = True,
+                  corridors: list | None = None, thermal_ring_mm: float = THERMAL_RING_MM) -> tuple[Problem, dict]:
+    """The routing problem of a loaded board and its saved file (for KiCad's list of what is unrouted).
+    TRUST_FILL: two pads inside their net's zone, on its layer, are left to the zone's fill (the first
+    pass, zones unfilled); after a fill KiCad still lists such a pair when the fill did not join them,
+    and they are wired. CORRIDORS: thermal spokes to keep free (spoke_corridors)."""
     to_mm = pcbnew.ToMM
     box = board.GetBoardEdgesBoundingBox()
-    outline, _, outline_note = read_outline(board, board_file)
+    outline, cutouts, outline_note = read_outline(board, board_file)
     names = sorted(str(n) for n in board.GetNetsByName().keys() if str(n))
     index = {n: i for i, n in enumerate(names)}
     ds = board.GetDesignSettings()
@@ -184,11 +241,14 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
         c = declared.get(cls_name, declared["Default"])
         fallback = declared["Default"]
         size = {k: float(c.get(k) or fallback[k]) for k in ("track_width", "clearance", "via_diameter", "via_drill")}
-        # Power nets end on 0.5 mm pitch pins: a 0.4 mm track cannot leave them; 0.25 mm leaves no margin
-        # to an analog neighbour (0.25 mm clearance), 0.2 mm does. Never below the board's own minimum
-        # (KiCad's pic_programmer demo asks for 0.25 mm: capped tracks were 199 DRC errors there).
-        width = max(min(size["track_width"], ROUTE_WIDTH_CAP_MM), to_mm(ds.m_TrackMinWidth))
-        classes[index[name]] = NetClass(cls_name, width, size["clearance"], size["via_diameter"], size["via_drill"])
+        # The class's width where it fits; near its pads a track necks down where a pin's pitch asks:
+        # power nets end on 0.5 mm pitch pins, which a 0.4 mm track cannot leave; 0.2 mm leaves the
+        # margin to an analog neighbour (0.25 mm clearance). Never below the board's own minimum
+        # (KiCad's pic_programmer demo asks for 0.25 mm: narrower tracks were 199 DRC errors there).
+        width = max(size["track_width"], to_mm(ds.m_TrackMinWidth))
+        neck = max(min(width, ROUTE_WIDTH_CAP_MM), to_mm(ds.m_TrackMinWidth))
+        classes[index[name]] = NetClass(cls_name, width, size["clearance"], size["via_diameter"], size["via_drill"],
+                                        neck_mm=neck if neck < width else None)
     rules = _design_rules(board_file.with_suffix(".kicad_dru"))
     keepouts, rule_notes = _keepouts(board, rules, names, classes)
     between = {}
@@ -202,8 +262,12 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
         for pad in fp.Pads():
             net = index.get(pad.GetNetname(), -1)
             layers = tuple(i for i, layer in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)) if pad.IsOnLayer(layer))
+            # A pad's own clearance (its local override, or its footprint's: a mounting hole that asks
+            # 1.65 mm) where it is more than the classes'.
+            own = to_mm(pad.GetOwnClearance(pcbnew.F_Cu if pad.IsOnLayer(pcbnew.F_Cu) else pcbnew.B_Cu))
             if pad.GetAttribute() == pcbnew.PAD_ATTRIB_NPTH:
-                holes.append(((to_mm(pad.GetPosition().x), to_mm(pad.GetPosition().y)), to_mm(pad.GetDrillSize().x) / 2))
+                holes.append(((to_mm(pad.GetPosition().x), to_mm(pad.GetPosition().y)), to_mm(pad.GetDrillSize().x) / 2,
+                              own))
                 continue
             if not layers:
                 continue
@@ -211,7 +275,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
             if not poly:
                 continue
             items[pad.m_Uuid.AsString()] = len(copper)
-            reach = _mask_reach_mm(pad, layers, ds) - min_clearance
+            reach = max(_mask_reach_mm(pad, layers, ds), own) - min_clearance
             if reach > 0:
                 mask_extra[len(copper)] = reach + MASK_MARGIN_MM
             copper.append(Copper(net, layers, polygon=poly))
@@ -223,6 +287,10 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
         net = index.get(t.GetNetname(), -1)
         items[t.m_Uuid.AsString()] = len(copper)
         if t.GetClass() == "PCB_VIA":
+            if not (t.IsTented(pcbnew.F_Mask) and t.IsTented(pcbnew.B_Mask)):  # bared: its opening is kept clear too
+                reach = to_mm(ds.m_SolderMaskExpansion) + to_mm(ds.m_SolderMaskToCopperClearance) - min_clearance
+                if reach > 0:
+                    mask_extra[len(copper)] = reach + MASK_MARGIN_MM
             copper.append(Copper(net, (0, 1), centre=(to_mm(t.GetPosition().x), to_mm(t.GetPosition().y)),
                                  radius_mm=to_mm(t.GetWidth(pcbnew.F_Cu)) / 2))
         else:
@@ -230,26 +298,55 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
             copper.append(Copper(net, (layer,), segment=((to_mm(t.GetStart().x), to_mm(t.GetStart().y)),
                                                          (to_mm(t.GetEnd().x), to_mm(t.GetEnd().y))),
                                  width_mm=to_mm(t.GetWidth())))
-    zones = {}
+    # A net's zone: on the layer where its zones cover most (a ground plane poured on both sides
+    # is reached on the larger); a via joins a pad on the other layer to it.
+    by_layer: dict[tuple[int, int], list] = {}
     for z in board.Zones():
         if z.GetIsRuleArea() or z.GetNetname() not in index:
             continue
-        layer = 0 if z.GetLayer() == pcbnew.F_Cu else 1
-        zones.setdefault(index[z.GetNetname()], (layer, []))[1].extend(_zone_rings(z))
+        for layer, cu in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)):
+            if z.IsOnLayer(cu):
+                by_layer.setdefault((index[z.GetNetname()], layer), []).extend(_zone_rings(z))
+    zones = {}
+    for (net, layer), rings in sorted(by_layer.items()):
+        if net not in zones or sum(map(_area, rings)) > sum(map(_area, zones[net][1])):
+            zones[net] = (layer, rings)
     # Keep other nets' tracks off the ring round a zone net's through-hole pad on the zone's layer,
     # where the zone's thermal spokes run: a track there leaves the pad on an island of the fill.
-    for centre, radius, net in thermals:  # through-hole pads: on every layer, the zone's too
-        if net in zones:
-            copper.append(Copper(net, (zones[net][0],), centre=centre, radius_mm=radius + THERMAL_RING_MM))
+    for centre, radius, net in thermals:  # through-hole pads: on every layer its zones are on
+        layers = tuple(layer for layer in (0, 1) if (net, layer) in by_layer)
+        if layers and thermal_ring_mm > 0:
+            copper.append(Copper(net, layers, centre=centre, radius_mm=radius + thermal_ring_mm))
+    for name, layer, rectangle in corridors or ():  # a spoke: copper of its net to other nets' tracks
+        if name in index:
+            copper.append(Copper(index[name], (layer,), polygon=rectangle))
     connections, seen = [], set()
     unrouted = _drc(board_file).get("unconnected_items", [])
     skipped = []
+    zone_ids = {z.m_Uuid.AsString() for z in board.Zones()}
+    pads_by_net: dict[int, list[int]] = {}
+    for i, c in enumerate(copper):
+        if c.polygon and c.net >= 0:
+            pads_by_net.setdefault(c.net, []).append(i)
+    board.BuildConnectivity()
     for item in unrouted:
         ends = [items.get(it.get("uuid", "")) for it in item["items"]]
+        if len(ends) == 2 and ends.count(None) == 1 and item["items"][ends.index(None)].get("uuid") in zone_ids:
+            # A pad (track, via) and an island of its zone's fill that do not meet. A pad inside its
+            # zone on the other layer drops a via into it; otherwise it is wired to the nearest pad
+            # of the net KiCad does not count as joined to it.
+            end = ends[0] if ends[0] is not None else ends[1]
+            net = copper[end].net
+            if net in zones and zones[net][0] not in copper[end].layers and _in_zone(copper[end], zones[net][1]):
+                if end not in seen and (not nets_pattern or fnmatch.fnmatchcase(names[net], nets_pattern)):
+                    seen.add(end)
+                    connections.append(Connection(net, Terminal(end, _anchor(copper, end)), None))
+                continue
+            ends = [end, _nearest_apart(board, copper, items, end)]
         if None in ends or len(ends) != 2:
             skipped.append(" / ".join(it["description"] for it in item["items"]) + ": not a pad, track or via here")
             continue
-        a, b = ends
+        a, b = (_pad_under(copper, pads_by_net, end) for end in ends)
         net = copper[a].net
         if net < 0 or (nets_pattern and not fnmatch.fnmatchcase(names[net], nets_pattern)):
             continue
@@ -262,7 +359,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
                 if ok and layer not in copper[end].layers and end not in seen:
                     seen.add(end)
                     connections.append(Connection(net, Terminal(end, _anchor(copper, end)), None))
-            if all(inside):
+            if all(inside) and trust_fill:
                 continue
         connections.append(Connection(net, Terminal(a, _anchor(copper, a)), Terminal(b, _anchor(copper, b))))
     escapes = _escapes(board, copper, items, connections)
@@ -270,8 +367,9 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None) -> t
                       outline=outline, edge_clearance_mm=to_mm(ds.m_CopperEdgeClearance), nets=names, classes=classes,
                       copper=copper, connections=connections, zones=zones, clearance_between=between, holes=holes,
                       hole_clearance_mm=to_mm(ds.m_HoleClearance) if ds.m_HoleClearance > 0 else 0.25,
-                      keepouts=keepouts, escapes=escapes, pairs=diff_pairs(names), copper_extra_mm=mask_extra)
-    return problem, {"skipped": skipped + rule_notes, "unrouted": len(unrouted), "note": outline_note}
+                      keepouts=keepouts, escapes=escapes, pairs=diff_pairs(names), copper_extra_mm=mask_extra,
+                      cutouts=cutouts, edge_segments=edge_strokes(board), no_net_clearance_mm=float(declared["Default"]["clearance"]))
+    return problem, {"skipped": skipped, "unrouted": len(unrouted), "notes": [n for n in [outline_note] + rule_notes if n]}
 
 
 FINE_PITCH_MM = 0.65  # pads closer than this to a neighbour get an escape stub
@@ -328,10 +426,47 @@ def _in_zone(pad: Copper, rings, inset_mm: float = 1.5) -> bool:
     return False
 
 
+def _pad_under(copper: list[Copper], pads_by_net: dict, end: int) -> int:
+    """END, or the pad of its net its track ends on: KiCad names a pad or the track laid on it by
+    turns in its list of what is unrouted, and a route that starts from either must be the same."""
+    import numpy as np
+
+    from wattcad.core.router import _inside
+
+    c = copper[end]
+    if c.segment is None:
+        return end
+    for point in c.segment:
+        for i in pads_by_net.get(c.net, ()):
+            if _inside(np.array([point[0]]), np.array([point[1]]), copper[i].polygon)[0]:
+                return i
+    return end
+
+
+def _area(ring) -> float:
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))) / 2
+
+
+def _nearest_apart(board, copper: list[Copper], items: dict, end: int) -> int | None:
+    """The pad of END's net nearest to it that KiCad's connectivity does not join to it (the board's
+    connectivity built), or None."""
+    by_index = {i: uuid for uuid, i in items.items()}
+    found = {str(i.m_Uuid.AsString()): i for i in board.GetPads()}  # pads: a via of the pad's own cluster is not told apart
+    item = found.get(by_index.get(end, "")) or next((t for t in board.GetTracks() if t.m_Uuid.AsString() == by_index.get(end)), None)
+    if item is None:
+        return None
+    joined = {p.m_Uuid.AsString() for p in board.GetConnectivity().GetConnectedPads(item)} | {by_index[end]}
+    here = _anchor(copper, end)
+    apart = [i for uuid, i in items.items() if uuid in found and uuid not in joined and copper[i].net == copper[end].net]
+    return min(apart, key=lambda i: (math.dist(here, _anchor(copper, i)), i), default=None)
+
+
 def _centre(polygon) -> tuple[float, float]:
     """The centre of a polygon's bounding box (a pad's centre: pads here are symmetric)."""
     xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
-    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    # To the nanometre KiCad stores: a pad's centre and the end of a track laid on it are the same
+    # point however KiCad's list of what is unrouted names the pair (59.4775 against 59.477500000000006).
+    return round((min(xs) + max(xs)) / 2, 6), round((min(ys) + max(ys)) / 2, 6)
 
 
 def _anchor(copper, index: int):
@@ -380,29 +515,57 @@ def apply_routes(board, problem: Problem, result: RouteResult) -> None:
             v.SetWidth(from_mm(dia))
             v.SetDrill(from_mm(drill))
             v.SetNet(net)
+            tent(v)
             board.Add(v)
 
 
+def tent(via) -> None:
+    """Close the solder mask over a via wattcad adds, on both sides, whatever the board's default
+    (a KiCad 4/5 board that leaves vias open bares them, and a track of another net passing within
+    the opening is a solder_mask_bridge)."""
+    if hasattr(via, "SetFrontTentingMode"):
+        via.SetFrontTentingMode(pcbnew.TENTING_MODE_TENTED)
+        via.SetBackTentingMode(pcbnew.TENTING_MODE_TENTED)
+
+
+ID_SEED = 7919  # any fixed number: the seed of the ids of what the router adds
 ATTEMPTS = 2  # whole routings from the user's board, the nets left unrouted by one first in the next
 
 
 def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple[str, ...],
-                  deadline: float | None = None, say=None) -> dict:
+                  deadline: float | None = None, say=None, guard_thermals: bool = True) -> dict:
     """Passes of the router over BOARD until KiCad lists nothing more it can route (or DEADLINE,
     time.monotonic(), has passed); the board is saved to SCRATCH after each. Returns what was done
-    and what KiCad's DRC says of the result."""
-    done = {"routed": 0, "tracks": 0, "vias": 0, "length": 0.0, "connections": 0, "failed": []}
+    and what KiCad's DRC says of the result. GUARD_THERMALS: other nets keep off the rings round
+    zone nets' through-hole pins and off the spokes the fill makes (spoke_corridors)."""
+    done = {"routed": 0, "tracks": 0, "vias": 0, "length": 0.0, "connections": 0, "failed": [], "finish_s": 0.0, "necks": {}}
+    search_deadline = deadline
+    # KiCad's first list of what is unrouted is taken with the zones unfilled: a file's fills may be
+    # stale (a stripped board keeps the fill of its old tracks), and the result must not depend on
+    # them. Pads the fill will join are left to it (trust_fill), and the next pass sees what it did.
+    for zone in board.Zones():
+        zone.UnFill()
+    pcbnew.SaveBoard(str(scratch), board)
+    corridors = spoke_corridors(board) if guard_thermals else []
     for n in range(MAX_PASSES):
-        if n and deadline is not None and time.monotonic() > deadline:
+        if n and search_deadline is not None and time.monotonic() > search_deadline:
             break
-        problem, extra = build_problem(board, scratch, nets)
+        started = time.monotonic()
+        problem, extra = build_problem(board, scratch, nets, trust_fill=n == 0, corridors=corridors,
+                                       thermal_ring_mm=THERMAL_RING_MM if guard_thermals else 0.0)
+        if n == 0 and deadline is not None:
+            # Finishing a pass (fill, save, KiCad's DRC, the repairs) takes about what reading the
+            # board did, twice over: the searches stop that much before the limit, so the board
+            # is written near it, not long after.
+            done["finish_s"] = 2.0 * (time.monotonic() - started)
+            search_deadline = deadline - done["finish_s"]
         done["failed"] = list(extra["skipped"])
-        done["notes"] = [extra["note"]] if extra["note"] else []
+        done["notes"] = extra["notes"]
         if n == 0:
-            done["before"] = extra["unrouted"]
+            done["before"] = unrouted_count(board)
         if not problem.connections:
             break
-        result = route(problem, pitch_mm, first_nets=first_nets, deadline=deadline)
+        result = route(problem, pitch_mm, first_nets=first_nets, deadline=search_deadline)
         done["connections"] = max(done["connections"], len(problem.connections) + done["routed"])
         apply_routes(board, problem, result)
         pcbnew.ZONE_FILLER(board).Fill(board.Zones())
@@ -411,15 +574,169 @@ def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple
         done["tracks"] += sum(len(r.tracks) for r in result.routes)
         done["vias"] += result.via_count
         done["length"] += result.track_length_mm
+        for net, mm in result.necks(problem).items():
+            done["necks"][problem.nets[net]] = done["necks"].get(problem.nets[net], 0.0) + mm
         done["failed"] = [f"{problem.nets[c.net]}: {why}" for c, why in result.failed] + extra["skipped"]
         if say:
             say(f"pass {n + 1}: {done['routed']} of {done['connections']} connections routed")
         if not result.routed:
             break
     drc = _drc(scratch)
+    stitched = _stitch_zones(board, drc)
+    if stitched:
+        pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+        pcbnew.SaveBoard(str(scratch), board)
+        drc = _drc(scratch)
+        done["vias"] += stitched
+    if any(v.get("type") == "starved_thermal" for v in drc.get("violations", [])):
+        drc, spokes = _feed_thermals(board, scratch, drc)
+        done["tracks"] += spokes
     done["errors"] = [violation_text(v) for v in drc.get("violations", []) if v.get("severity") == "error"]
     done["unconnected"] = drc.get("unconnected_items", [])
+    done["unrouted"] = unrouted_count(board)
+    if not done["unrouted"]:
+        done["failed"] = []  # what a pass could not route, the repairs after it joined
     return done
+
+
+def unrouted_count(board) -> int:
+    """The connections KiCad counts unrouted on BOARD as it is in memory (zones as last filled): its
+    ratsnest, not the DRC report, which lists at most 499 (LeeChee_1800 has 1141 before routing)."""
+    board.BuildConnectivity()
+    return int(board.GetConnectivity().GetUnconnectedCount(False))
+
+
+STITCH_STEP_MM = 0.5
+
+
+def _stitch_zones(board, drc: dict) -> int:
+    """A net's zones on the two layers that KiCad lists as not joined: each island of their fills
+    that no via or through-hole pad of the net joins to the other layer's fill gets a via, where
+    both fills reach round it. The fill keeps every other net's clearance, so a via inside both,
+    by its radius, keeps it too. Returns the vias added."""
+    import re
+
+    nets = set()
+    for item in drc.get("unconnected_items", []):
+        names = [re.match(r"Zone \[(.*)\]", it["description"]) for it in item["items"]]
+        if all(names) and names[0].group(1) == names[1].group(1):
+            nets.add(names[0].group(1))
+    ds = board.GetDesignSettings()
+    diameter, drill = ds.GetCurrentViaSize() or pcbnew.FromMM(0.8), ds.GetCurrentViaDrill() or pcbnew.FromMM(0.4)
+    step, r = pcbnew.FromMM(STITCH_STEP_MM), diameter // 2 + pcbnew.FromMM(0.05)
+    ring = [(math.cos(a * math.pi / 4), math.sin(a * math.pi / 4)) for a in range(8)]
+    added = 0
+    for name in sorted(nets):
+        net = board.FindNet(name)
+        fills = [[z.GetFilledPolysList(cu) for z in board.Zones() if not z.GetIsRuleArea() and z.GetNetname() == name
+                  and z.IsOnLayer(cu)] for cu in (pcbnew.F_Cu, pcbnew.B_Cu)]
+        if not all(fills):
+            continue  # zones on one layer only: joining their islands takes a track
+        joins = [t.GetPosition() for t in board.GetTracks() if t.GetClass() == "PCB_VIA" and t.GetNetname() == name] + \
+                [p.GetPosition() for p in board.GetPads() if p.GetNetname() == name and p.GetAttribute() == pcbnew.PAD_ATTRIB_PTH]
+
+        def in_fill(points, layer_fills, outline=None):
+            return any(all(f.Collide(p) for p in points) for f in layer_fills) and \
+                (outline is None or all(outline.PointInside(p) for p in points))
+
+        for side, other in ((0, 1), (1, 0)):
+            for fill in fills[side]:
+                for o in range(fill.OutlineCount()):
+                    island = fill.Outline(o)
+                    if any(island.PointInside(p) and fill.Collide(p) and in_fill([p], fills[other]) for p in joins):
+                        continue
+                    box = island.BBox()
+                    def disc(x, y):
+                        return [pcbnew.VECTOR2I(x, y)] + [pcbnew.VECTOR2I(int(x + dx * r), int(y + dy * r)) for dx, dy in ring]
+
+                    spot = next((pcbnew.VECTOR2I(x, y) for y in range(box.GetTop(), box.GetBottom(), step)
+                                 for x in range(box.GetLeft(), box.GetRight(), step)
+                                 if in_fill(disc(x, y), [fill], island) and in_fill(disc(x, y), fills[other])), None)
+                    if spot is None:
+                        continue
+                    v = pcbnew.PCB_VIA(board)
+                    v.SetPosition(spot)
+                    v.SetWidth(diameter)
+                    v.SetDrill(drill)
+                    v.SetNet(net)
+                    tent(v)
+                    board.Add(v)
+                    joins.append(spot)
+                    added += 1
+    return added
+
+
+SPOKE_LANDING = pcbnew.FromMM(0.5)  # fill kept past a spoke's end for it to land on
+SPOKE_TRIES = 8  # spoke lengths tried, half a spoke width apart
+SPOKE_DIRECTIONS = ((1, 0), (0, 1), (-1, 0), (0, -1), (0.7071, 0.7071), (-0.7071, 0.7071), (-0.7071, -0.7071), (0.7071, -0.7071))
+
+
+def _feed_thermals(board, scratch: Path, drc: dict) -> dict:
+    """Pads whose thermal relief KiCad's DRC calls starved (fewer spokes than the zone asks: other
+    copper, the board edge or a route took their place) get spokes of their own: short tracks of the
+    net from the pad's centre into the zone's fill, which KiCad counts as spokes. A spoke is kept only
+    if the board's DRC adds no error with it. Returns the DRC of the result."""
+    pads = {p.m_Uuid.AsString(): p for p in board.GetPads()}
+    layers = {"F.Cu": pcbnew.F_Cu, "B.Cu": pcbnew.B_Cu}
+    added = []
+    for v in drc.get("violations", []):
+        if v.get("type") != "starved_thermal":
+            continue
+        ids = [it.get("uuid") for it in v["items"]]
+        pad = next((pads[i] for i in ids if i in pads), None)
+        layer = next((layers[name] for name in layers if f"layer {name}" in v.get("description", "")), None)
+        zone = next((z for z in board.Zones() if not z.GetIsRuleArea() and pad is not None and z.GetNetCode() == pad.GetNetCode()
+                     and layer is not None and z.IsOnLayer(layer) and z.GetFilledPolysList(layer).Collide(pad.GetPosition())),
+                    None) if pad is not None else None
+        if pad is None or layer is None or zone is None:
+            continue
+        fill = zone.GetFilledPolysList(layer)
+        width = zone.GetThermalReliefSpokeWidth() or pcbnew.FromMM(0.3)
+        box = pad.GetBoundingBox()
+        centre = pad.GetPosition()
+        for dx, dy in SPOKE_DIRECTIONS:
+            # From just past the relief's gap outward, the first spot where the spoke's end lies in
+            # the fill with room either side (the fill may run on only a little way past the gap).
+            half = abs(dx) * box.GetWidth() / 2 + abs(dy) * box.GetHeight() / 2
+            gap = zone.GetThermalReliefGap()
+            across = pcbnew.VECTOR2I(int(centre.x + dx * (half + gap / 2)), int(centre.y + dy * (half + gap / 2)))
+            if fill.Collide(across):
+                continue  # the fill's own spoke is there: a track over it would be counted, not add one
+            end = None
+            for step in range(SPOKE_TRIES):
+                reach = half + gap + width * (1 + step) / 2
+                tip = pcbnew.VECTOR2I(int(centre.x + dx * reach), int(centre.y + dy * reach))
+                sides = [pcbnew.VECTOR2I(int(tip.x - dy * width / 2), int(tip.y + dx * width / 2)),
+                         pcbnew.VECTOR2I(int(tip.x + dy * width / 2), int(tip.y - dx * width / 2))]
+                if all(fill.Collide(p) for p in [tip, *sides]):
+                    end = tip
+                    break
+            if end is None:
+                continue
+            t = pcbnew.PCB_TRACK(board)
+            t.SetStart(centre)
+            t.SetEnd(end)
+            t.SetWidth(min(width, pad.GetBoundingBox().GetWidth(), pad.GetBoundingBox().GetHeight()))
+            t.SetLayer(layer)
+            t.SetNet(pad.GetNet())
+            board.Add(t)
+            added.append(t)
+    if not added:
+        return drc, 0
+    pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+    pcbnew.SaveBoard(str(scratch), board)
+    after = _drc(scratch)
+    spoke_ids = {t.m_Uuid.AsString() for t in added}
+    bad = {it.get("uuid") for v in after.get("violations", []) if v.get("severity") == "error" and v.get("type") != "starved_thermal"
+           for it in v["items"]} & spoke_ids
+    if bad:  # a spoke too near other copper: it goes, the rest stay
+        for t in added:
+            if t.m_Uuid.AsString() in bad:
+                board.Delete(t)
+        pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+        pcbnew.SaveBoard(str(scratch), board)
+        after = _drc(scratch)
+    return after, len(added) - len(bad)
 
 
 def route_board(board_file: str | Path, out: str | Path | None = None, nets: str | None = None,
@@ -438,8 +755,13 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
     best, first_nets = None, ()
     with tempfile.TemporaryDirectory(prefix="wattcad-route-") as tmp:
         for attempt in range(ATTEMPTS):
-            if best is not None and deadline is not None and time.monotonic() > deadline:
-                break
+            if best is not None and deadline is not None and \
+                    time.monotonic() + 2 * best[1]["finish_s"] > deadline:
+                break  # no time left for another attempt to route anything and finish
+            # The new tracks' and vias' ids from a fixed seed: KiCad's list of what is still unrouted
+            # names items by them and picks among equals by them, so random ids made the next pass
+            # (and the board) differ from run to run.
+            pcbnew.KIID.SeedGenerator(ID_SEED + attempt)
             board = load_board(board_file)
             if not keep_existing:
                 for t in list(board.GetTracks()):
@@ -451,25 +773,32 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
                 if board_file.with_suffix(suffix).is_file():
                     shutil.copy2(board_file.with_suffix(suffix), scratch.with_suffix(suffix))
             pcbnew.SaveBoard(str(scratch), board)
-            done = _route_passes(board, scratch, nets, pitch_mm, first_nets, deadline, say)
+            # An attempt that leaves some unrouted may have to give up time to the next; the last
+            # one drops the guards round thermal reliefs, which can close the only way a track had
+            # (a starved thermal is a quick fix by hand, an unrouted connection is not).
+            share = None if deadline is None else time.monotonic() + (deadline - time.monotonic()) / (ATTEMPTS - attempt)
+            done = _route_passes(board, scratch, nets, pitch_mm, first_nets, share, say,
+                                 guard_thermals=attempt < ATTEMPTS - 1)
             done["board"] = board
-            score = (len(done["unconnected"]) + len(done["errors"]), done["length"])
+            score = (done["unrouted"], len(done["errors"]), done["length"])
             if best is None or score < best[0]:
                 best = (score, done)
             if say:
-                say(f"attempt {attempt + 1}: {len(done['unconnected'])} unrouted, {len(done['errors'])} DRC errors; "
-                    f"best so far {len(best[1]['unconnected'])} unrouted, {len(best[1]['errors'])} DRC errors")
+                say(f"attempt {attempt + 1}: {done['unrouted']} unrouted, {len(done['errors'])} DRC errors; "
+                    f"best so far {best[1]['unrouted']} unrouted, {len(best[1]['errors'])} DRC errors")
             if score[0] == 0 or not done.get("before"):
                 break  # complete, or nothing was unrouted to begin with (what is wrong is not routing's)
             # Again from the user's board, the nets KiCad still lists as unrouted routed first.
             left = sorted({it["description"].split("[", 1)[1].split("]", 1)[0]
                            for item in done["unconnected"] for it in item["items"] if "[" in it["description"]})
             first_nets = first_nets + tuple(n for n in left if n not in first_nets)
+        pcbnew.KIID.SeedGenerator(secrets.randbits(32))  # ids random again for whatever the process makes next
         done = best[1]
         report = RouteReport(board_file, None, done["connections"], done["routed"], done["failed"], done["tracks"],
-                             done["vias"], done["length"], done["errors"], len(done["unconnected"]))
+                             done["vias"], done["length"], done["errors"], done["unrouted"])
         report.pairs = pair_shares(board_tracks(done["board"]))
         report.notes = done.get("notes", [])
+        report.necks = {net: round(mm, 2) for net, mm in sorted(done["necks"].items())}
         better = write_improvement and not report.drc_errors and report.unconnected_after < done.get("before", 0)
         if out is None and beside and not (report.complete or better):
             out = board_file.with_name(f"{board_file.stem}-routed.kicad_pcb")  # never over the user's board

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from wattcad.core.router_search import DI, DJ, astar
 
 Point = tuple[float, float]
+# Kept beyond every clearance: a track between two checked cells passes a pad's corner up to a few
+# micrometres nearer than either cell (0.1475 mm against 0.15 on esp32-ethernet before this).
+HALO_MARGIN_MM = 0.005
 LAYERS = ("F.Cu", "B.Cu")
 OPEN = -1  # a fine cell no other net's copper is near
 SHUT = -2  # near the copper of two nets, or of the board edge: no net may pass
@@ -33,6 +36,13 @@ class NetClass:
     clearance_mm: float
     via_diameter_mm: float
     via_drill_mm: float
+    # The narrower width a track of the class necks down to where its full width does not fit (between
+    # a fine-pitch part's pins, through a crowded gap), at NECK_COST a millimetre; None: it never does.
+    neck_mm: float | None = None
+
+
+NECK = "~neck"  # the grid's name for a class at its neck-down width
+NECK_COST = 3.0  # what a millimetre necked down costs against one at the class's width
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,7 @@ class Problem:
     connections: list[Connection]
     zones: dict[int, tuple[int, list[list[Point]]]] = field(default_factory=dict)  # net -> (layer, polygons)
     clearance_between: dict[tuple[str, str], float] = field(default_factory=dict)  # (class, class) -> more than both
-    holes: list[tuple[Point, float]] = field(default_factory=list)  # unplated holes: centre, radius
+    holes: list[tuple] = field(default_factory=list)  # unplated holes: centre, radius[, their own clearance]
     hole_clearance_mm: float = 0.25
     keepouts: list[Keepout] = field(default_factory=list)
     # Fine-pitch pads' escape directions: copper index -> (unit vector outward, length to reach from
@@ -96,6 +106,13 @@ class Problem:
     # Copper index -> how much farther than the clearance other nets keep from it: a pad whose
     # solder-mask opening reaches past the clearance (a track there would be bared and bridged).
     copper_extra_mm: dict[int, float] = field(default_factory=dict)
+    # Edge.Cuts beyond the outline: cutouts (polygons inside the outline, no copper in them) and
+    # every other edge stroke (a slot, an outline KiCad could not close) as segments KiCad's
+    # copper_edge_clearance measures to.
+    cutouts: list[list[Point]] = field(default_factory=list)
+    # Copper of no net (a mounting pad, an unused pin) keeps KiCad's Default class's clearance.
+    no_net_clearance_mm: float = 0.0
+    edge_segments: list[tuple[Point, Point]] = field(default_factory=list)
 
 
 @dataclass
@@ -110,6 +127,16 @@ class RouteResult:
     routes: list[Route]
     failed: list[tuple[Connection, str]]
     routed: int = 0  # connections made (the routes also hold the fan-out stubs)
+
+    def necks(self, problem: Problem) -> dict[int, float]:
+        """Per net, the length (mm) of its tracks necked down below its class's width."""
+        out: dict[int, float] = {}
+        for r in self.routes:
+            full = problem.classes[r.net].track_mm
+            for _, a, b, width in r.tracks:
+                if width < full - 1e-9:
+                    out[r.net] = out.get(r.net, 0.0) + math.dist(a, b)
+        return out
 
     @property
     def track_length_mm(self) -> float:
@@ -171,17 +198,27 @@ def _extent(c: Copper) -> tuple[float, float, float, float]:
 _EDGE_CACHE: dict = {}
 
 
-def _edge_distance(outline, x0, y0, fine, nx, ny):
-    """Inside the outline, and the distance to it, of every fine cell (kept for the next pass over
-    the same board: the outline does not change)."""
-    key = (outline, x0, y0, fine, nx, ny)
+def _edge_distance(outline, cutouts, segments, x0, y0, fine, nx, ny, reach_mm):
+    """Inside the board (the outline less its cutouts), and the distance to the nearest edge, of
+    every fine cell, exact within REACH_MM of an edge (inf beyond: only nearer matters). Kept for
+    the next pass over the same board: the edges do not change."""
+    key = (outline, cutouts, segments, x0, y0, fine, nx, ny, reach_mm)
     if key not in _EDGE_CACHE:
         jj, ii = np.meshgrid(np.arange(nx), np.arange(ny))
         px, py = x0 + jj * fine, y0 + ii * fine
         inside = _inside(px, py, outline)
+        edges = list(zip(outline, outline[1:] + outline[:1])) + list(segments)
+        for cutout in cutouts:
+            inside &= ~_inside(px, py, cutout)
+            edges += list(zip(cutout, cutout[1:] + cutout[:1]))
         d = np.full(px.shape, np.inf)
-        for a, b in zip(outline, outline[1:] + outline[:1]):
-            d = np.minimum(d, _segment_distance(px, py, a, b))
+        for a, b in edges:
+            # Only the cells near the segment: an arc drawn as hundreds of segments stays cheap.
+            i0, i1 = max(int((min(a[1], b[1]) - reach_mm - y0) / fine), 0), min(int((max(a[1], b[1]) + reach_mm - y0) / fine) + 2, ny)
+            j0, j1 = max(int((min(a[0], b[0]) - reach_mm - x0) / fine), 0), min(int((max(a[0], b[0]) + reach_mm - x0) / fine) + 2, nx)
+            if i0 < i1 and j0 < j1:
+                window = d[i0:i1, j0:j1]
+                np.minimum(window, _segment_distance(px[i0:i1, j0:j1], py[i0:i1, j0:j1], a, b), out=window)
         _EDGE_CACHE.clear()
         _EDGE_CACHE[key] = (inside, d)
     return _EDGE_CACHE[key]
@@ -200,16 +237,24 @@ class Grid:
         self.y0 = math.floor(y0 / pitch_mm) * pitch_mm
         self.nx = int(math.ceil((x1 - self.x0) / self.fine)) + 1
         self.ny = int(math.ceil((y1 - self.y0) / self.fine)) + 1
-        self.class_names = sorted({c.name for c in problem.classes.values()})
-        self.class_of = {net: self.class_names.index(c.name) for net, c in problem.classes.items()}
+        # Each class, and beside it the class at its neck-down width (a class of its own here, with
+        # its own map of where its narrower track fits).
         self.class_by_name = {c.name: c for c in problem.classes.values()}
+        for c in problem.classes.values():
+            if c.neck_mm is not None and c.neck_mm < c.track_mm - 1e-9:
+                self.class_by_name[c.name + NECK] = replace(c, name=c.name + NECK, track_mm=c.neck_mm, neck_mm=None)
+        self.class_names = sorted(self.class_by_name)
+        self.class_of = {net: self.class_names.index(c.name) for net, c in problem.classes.items()}
+        self.neck_of = {net: self.class_names.index(c.name + NECK) if c.name + NECK in self.class_by_name else self.class_of[net]
+                        for net, c in problem.classes.items()}
         # maps[k, 0]: where a track centre of class k may pass; maps[k, 1]: where a via centre may stand.
         self.maps = np.full((len(self.class_names), 2, 2, self.ny, self.nx), OPEN, dtype=np.int16)
         self._edge()
         for index, c in enumerate(problem.copper):
             self.add(c, extra_mm=problem.copper_extra_mm.get(index, 0.0))
-        for centre, radius in problem.holes:
-            self.add(Copper(-1, (0, 1), centre=centre, radius_mm=radius), extra_mm=problem.hole_clearance_mm, shut=True)
+        for centre, radius, *own in problem.holes:  # own: the hole's own clearance, where it asks more
+            self.add(Copper(-1, (0, 1), centre=centre, radius_mm=radius), extra_mm=max([problem.hole_clearance_mm] + own),
+                     shut=True)
         self.base = self.maps.copy()  # the fixed copper alone: what rip-up may route through
 
     def restore(self, coppers: list[Copper]) -> None:
@@ -228,13 +273,14 @@ class Grid:
         """How far a track centre (or via centre) of class k keeps from copper of NET: half its width
         (the via's radius) + the clearance."""
         mine = self.class_by_name[self.class_names[k]]
+        name = mine.name.removesuffix(NECK)
         other = self.problem.classes.get(net)
-        clearance = mine.clearance_mm if other is None else max(mine.clearance_mm, other.clearance_mm)
+        clearance = max(mine.clearance_mm, self.problem.no_net_clearance_mm if other is None else other.clearance_mm)
         if other is not None:
-            clearance = max(clearance, self.problem.clearance_between.get((mine.name, other.name), 0.0))
+            clearance = max(clearance, self.problem.clearance_between.get((name, other.name), 0.0))
         else:
-            clearance = max(clearance, self.problem.clearance_between.get((mine.name, ""), 0.0))
-        return (mine.via_diameter_mm if via else mine.track_mm) / 2 + clearance
+            clearance = max(clearance, self.problem.clearance_between.get((name, ""), 0.0))
+        return (mine.via_diameter_mm if via else mine.track_mm) / 2 + clearance + HALO_MARGIN_MM
 
     def _window(self, box, reach):
         i0 = max(int((box[1] - reach - self.y0) / self.fine) - 1, 0)
@@ -244,7 +290,8 @@ class Grid:
         return i0, i1, j0, j1
 
     def add(self, c: Copper, extra_mm: float = 0.0, shut: bool = False) -> None:
-        reach = max(self.halo_mm(k, c.net, True) for k in range(len(self.class_names))) + extra_mm
+        # The widest keep-away of any class, track or via (a 1 mm power track reaches farther than its via).
+        reach = max(self.halo_mm(k, c.net, via) for k in range(len(self.class_names)) for via in (False, True)) + extra_mm
         i0, i1, j0, j1 = self._window(_extent(c), reach)
         if i0 >= i1 or j0 >= j1:
             return
@@ -264,7 +311,10 @@ class Grid:
 
     def _edge(self) -> None:
         """Cells closer to the board edge than half a track + the edge clearance, or outside it."""
-        inside, d = _edge_distance(tuple(self.problem.outline), self.x0, self.y0, self.fine, self.nx, self.ny)
+        p = self.problem
+        inside, d = _edge_distance(tuple(p.outline), tuple(tuple(c) for c in p.cutouts), tuple(p.edge_segments),
+                                   self.x0, self.y0, self.fine, self.nx, self.ny,
+                                   max([c.via_diameter_mm for c in p.classes.values()] + [1.0]) / 2 + p.edge_clearance_mm + self.pitch)
         for k, name in enumerate(self.class_names):
             cls = self.class_by_name[name]
             for kind, size in ((0, cls.track_mm), (1, cls.via_diameter_mm)):
@@ -280,11 +330,14 @@ BEND_COST_MM = 0.1
 RIP_COST_MM = 3.0  # crossing another net's route in the rip-up search
 MAX_RIPS_PER_CONNECTION = 8
 ROUNDS = 3  # whole routing rounds, the failed connections first in each next one
+MAX_ROUNDS = 20  # rounds go on past ROUNDS while they help, up to this many
+STALE_ROUNDS = 4  # ... and stop after this many in a row with no fewer failures
 TIME_LIMIT = "not tried: the time limit was reached"
 SEARCH_MARGIN_MM = 10.0
 PAIR_FACTOR = 0.5  # the cost of a millimetre beside a pair's partner
 PAIR_BAND = 3  # fine cells beyond the partner's keep-away that count as beside it
 ZONE_SEARCH_MM = 12.0  # how far a zone net's pad looks for a spot for its via
+WIDE_MARGIN_MM = 40.0  # how far a connection that found no way near its ends may stray
 
 
 class Router:
@@ -292,6 +345,7 @@ class Router:
                  search_margin_mm: float = SEARCH_MARGIN_MM):
         self.problem = problem
         self.search_margin_mm = search_margin_mm
+        self.shuffle = 0  # a round's number: the order of the connections shuffled by it (0: shortest first)
         self.grid = Grid(problem, pitch_mm)
         self.max_expansions = max_expansions
         # What each connection starts from and aims at: the island of copper its pad is joined to
@@ -324,7 +378,7 @@ class Router:
         cells = [(int(i), int(j)) for i, j in zip(ii[inside], jj[inside])]
         # Only the nodes a track of the pad's net may stand on: a node near the pad's edge would
         # put the track's side closer than the clearance to the neighbouring pad.
-        k = g.class_of.get(c.net, 0)
+        k = g.neck_of.get(c.net, 0)  # a track may leave the pad necked down
         ci, cj = g.cell(c.centre or ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
         centre = (2 * round(ci / 2), 2 * round(cj / 2))  # the node nearest the centre
         nodes = set()
@@ -342,7 +396,7 @@ class Router:
         g, c = self.grid, self.problem.copper[copper_index]
         if c.net < 0 or c.net not in self.problem.classes:
             return None
-        k, layer = g.class_of[c.net], c.layers[0]
+        k, layer = g.neck_of[c.net], c.layers[0]
         ci, cj = g.cell(_centre_of(c))
         i, j = 2 * round(ci / 2), 2 * round(cj / 2)
         di, dj = int(round(direction[1])), int(round(direction[0]))
@@ -359,8 +413,8 @@ class Router:
             path.append((layer, ni, nj))
         if len(path) < 2:
             return None
-        cls = self.problem.classes[c.net]
-        return Route(c.net, [(layer, g.xy(i, j), g.xy(path[-1][1], path[-1][2]), cls.track_mm)]), path
+        width = g.class_by_name[g.class_names[k]].track_mm
+        return Route(c.net, [(layer, g.xy(i, j), g.xy(path[-1][1], path[-1][2]), width)]), path
 
     def _stub_nodes(self, copper_index: int) -> frozenset:
         """The nodes of the pad's escape stub (none if it has none)."""
@@ -452,11 +506,12 @@ class Router:
             self._zone_masks[(net, k)] = mask
         return self._zone_masks[(net, k)]
 
-    def search(self, conn: Connection, soft: bool = False, any_island: bool = False):
+    def search(self, conn: Connection, soft: bool = False, any_island: bool = False, wide: bool = False):
         """A* from the source pad to the target pad (or the net's routed copper), or to a via spot
         inside the net's zone: the path of nodes, or None. `soft`: other nets' routes may be crossed
         at a price (the rip-up pass then moves them). `any_island`: any copper of the net not yet
-        joined to the source will do (see _any_island)."""
+        joined to the source will do (see _any_island). `wide`: the search may stray WIDE_MARGIN_MM
+        from its ends, not SEARCH_MARGIN_MM (a connection that found no way near them)."""
         g, net = self.grid, conn.net
         k = g.class_of[net]
         own = self._pad_nodes(conn.a.copper) | self._stub_nodes(conn.a.copper)
@@ -469,7 +524,7 @@ class Router:
                 mine = self._find(conn.a.copper)
                 goals = set().union(*(self._island_nodes[r] for r in self._net_roots(net) if r != mine))
             goal_cells = sorted({(i, j) for _, i, j in goals})
-            margin = self.search_margin_mm
+            margin = WIDE_MARGIN_MM if wide else self.search_margin_mm
         else:
             goals, goal_cells = set(), []
             margin = ZONE_SEARCH_MM
@@ -492,9 +547,19 @@ class Router:
             v = maps[k, kind][(slice(None),) + window]
             return (v == OPEN) | (v == net)
 
+        def allowed_class(maps, kc, window):
+            v = maps[kc, 0][(slice(None),) + window]
+            return (v == OPEN) | (v == net)
+
         track = allowed(g.maps, 0, fine)
         vias = allowed(g.base if soft else g.maps, 1, nodes).all(axis=0)
         soft_track = allowed(g.base, 0, fine) if soft else track
+        kn = g.neck_of[net]
+        necked = None
+        if kn != k:  # where the class's width does not fit, a necked-down track may pass, at a price
+            necked = allowed_class(g.maps, kn, fine) & ~track
+            track = track | necked
+            soft_track = soft_track | allowed_class(g.base, kn, fine) if soft else track
         for index, keepout in enumerate(self.problem.keepouts):
             if net not in keepout.nets:
                 continue
@@ -531,7 +596,9 @@ class Router:
                 beside[:, :, :-s] |= held[:, :, s:]
             beside &= ~held
             attract[beside[:, ::2, ::2]] = PAIR_FACTOR
-        h_scale = PAIR_FACTOR if (attract < 1.0).any() else 1.0
+        if necked is not None:
+            attract[necked[:, ::2, ::2]] *= NECK_COST
+        h_scale = float(min(attract.min(), 1.0))
         path = astar(track, soft_track, vias, zone, goal, goal_nodes, start_nodes, soft, zone_layer, g.pitch,
                      np.array(LAYER_COST), VIA_COST_MM, BEND_COST_MM, RIP_COST_MM, self.max_expansions, DI, DJ,
                      attract, h_scale)
@@ -548,46 +615,59 @@ class Router:
         return path[::-1]
 
     def commit(self, conn: Connection, path: list[tuple[int, int, int]]) -> Route:
-        """The path as tracks and vias (collinear steps merged), added to the grid as copper."""
+        """The path as tracks and vias (collinear steps of one width merged), added to the grid as
+        copper. A step runs at the class's width where that fits (its start, middle and end cells
+        open to the class), else at its neck-down width."""
         g, net = self.grid, conn.net
         cls = self.problem.classes[net]
+        k, kn = g.class_of[net], g.neck_of[net]
+        full_w, neck_w = cls.track_mm, g.class_by_name[g.class_names[kn]].track_mm
         route = Route(net)
         if not path:  # its ends were joined already
             self._join(conn, path)
             return route
+
+        def fits(layer, i, j) -> bool:
+            return 0 <= i < g.ny and 0 <= j < g.nx and g.maps[k, 0, layer, i, j] in (OPEN, net)
+
         pts = [(layer, g.xy(i, j)) for layer, i, j in path]
-        # Join the pads' anchors: from the source pad's centre to the first node (inside the pad).
-        segments: list[tuple[int, Point, Point]] = []
-        run_start = 0
-        for n in range(1, len(pts) + 1):
-            end_of_run = n == len(pts) or pts[n][0] != pts[run_start][0]
-            if end_of_run:
-                layer = pts[run_start][0]
-                corner = [pts[run_start][1]]
-                for m in range(run_start + 1, n):
-                    corner.append(pts[m][1])
-                simplified = _simplify(corner)
-                for a, b in zip(simplified, simplified[1:]):
-                    segments.append((layer, a, b))
-                if n < len(pts):
-                    route.vias.append((pts[n][1], cls.via_diameter_mm, cls.via_drill_mm))
-                run_start = n
+        # (layer, width, points) runs: a new run at each via and each change of width.
+        runs: list[tuple[int, float, list[Point]]] = []
+        for n in range(1, len(path)):
+            (la, ia, ja), (lb, ib, jb) = path[n - 1], path[n]
+            if la != lb:
+                route.vias.append((pts[n][1], cls.via_diameter_mm, cls.via_drill_mm))
+                continue
+            width = full_w if kn == k or (fits(la, ia, ja) and fits(la, (ia + ib) // 2, (ja + jb) // 2) and fits(la, ib, jb)) else neck_w
+            if runs and runs[-1][0] == la and runs[-1][1] == width and runs[-1][2][-1] == pts[n - 1][1]:
+                runs[-1][2].append(pts[n][1])
+            else:
+                runs.append((la, width, [pts[n - 1][1], pts[n][1]]))
+        segments: list[tuple[int, Point, Point, float]] = []
+        for layer, width, points in runs:
+            simplified = _simplify(points)
+            segments += [(layer, a, b, width) for a, b in zip(simplified, simplified[1:])]
+
+        def anchor_width(layer, node, point) -> float:
+            ci, cj = g.cell(point)
+            return full_w if kn == k or (fits(layer, node[1], node[2]) and fits(layer, ci, cj)) else neck_w
+
         # A pad's anchor joined to the first (last) node inside it: the pad is convex, so the joint
         # stays on its copper. A track or via reached is joined where the node lies on it.
         first_layer, first_xy = pts[0]
         if self.problem.copper[conn.a.copper].polygon and path[0] in self._pad_nodes(conn.a.copper) \
                 and math.dist(first_xy, conn.a.point) > 1e-6:
-            segments.insert(0, (first_layer, conn.a.point, first_xy))
+            segments.insert(0, (first_layer, conn.a.point, first_xy, anchor_width(first_layer, path[0], conn.a.point)))
         if conn.b is not None:
             last_layer, last_xy = pts[-1]
             if self.problem.copper[conn.b.copper].polygon and path[-1] in self._pad_nodes(conn.b.copper) \
                     and math.dist(last_xy, conn.b.point) > 1e-6:
-                segments.append((last_layer, last_xy, conn.b.point))
+                segments.append((last_layer, last_xy, conn.b.point, anchor_width(last_layer, path[-1], conn.b.point)))
         else:
             route.vias.append((pts[-1][1], cls.via_diameter_mm, cls.via_drill_mm))
-        for layer, a, b in segments:
+        for layer, a, b, width in segments:
             if math.dist(a, b) > 1e-9:
-                route.tracks.append((layer, a, b, cls.track_mm))
+                route.tracks.append((layer, a, b, width))
         for c in route_copper(route):
             g.add(c)
         self._join(conn, path)
@@ -604,6 +684,10 @@ class Router:
         order = list(first) + sorted((c for c in self.problem.connections if c not in first),
                                      key=lambda c: (c.b is None, math.dist(c.a.point, c.b.point) if c.b else 0.0,
                                                     c.net, c.a.point))
+        if self.shuffle:  # a later round: the connections not failed before in another (seeded) order
+            rest = order[len(first):]
+            np.random.default_rng(self.shuffle).shuffle(rest)
+            order = order[:len(first)] + rest
         done: dict[Connection, tuple[Route, list]] = {}  # connection -> its route and nodes
         failed, lost = [], []
         x0, y0, x1, y1 = self.problem.bbox
@@ -627,7 +711,7 @@ class Router:
             if out_of_time():
                 lost += [(c, TIME_LIMIT) for c in [conn, *queue] if c not in done]
                 break
-            path = self.search(conn)
+            path = self.search(conn) or self.search(conn, wide=True)
             if path is None:
                 made, path = self._any_island(conn)
                 if path is not None:
@@ -667,7 +751,7 @@ class Router:
         for other, (route, _) in done.items():
             if other.net == conn.net:
                 continue
-            reach = g.halo_mm(k, other.net, True)
+            reach = max(g.halo_mm(k, other.net, True), g.halo_mm(k, other.net))
             for c in route_copper(route):
                 on = np.isin(layers, c.layers)
                 if on.any() and (copper_distance(xs[on], ys[on], c) < reach).any():
@@ -752,21 +836,30 @@ def _simplify(points: list[Point]) -> list[Point]:
 
 
 def route(problem: Problem, pitch_mm: float = 0.125, rounds: int = ROUNDS, first_nets: tuple[str, ...] = (),
-          deadline: float | None = None) -> RouteResult:
+          deadline: float | None = None, more_rounds: bool = True) -> RouteResult:
     """Route the problem, the connections of FIRST_NETS first; while connections fail, route it
     again from scratch with them first too (a connection that lost out to the ones routed before it
     often finds its way when it goes first). The result with the fewest failures (then the
-    shortest) is kept. Past DEADLINE (time.monotonic()) no new round starts and the round under
-    way stops searching: the best result so far is returned, never nothing."""
+    shortest) is kept. MORE_ROUNDS: past ROUNDS, rounds go on while they bring fewer failures
+    (STALE_ROUNDS in a row without, or MAX_ROUNDS in all, end it), the rest of the order shuffled
+    by the round's number: a fixed seed, so the same problem routes the same way. Past DEADLINE
+    (time.monotonic()) no new round starts and the round under way stops searching: the best result
+    so far is returned, never nothing."""
     best = None
     first = tuple(c for name in first_nets for c in problem.connections if problem.nets[c.net] == name)
-    for _ in range(rounds):
+    n = stale = 0
+    while n < rounds or (more_rounds and best.failed and stale < STALE_ROUNDS and n < MAX_ROUNDS):
         if best is not None and deadline is not None and time.monotonic() > deadline:
             break
-        result = Router(problem, pitch_mm).run(first, deadline)
+        router = Router(problem, pitch_mm)
+        if n >= rounds:
+            router.shuffle = n
+        result = router.run(first, deadline)
+        stale = 0 if best is None or len(result.failed) < len(best.failed) else stale + 1
         if best is None or (len(result.failed), result.track_length_mm) < (len(best.failed), best.track_length_mm):
             best = result
         if not result.failed:
             break
         first = first + tuple(c for c, _ in result.failed if c not in first)
+        n += 1
     return best
