@@ -416,6 +416,12 @@ class Router:
         width = g.class_by_name[g.class_names[k]].track_mm
         return Route(c.net, [(layer, g.xy(i, j), g.xy(path[-1][1], path[-1][2]), width)]), path
 
+    def _copper_index(self, c: Copper) -> int:
+        """The index of fixed copper C in the problem (for its extra keep-away)."""
+        if not hasattr(self, "_index_of"):
+            self._index_of = {id(x): i for i, x in enumerate(self.problem.copper)}
+        return self._index_of.get(id(c), -1)
+
     def _stub_nodes(self, copper_index: int) -> frozenset:
         """The nodes of the pad's escape stub (none if it has none)."""
         return self.stubs[copper_index][1] if copper_index in self.stubs else frozenset()
@@ -649,20 +655,37 @@ class Router:
             segments += [(layer, a, b, width) for a, b in zip(simplified, simplified[1:])]
 
         def anchor_width(layer, node, point) -> float:
-            ci, cj = g.cell(point)
-            return full_w if kn == k or (fits(layer, node[1], node[2]) and fits(layer, ci, cj)) else neck_w
+            """The class's width if it fits all along from the node to the pad's centre (sampled a
+            fine cell apart: a pad's neighbour can come nearest midway), else the neck-down's."""
+            a, b = g.xy(node[1], node[2]), point
+            steps = max(int(math.dist(a, b) / 0.01) + 1, 1)
+            t = np.linspace(0.0, 1.0, steps + 1)
+            xs, ys = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
+            box = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+            near = [(c, float(copper_distance(xs, ys, c).min())) for c in self.problem.copper
+                    if c.net != net and layer in c.layers and _extent(c)[0] < box[2] + 2 and _extent(c)[2] > box[0] - 2
+                    and _extent(c)[1] < box[3] + 2 and _extent(c)[3] > box[1] - 2]
+            for kc, width in ((k, full_w), (kn, neck_w)):
+                if all(d >= g.halo_mm(kc, c.net) + self.problem.copper_extra_mm.get(self._copper_index(c), 0.0)
+                       for c, d in near):
+                    return width
+            return None  # the node lies on the pad already: no joint to its centre
 
         # A pad's anchor joined to the first (last) node inside it: the pad is convex, so the joint
         # stays on its copper. A track or via reached is joined where the node lies on it.
         first_layer, first_xy = pts[0]
         if self.problem.copper[conn.a.copper].polygon and path[0] in self._pad_nodes(conn.a.copper) \
                 and math.dist(first_xy, conn.a.point) > 1e-6:
-            segments.insert(0, (first_layer, conn.a.point, first_xy, anchor_width(first_layer, path[0], conn.a.point)))
+            width = anchor_width(first_layer, path[0], conn.a.point)
+            if width is not None:
+                segments.insert(0, (first_layer, conn.a.point, first_xy, width))
         if conn.b is not None:
             last_layer, last_xy = pts[-1]
             if self.problem.copper[conn.b.copper].polygon and path[-1] in self._pad_nodes(conn.b.copper) \
                     and math.dist(last_xy, conn.b.point) > 1e-6:
-                segments.append((last_layer, last_xy, conn.b.point, anchor_width(last_layer, path[-1], conn.b.point)))
+                width = anchor_width(last_layer, path[-1], conn.b.point)
+                if width is not None:
+                    segments.append((last_layer, last_xy, conn.b.point, width))
         else:
             route.vias.append((pts[-1][1], cls.via_diameter_mm, cls.via_drill_mm))
         for layer, a, b, width in segments:
