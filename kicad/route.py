@@ -142,6 +142,22 @@ def _box(item, grow_mm: float) -> tuple:
     return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
 
 
+def _rule_areas(board, every: frozenset) -> list[Keepout]:
+    """KiCad's keep-out rule areas, the board's and its footprints' (a connector's "no tracks"
+    zone): the tracks and/or vias they forbid, for every net, on each copper layer they are on."""
+    keepouts = []
+    areas = list(board.Zones()) + [z for fp in sorted(board.GetFootprints(), key=lambda f: f.GetReference()) for z in fp.Zones()]
+    for z in areas:
+        if not z.GetIsRuleArea() or not (z.GetDoNotAllowTracks() or z.GetDoNotAllowVias()):
+            continue
+        rings = tuple(tuple(ring) for ring in _zone_rings(z))
+        for i, layer in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)):
+            if z.IsOnLayer(layer) and rings:
+                keepouts.append(Keepout(f"rule area {z.GetZoneName() or ''}".strip(), rings, (i,), every,
+                                        tracks=z.GetDoNotAllowTracks(), vias=z.GetDoNotAllowVias()))
+    return keepouts
+
+
 def _copper_shapes(board, index: dict, classes: dict, ds) -> list[Keepout]:
     """Copper drawn as shapes or text (a net tie's bridge, a logo, a footprint's copper graphics) as areas
     no other net's track or via may touch, grown by the clearance; the nets of the footprint's own
@@ -282,7 +298,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None, trus
             if len(layers) == 2 and net >= 0:
                 xs, ys = [p[0] for p in poly], [p[1] for p in poly]
                 thermals.append((_centre(poly), max(max(xs) - min(xs), max(ys) - min(ys)) / 2, net))
-    keepouts += _copper_shapes(board, index, classes, ds)
+    keepouts += _copper_shapes(board, index, classes, ds) + _rule_areas(board, frozenset(classes))
     for t in board.GetTracks():
         net = index.get(t.GetNetname(), -1)
         items[t.m_Uuid.AsString()] = len(copper)

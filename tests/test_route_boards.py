@@ -58,3 +58,49 @@ def test_spisolator_routes_back_complete_adding_no_drc_error(tmp_path):
     assert unrouted == 0 and report.unconnected_after == 0, report.summary()
     assert after - before == Counter(), report.summary()
     assert before["starved_thermal"] == 4  # the board's own, not ours
+
+
+@pytest.mark.kicad
+def test_a_keepout_rule_area_is_kept_out_of(tmp_path):
+    """KiCad's ecc83 demo, tracks removed, with a keep-out rule area (no tracks, no vias, both
+    layers) laid over the middle of the longest track the router drew without it: routed again,
+    every connection is made round it and KiCad finds nothing in it (items_not_allowed)."""
+    import math
+    import subprocess
+    import sys
+
+    from wattcad.kicad.drc import drc_report
+    from wattcad.kicad.pcbnew_compat import pcbnew
+    from wattcad.kicad.route import route_board
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_router import _bare_ecc83
+
+    first = route_board(_bare_ecc83(tmp_path), out=tmp_path / "first.kicad_pcb", time_limit_s=120, backup=False)
+    assert first.complete
+    tracks = [t for t in pcbnew.LoadBoard(str(first.written)).GetTracks() if t.GetClass() == "PCB_TRACK"]
+    longest = max(tracks, key=lambda t: (t.GetLength(), t.GetStart().x, t.GetStart().y))
+    mid = (longest.GetStart() + longest.GetEnd()) / 2
+    half = pcbnew.FromMM(1.0)
+    again = tmp_path / "again"
+    again.mkdir()
+    script = ("import sys\nfrom wattcad.kicad.pcbnew_compat import pcbnew\n"
+              "b = pcbnew.LoadBoard(sys.argv[1])\nz = pcbnew.ZONE(b)\nz.SetIsRuleArea(True)\n"
+              "z.SetDoNotAllowTracks(True)\nz.SetDoNotAllowVias(True)\nz.SetDoNotAllowPads(False)\n"
+              "z.SetDoNotAllowFootprints(False)\nls = pcbnew.LSET()\nls.AddLayer(pcbnew.F_Cu)\nls.AddLayer(pcbnew.B_Cu)\n"
+              "z.SetLayerSet(ls)\nz.SetZoneName('keep-out')\no = z.Outline()\no.NewOutline()\n"
+              "x, y, h = (int(v) for v in sys.argv[3:6])\n"
+              "for dx, dy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):\n    o.Append(x + dx * h, y + dy * h)\n"
+              "b.Add(z)\npcbnew.SaveBoard(sys.argv[2], b)\n")
+    board = again / "ecc83-pp.kicad_pcb"
+    subprocess.run([sys.executable, "-c", script, str(tmp_path / "ecc83-pp.kicad_pcb"), str(board), str(mid.x), str(mid.y),
+                    str(half)], check=True, capture_output=True, timeout=120)
+    (again / "ecc83-pp.kicad_pro").write_bytes((tmp_path / "ecc83-pp.kicad_pro").read_bytes())
+    report = route_board(board, out=again / "routed.kicad_pcb", time_limit_s=120, backup=False)
+    data, complaint = drc_report(report.written, "--severity-error")
+    assert data is not None, complaint
+    assert [v for v in data["violations"] if v["type"] == "items_not_allowed"] == []
+    assert report.complete, report.summary()
+    routed = [t for t in pcbnew.LoadBoard(str(report.written)).GetTracks()]
+    assert all(math.dist((pcbnew.ToMM(t.GetStart().x), pcbnew.ToMM(t.GetStart().y)), (pcbnew.ToMM(mid.x), pcbnew.ToMM(mid.y)))
+               > 1.0 for t in routed)  # nothing starts or ends inside the 2 mm square
