@@ -549,13 +549,26 @@ ATTEMPTS = 2  # whole routings from the user's board, the nets left unrouted by 
 
 
 def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple[str, ...],
-                  deadline: float | None = None, say=None, guard_thermals: bool = True) -> dict:
+                  deadline: float | None = None, say=None, guard_thermals: bool = True,
+                  share: float | None = None) -> dict:
     """Passes of the router over BOARD until KiCad lists nothing more it can route (or DEADLINE,
-    time.monotonic(), has passed); the board is saved to SCRATCH after each. Returns what was done
+    time.monotonic(), has passed: the searches stop before it, and before SHARE, this attempt's
+    part of the time); the board is saved to SCRATCH after each. Returns what was done
     and what KiCad's DRC says of the result. GUARD_THERMALS: other nets keep off the rings round
     zone nets' through-hole pins and off the spokes the fill makes (spoke_corridors)."""
     done = {"routed": 0, "tracks": 0, "vias": 0, "length": 0.0, "connections": 0, "failed": [], "finish_s": 0.0, "necks": {}}
     search_deadline = deadline
+    begun = time.monotonic()
+    # What is unrouted on the board as the user has it, its zones filled as KiCad fills them: nothing,
+    # and nothing is done (a routed board is left as it is).
+    pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+    done["before"] = unrouted_count(board)
+    if not done["before"]:
+        pcbnew.SaveBoard(str(scratch), board)
+        drc = _drc(scratch)
+        done.update(errors=[violation_text(v) for v in drc.get("violations", []) if v.get("severity") == "error"],
+                    unconnected=drc.get("unconnected_items", []), unrouted=0)
+        return done
     # KiCad's first list of what is unrouted is taken with the zones unfilled: a file's fills may be
     # stale (a stripped board keeps the fill of its old tracks), and the result must not depend on
     # them. Pads the fill will join are left to it (trust_fill), and the next pass sees what it did.
@@ -573,12 +586,13 @@ def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple
             # Finishing a pass (fill, save, KiCad's DRC, the repairs) takes about what reading the
             # board did, twice over: the searches stop that much before the limit, so the board
             # is written near it, not long after.
+            # Yet never less than a third of the time the attempt has: on a loaded machine reading
+            # the board is slow, and stopping at once would leave nothing routed.
             done["finish_s"] = 2.0 * (time.monotonic() - started)
-            search_deadline = deadline - done["finish_s"]
+            end = min(share if share is not None else deadline, deadline - done["finish_s"])
+            search_deadline = max(end, begun + ((share or deadline) - begun) / 3)
         done["failed"] = list(extra["skipped"])
         done["notes"] = extra["notes"]
-        if n == 0:
-            done["before"] = unrouted_count(board)
         if not problem.connections:
             break
         result = route(problem, pitch_mm, first_nets=first_nets, deadline=search_deadline)
@@ -793,8 +807,8 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
             # one drops the guards round thermal reliefs, which can close the only way a track had
             # (a starved thermal is a quick fix by hand, an unrouted connection is not).
             share = None if deadline is None else time.monotonic() + (deadline - time.monotonic()) / (ATTEMPTS - attempt)
-            done = _route_passes(board, scratch, nets, pitch_mm, first_nets, share, say,
-                                 guard_thermals=attempt < ATTEMPTS - 1)
+            done = _route_passes(board, scratch, nets, pitch_mm, first_nets, deadline, say,
+                                 guard_thermals=attempt < ATTEMPTS - 1, share=share)
             done["board"] = board
             score = (done["unrouted"], len(done["errors"]), done["length"])
             if best is None or score < best[0]:
@@ -818,7 +832,8 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
         better = write_improvement and not report.drc_errors and report.unconnected_after < done.get("before", 0)
         if out is None and beside and not (report.complete or better):
             out = board_file.with_name(f"{board_file.stem}-routed.kicad_pcb")  # never over the user's board
-        report = _write(board_file, done["board"], out, report, better, backup)
+        if done.get("before") or out is not None:  # nothing was unrouted: the user's board is left as it is
+            report = _write(board_file, done["board"], out, report, better, backup)
     report.seconds = round(time.perf_counter() - started, 1)
     return report
 

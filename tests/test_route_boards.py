@@ -104,3 +104,22 @@ def test_a_keepout_rule_area_is_kept_out_of(tmp_path):
     routed = [t for t in pcbnew.LoadBoard(str(report.written)).GetTracks()]
     assert all(math.dist((pcbnew.ToMM(t.GetStart().x), pcbnew.ToMM(t.GetStart().y)), (pcbnew.ToMM(mid.x), pcbnew.ToMM(mid.y)))
                > 1.0 for t in routed)  # nothing starts or ends inside the 2 mm square
+
+
+@pytest.mark.kicad
+def test_a_board_with_nothing_unrouted_is_left_as_it_is(tmp_path):
+    """The routed ADE7816 board: `route` finds nothing unrouted (its zones filled as KiCad fills
+    them) and writes nothing, not even the same board again (a build's board step stays cached)."""
+    import shutil
+
+    from wattcad.kicad.route import route_board
+
+    source = Path(__file__).resolve().parents[1] / "examples" / "ade7816" / "boards" / "wattcad-ade7816.kicad_pcb"
+    for suffix in (".kicad_pcb", ".kicad_pro", ".kicad_dru"):
+        shutil.copy2(source.with_suffix(suffix), tmp_path / source.with_suffix(suffix).name)
+    board = tmp_path / source.name
+    before = board.read_bytes()
+    report = route_board(board, time_limit_s=120, beside=True)
+    assert report.complete and report.routed == 0 and report.written is None, report.summary()
+    assert board.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        source.with_suffix(s).name for s in (".kicad_pcb", ".kicad_pro", ".kicad_dru"))
