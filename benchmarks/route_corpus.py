@@ -82,7 +82,8 @@ def grade_one(board: Path, limit_s: float) -> dict:
 
 
 ROUTER_MODULES = ("wattcad.core.router", "wattcad.core.router_search", "wattcad.core.dru", "wattcad.kicad.route",
-                  "wattcad.kicad.board_io", "wattcad.kicad.drc", "wattcad.kicad.pcbnew_compat")
+                  "wattcad.kicad.route_rules", "wattcad.kicad.route_zones", "wattcad.kicad.board_io", "wattcad.kicad.drc",
+                  "wattcad.kicad.pcbnew_compat")
 
 
 def router_code_hash() -> str:

@@ -18,14 +18,25 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wattcad.core.dru import area_rules, class_clearances, parse_rules
+from wattcad.core.dru import class_clearances
 from wattcad.core.errors import InputError, MissingToolError
 from wattcad.core.processes import tool_kwargs
-from wattcad.core.router import Connection, Copper, Keepout, NetClass, Problem, RouteResult, Terminal, diff_pairs, pair_shares, route
+from wattcad.core.router import Connection, Copper, NetClass, Problem, RouteResult, Terminal, diff_pairs, pair_shares, route
 
 from .board_io import edge_strokes, load_board, read_outline, save_board
-from .drc import drc_report, violation_text
+from .drc import violation_text
 from .pcbnew_compat import pcbnew
+from .route_rules import (
+    MASK_MARGIN_MM,
+    area_rule_keepouts,
+    copper_shapes,
+    design_rules,
+    item_polygon,
+    mask_reach_mm,
+    rule_area_keepouts,
+    zone_rings,
+)
+from .route_zones import feed_thermals, kicad_drc, ring_area, spoke_corridors, stitch_zones, tent, unrouted_count
 
 MAX_PASSES = 4
 THERMAL_RING_MM = 1.0  # the zone's thermal gap (0.5 mm) and the start of its spokes
@@ -71,179 +82,10 @@ class RouteReport:
         return "\n".join(lines)
 
 
-def _drc(board_file: Path) -> dict:
-    data, complaint = drc_report(board_file, "--severity-error")
-    if data is None:
-        raise InputError(board_file, None, f"kicad-cli DRC failed: {complaint}")
-    return data
-
-
-def _polygon(item, layer, grow_mm: float = 0.0) -> tuple:
-    polys = pcbnew.SHAPE_POLY_SET()
-    item.TransformShapeToPolygon(polys, layer, pcbnew.FromMM(grow_mm), pcbnew.FromMM(0.005), pcbnew.ERROR_OUTSIDE)
-    if polys.OutlineCount() == 0:
-        return ()
-    ring = polys.Outline(0)
-    return tuple((pcbnew.ToMM(ring.CPoint(i).x), pcbnew.ToMM(ring.CPoint(i).y)) for i in range(ring.PointCount()))
-
-
-def _zone_rings(zone) -> list[list[tuple[float, float]]]:
-    """A zone's (or rule area's) outlines, in millimetres."""
-    outline = zone.Outline()
-    return [[(pcbnew.ToMM(r.CPoint(i).x), pcbnew.ToMM(r.CPoint(i).y)) for i in range(r.PointCount())]
-            for r in (outline.Outline(o) for o in range(outline.OutlineCount()))]
-
-
-def _design_rules(dru: Path) -> list:
-    return parse_rules(dru.read_text(encoding="utf-8"), dru) if dru.is_file() else []
-
-
-def _keepouts(board, rules, names: list[str], classes: dict[int, NetClass]) -> tuple[list[Keepout], list[str]]:
-    """The .kicad_dru rules that keep some nets out of a named area (a zone or rule area of the
-    board), as keepouts; a rule naming an area the board lacks is reported."""
-    areas: dict[str, list] = {}  # name -> (layers, outline) of each zone or rule area of that name
-    for z in board.Zones():
-        layers = tuple(i for i, layer in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)) if z.IsOnLayer(layer))
-        areas.setdefault(str(z.GetZoneName()), []).extend((layers, tuple(ring)) for ring in _zone_rings(z))
-    keepouts, notes = [], []
-    for rule in area_rules(rules):
-        if rule.area not in areas:
-            notes.append(f"rule {rule.name!r}: the board has no area named {rule.area!r}; not honoured")
-            continue
-        nets = frozenset(n for n, name in enumerate(names) if n in classes and rule.applies(name, classes[n].name))
-        ruled = {"F.Cu": (0,), "B.Cu": (1,)}.get(rule.layer or "", (0, 1))
-        # KiCad's intersectsArea() sees an item only on the layers it shares with the area.
-        for layer in ruled:
-            polygons = tuple(poly for layers, poly in areas[rule.area] if layer in layers)
-            if polygons:
-                keepouts.append(Keepout(rule.name, polygons, (layer,), nets, rule.tracks, rule.vias))
-    return keepouts, notes
-
-
-MASK_MARGIN_MM = 0.01  # past a mask opening's edge, so a track beside it is not bared
-
-
-def _mask_reach_mm(pad, layers: tuple[int, ...], ds) -> float:
-    """How far past its copper a pad's solder-mask opening reaches, plus the board's mask-to-copper
-    clearance: KiCad's solder_mask_bridge flags another net's track inside it (0 with no opening)."""
-    reach = 0.0
-    for i in layers:
-        copper_layer, mask_layer = ((pcbnew.F_Cu, pcbnew.F_Mask), (pcbnew.B_Cu, pcbnew.B_Mask))[i]
-        if pad.IsOnLayer(mask_layer):
-            reach = max(reach, pcbnew.ToMM(pad.GetSolderMaskExpansion(copper_layer)) + pcbnew.ToMM(ds.m_SolderMaskToCopperClearance))
-    return reach
-
-
-def _box(item, grow_mm: float) -> tuple:
-    """An item's bounding box grown by GROW_MM, as a polygon in millimetres."""
-    box = item.GetBoundingBox()
-    x0, y0 = pcbnew.ToMM(box.GetLeft()) - grow_mm, pcbnew.ToMM(box.GetTop()) - grow_mm
-    x1, y1 = pcbnew.ToMM(box.GetRight()) + grow_mm, pcbnew.ToMM(box.GetBottom()) + grow_mm
-    return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
-
-
-def _rule_areas(board, every: frozenset) -> list[Keepout]:
-    """KiCad's keep-out rule areas, the board's and its footprints' (a connector's "no tracks"
-    zone): the tracks and/or vias they forbid, for every net, on each copper layer they are on."""
-    keepouts = []
-    areas = list(board.Zones()) + [z for fp in sorted(board.GetFootprints(), key=lambda f: f.GetReference()) for z in fp.Zones()]
-    for z in areas:
-        if not z.GetIsRuleArea() or not (z.GetDoNotAllowTracks() or z.GetDoNotAllowVias()):
-            continue
-        rings = tuple(tuple(ring) for ring in _zone_rings(z))
-        for i, layer in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)):
-            if z.IsOnLayer(layer) and rings:
-                keepouts.append(Keepout(f"rule area {z.GetZoneName() or ''}".strip(), rings, (i,), every,
-                                        tracks=z.GetDoNotAllowTracks(), vias=z.GetDoNotAllowVias()))
-    return keepouts
-
-
-def _copper_shapes(board, index: dict, classes: dict, ds) -> list[Keepout]:
-    """Copper drawn as shapes or text (a net tie's bridge, a logo, a footprint's copper graphics) as areas
-    no other net's track or via may touch, grown by the clearance; the nets of the footprint's own
-    pads may run onto it (a net tie joins them there) but drill no via into it."""
-    grow_mm = max([c.clearance_mm for c in classes.values()] + [pcbnew.ToMM(ds.m_HoleClearance)])
-    every = frozenset(classes)
-    owners = [(fp.GraphicalItems(), frozenset(index[p.GetNetname()] for p in fp.Pads() if p.GetNetname() in index))
-              for fp in sorted(board.GetFootprints(), key=lambda f: f.GetReference())]
-    owners.append((board.GetDrawings(), frozenset()))
-    keepouts = []
-    for items, own in owners:
-        for item in items:
-            if item.GetClass() not in ("PCB_SHAPE", "PCB_TEXT", "PCB_TEXTBOX"):
-                continue
-            for i, layer in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)):
-                if not item.IsOnLayer(layer):
-                    continue
-                # Text on copper (a label etched in the top layer, as on KiCad's pic_programmer demo)
-                # is kept clear by its box: its glyphs are many outlines.
-                poly = _polygon(item, layer, grow_mm) if item.GetClass() == "PCB_SHAPE" else _box(item, grow_mm)
-                if poly:
-                    keepouts.append(Keepout("copper shape", (poly,), (i,), every - own, tracks=True, vias=True))
-                    if own:
-                        keepouts.append(Keepout("copper shape", (poly,), (i,), own, tracks=False, vias=True))
-            # A solder-mask opening drawn as a shape (a connector's or a QFN's window): a track of any
-            # other net bared in it bridges to the pads it bares (KiCad's solder_mask_bridge); the
-            # footprint's own nets reach their pads through it, and no via is drilled in it.
-            for i, mask in enumerate((pcbnew.F_Mask, pcbnew.B_Mask)):
-                if item.GetClass() == "PCB_SHAPE" and item.IsOnLayer(mask):
-                    poly = _polygon(item, mask, pcbnew.ToMM(ds.m_SolderMaskToCopperClearance) + MASK_MARGIN_MM)
-                    if poly:
-                        keepouts.append(Keepout("mask opening", (poly,), (i,), every - own, tracks=True, vias=True))
-                        if own:
-                            keepouts.append(Keepout("mask opening", (poly,), (i,), own, tracks=False, vias=True))
-    return keepouts
-
-
-def spoke_corridors(board) -> list[tuple[str, int, tuple]]:
-    """Where the zone filler puts thermal spokes on the board as it is (its zones filled here): for
-    each pad of a zone's net on the zone's layer, up to the zone's minimum spoke count of them, as
-    (net, layer, rectangle in mm) from the pad's edge across the relief's gap. Kept free of other
-    nets' tracks, they leave the pad its spokes (KiCad's starved_thermal)."""
-    pcbnew.ZONE_FILLER(board).Fill(board.Zones())
-    need = max(getattr(board.GetDesignSettings(), "m_MinResolvedSpokes", 2), 1)
-    corridors = []
-    for zone in sorted(board.Zones(), key=lambda z: (z.GetNetname(), z.m_Uuid.AsString())):
-        if zone.GetIsRuleArea() or not zone.GetNetname():
-            continue
-        gap, width = zone.GetThermalReliefGap(), zone.GetThermalReliefSpokeWidth()
-        for layer, cu in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)):
-            if not zone.IsOnLayer(cu):
-                continue
-            fill = zone.GetFilledPolysList(cu)
-            for pad in board.GetPads():
-                if pad.GetNetCode() != zone.GetNetCode() or not pad.IsOnLayer(cu) or \
-                        not zone.GetBoundingBox().Intersects(pad.GetBoundingBox()):
-                    continue
-                box, c = pad.GetBoundingBox(), pad.GetPosition()
-                found = 0
-                for dx, dy in SPOKE_DIRECTIONS:
-                    half = abs(dx) * box.GetWidth() / 2 + abs(dy) * box.GetHeight() / 2
-                    across = pcbnew.VECTOR2I(int(c.x + dx * (half + gap / 2)), int(c.y + dy * (half + gap / 2)))
-                    if found >= need or not fill.Collide(across):
-                        continue
-                    found += 1
-                    # Past the gap, room for the fill the spoke lands on (a track just beyond the
-                    # gap left NeoWall's LED pads a spoke with nothing to join).
-                    near, far, side = half - width / 2, half + gap + width + SPOKE_LANDING, width / 2
-                    corners = [(near, -side), (far, -side), (far, side), (near, side)]
-                    corridors.append((pad.GetNetname(), layer, tuple(
-                        (pcbnew.ToMM(int(c.x + dx * a - dy * b)), pcbnew.ToMM(int(c.y + dy * a + dx * b))) for a, b in corners)))
-    return corridors
-
-
-def build_problem(board, board_file: Path, nets_pattern: str | None = None, trust_fill: bool = True,
-                  corridors: list | None = None, thermal_ring_mm: float = THERMAL_RING_MM) -> tuple[Problem, dict]:
-    """The routing problem of a loaded board and its saved file (for KiCad's list of what is unrouted).
-    TRUST_FILL: two pads inside their net's zone, on its layer, are left to the zone's fill (the first
-    pass, zones unfilled); after a fill KiCad still lists such a pair when the fill did not join them,
-    and they are wired. CORRIDORS: thermal spokes to keep free (spoke_corridors)."""
-    to_mm = pcbnew.ToMM
-    box = board.GetBoardEdgesBoundingBox()
-    outline, cutouts, outline_note = read_outline(board, board_file)
-    names = sorted(str(n) for n in board.GetNetsByName().keys() if str(n))
-    index = {n: i for i, n in enumerate(names)}
-    ds = board.GetDesignSettings()
+def _net_classes(board, board_file: Path, names: list[str], ds) -> tuple[dict[int, NetClass], dict]:
+    """Each net's class (width, neck-down, clearance, via), from the project file's classes, and
+    the classes as declared there."""
+    to_mm, index = pcbnew.ToMM, {n: i for i, n in enumerate(names)}
     # The net classes' sizes from the project file (pcbnew's Python hands NETCLASS back unwrapped).
     pro = board_file.with_suffix(".kicad_pro")
     if not pro.is_file():
@@ -265,13 +107,15 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None, trus
         neck = max(min(width, ROUTE_WIDTH_CAP_MM), to_mm(ds.m_TrackMinWidth))
         classes[index[name]] = NetClass(cls_name, width, size["clearance"], size["via_diameter"], size["via_drill"],
                                         neck_mm=neck if neck < width else None)
-    rules = _design_rules(board_file.with_suffix(".kicad_dru"))
-    keepouts, rule_notes = _keepouts(board, rules, names, classes)
-    between = {}
-    for cls, clearance in class_clearances(rules).items():
-        for other in {c.name for c in classes.values()} | {""}:
-            if other != cls:
-                between[(cls, other)] = between[(other, cls)] = clearance
+    return classes, declared
+
+
+def _fixed_copper(board, index: dict, classes: dict, ds, keepouts: list):
+    """The copper already on the board (pads, tracks, vias) as the router sees it, with each item's
+    extra keep-away (its mask opening, its own clearance), the unplated holes, and the through-hole
+    pads of nets (for their thermal rings). KEEPOUTS gets the copper drawn as shapes and the rule
+    areas. Returns copper, items (KiCad uuid -> index into copper), holes, thermals, extra keep-away."""
+    to_mm = pcbnew.ToMM
     copper, items, holes, thermals = [], {}, [], []  # items: KiCad uuid -> index into copper
     mask_extra, min_clearance = {}, min((c.clearance_mm for c in classes.values()), default=0.0)
     for fp in sorted(board.GetFootprints(), key=lambda f: f.GetReference()):
@@ -287,18 +131,18 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None, trus
                 continue
             if not layers:
                 continue
-            poly = _polygon(pad, pcbnew.F_Cu if 0 in layers else pcbnew.B_Cu)
+            poly = item_polygon(pad, pcbnew.F_Cu if 0 in layers else pcbnew.B_Cu)
             if not poly:
                 continue
             items[pad.m_Uuid.AsString()] = len(copper)
-            reach = max(_mask_reach_mm(pad, layers, ds), own) - min_clearance
+            reach = max(mask_reach_mm(pad, layers, ds), own) - min_clearance
             if reach > 0:
                 mask_extra[len(copper)] = reach + MASK_MARGIN_MM
             copper.append(Copper(net, layers, polygon=poly))
             if len(layers) == 2 and net >= 0:
                 xs, ys = [p[0] for p in poly], [p[1] for p in poly]
                 thermals.append((_centre(poly), max(max(xs) - min(xs), max(ys) - min(ys)) / 2, net))
-    keepouts += _copper_shapes(board, index, classes, ds) + _rule_areas(board, frozenset(classes))
+    keepouts += copper_shapes(board, index, classes, ds) + rule_area_keepouts(board, frozenset(classes))
     for t in board.GetTracks():
         net = index.get(t.GetNetname(), -1)
         items[t.m_Uuid.AsString()] = len(copper)
@@ -314,6 +158,11 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None, trus
             copper.append(Copper(net, (layer,), segment=((to_mm(t.GetStart().x), to_mm(t.GetStart().y)),
                                                          (to_mm(t.GetEnd().x), to_mm(t.GetEnd().y))),
                                  width_mm=to_mm(t.GetWidth())))
+    return copper, items, holes, thermals, mask_extra
+
+
+def _zones(board, index: dict) -> tuple[dict, dict]:
+    """Each zone net's outlines by layer, and its zone as the router reaches it (layer, outlines)."""
     # A net's zone: on the layer where its zones cover most (a ground plane poured on both sides
     # is reached on the larger); a via joins a pad on the other layer to it.
     by_layer: dict[tuple[int, int], list] = {}
@@ -322,22 +171,20 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None, trus
             continue
         for layer, cu in enumerate((pcbnew.F_Cu, pcbnew.B_Cu)):
             if z.IsOnLayer(cu):
-                by_layer.setdefault((index[z.GetNetname()], layer), []).extend(_zone_rings(z))
+                by_layer.setdefault((index[z.GetNetname()], layer), []).extend(zone_rings(z))
     zones = {}
     for (net, layer), rings in sorted(by_layer.items()):
-        if net not in zones or sum(map(_area, rings)) > sum(map(_area, zones[net][1])):
+        if net not in zones or sum(map(ring_area, rings)) > sum(map(ring_area, zones[net][1])):
             zones[net] = (layer, rings)
-    # Keep other nets' tracks off the ring round a zone net's through-hole pad on the zone's layer,
-    # where the zone's thermal spokes run: a track there leaves the pad on an island of the fill.
-    for centre, radius, net in thermals:  # through-hole pads: on every layer its zones are on
-        layers = tuple(layer for layer in (0, 1) if (net, layer) in by_layer)
-        if layers and thermal_ring_mm > 0:
-            copper.append(Copper(net, layers, centre=centre, radius_mm=radius + thermal_ring_mm))
-    for name, layer, rectangle in corridors or ():  # a spoke: copper of its net to other nets' tracks
-        if name in index:
-            copper.append(Copper(index[name], (layer,), polygon=rectangle))
+    return by_layer, zones
+
+
+def _connections(board, board_file: Path, copper: list[Copper], items: dict, zones: dict, names: list[str],
+                 nets_pattern: str | None, trust_fill: bool) -> tuple[list[Connection], list[str], int]:
+    """The connections to make, from KiCad's list of what is unrouted (see build_problem): the
+    connections, what could not be made one (named), and how many KiCad listed."""
     connections, seen = [], set()
-    unrouted = _drc(board_file).get("unconnected_items", [])
+    unrouted = kicad_drc(board_file).get("unconnected_items", [])
     skipped = []
     zone_ids = {z.m_Uuid.AsString() for z in board.Zones()}
     pads_by_net: dict[int, list[int]] = {}
@@ -378,6 +225,41 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None, trus
             if all(inside) and trust_fill:
                 continue
         connections.append(Connection(net, Terminal(a, _anchor(copper, a)), Terminal(b, _anchor(copper, b))))
+    return connections, skipped, len(unrouted)
+
+
+def build_problem(board, board_file: Path, nets_pattern: str | None = None, trust_fill: bool = True,
+                  corridors: list | None = None, thermal_ring_mm: float = THERMAL_RING_MM) -> tuple[Problem, dict]:
+    """The routing problem of a loaded board and its saved file (for KiCad's list of what is unrouted).
+    TRUST_FILL: two pads inside their net's zone, on its layer, are left to the zone's fill (the first
+    pass, zones unfilled); after a fill KiCad still lists such a pair when the fill did not join them,
+    and they are wired. CORRIDORS: thermal spokes to keep free (spoke_corridors)."""
+    to_mm = pcbnew.ToMM
+    box = board.GetBoardEdgesBoundingBox()
+    outline, cutouts, outline_note = read_outline(board, board_file)
+    names = sorted(str(n) for n in board.GetNetsByName().keys() if str(n))
+    index = {n: i for i, n in enumerate(names)}
+    ds = board.GetDesignSettings()
+    classes, declared = _net_classes(board, board_file, names, ds)
+    rules = design_rules(board_file.with_suffix(".kicad_dru"))
+    keepouts, rule_notes = area_rule_keepouts(board, rules, names, classes)
+    between = {}
+    for cls, clearance in class_clearances(rules).items():
+        for other in {c.name for c in classes.values()} | {""}:
+            if other != cls:
+                between[(cls, other)] = between[(other, cls)] = clearance
+    copper, items, holes, thermals, mask_extra = _fixed_copper(board, index, classes, ds, keepouts)
+    by_layer, zones = _zones(board, index)
+    # Keep other nets' tracks off the ring round a zone net's through-hole pad on the zone's layer,
+    # where the zone's thermal spokes run: a track there leaves the pad on an island of the fill.
+    for centre, radius, net in thermals:  # through-hole pads: on every layer its zones are on
+        layers = tuple(layer for layer in (0, 1) if (net, layer) in by_layer)
+        if layers and thermal_ring_mm > 0:
+            copper.append(Copper(net, layers, centre=centre, radius_mm=radius + thermal_ring_mm))
+    for name, layer, rectangle in corridors or ():  # a spoke: copper of its net to other nets' tracks
+        if name in index:
+            copper.append(Copper(index[name], (layer,), polygon=rectangle))
+    connections, skipped, listed = _connections(board, board_file, copper, items, zones, names, nets_pattern, trust_fill)
     escapes = _escapes(board, copper, items, connections)
     problem = Problem(bbox=(to_mm(box.GetLeft()), to_mm(box.GetTop()), to_mm(box.GetRight()), to_mm(box.GetBottom())),
                       outline=outline, edge_clearance_mm=to_mm(ds.m_CopperEdgeClearance), nets=names, classes=classes,
@@ -385,7 +267,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None, trus
                       hole_clearance_mm=to_mm(ds.m_HoleClearance) if ds.m_HoleClearance > 0 else 0.25,
                       keepouts=keepouts, escapes=escapes, pairs=diff_pairs(names), copper_extra_mm=mask_extra,
                       cutouts=cutouts, edge_segments=edge_strokes(board), no_net_clearance_mm=float(declared["Default"]["clearance"]))
-    return problem, {"skipped": skipped, "unrouted": len(unrouted), "notes": [n for n in [outline_note] + rule_notes if n]}
+    return problem, {"skipped": skipped, "unrouted": listed, "notes": [n for n in [outline_note] + rule_notes if n]}
 
 
 FINE_PITCH_MM = 0.65  # pads closer than this to a neighbour get an escape stub
@@ -457,10 +339,6 @@ def _pad_under(copper: list[Copper], pads_by_net: dict, end: int) -> int:
             if _inside(np.array([point[0]]), np.array([point[1]]), copper[i].polygon)[0]:
                 return i
     return end
-
-
-def _area(ring) -> float:
-    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))) / 2
 
 
 def _nearest_apart(board, copper: list[Copper], items: dict, end: int) -> int | None:
@@ -535,15 +413,6 @@ def apply_routes(board, problem: Problem, result: RouteResult) -> None:
             board.Add(v)
 
 
-def tent(via) -> None:
-    """Close the solder mask over a via wattcad adds, on both sides, whatever the board's default
-    (a KiCad 4/5 board that leaves vias open bares them, and a track of another net passing within
-    the opening is a solder_mask_bridge)."""
-    if hasattr(via, "SetFrontTentingMode"):
-        via.SetFrontTentingMode(pcbnew.TENTING_MODE_TENTED)
-        via.SetBackTentingMode(pcbnew.TENTING_MODE_TENTED)
-
-
 ID_SEED = 7919  # any fixed number: the seed of the ids of what the router adds
 ATTEMPTS = 2  # whole routings from the user's board, the nets left unrouted by one first in the next
 
@@ -565,7 +434,7 @@ def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple
     done["before"] = unrouted_count(board)
     if not done["before"]:
         pcbnew.SaveBoard(str(scratch), board)
-        drc = _drc(scratch)
+        drc = kicad_drc(scratch)
         done.update(errors=[violation_text(v) for v in drc.get("violations", []) if v.get("severity") == "error"],
                     unconnected=drc.get("unconnected_items", []), unrouted=0)
         return done
@@ -611,15 +480,15 @@ def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple
             say(f"pass {n + 1}: {done['routed']} of {done['connections']} connections routed")
         if not result.routed:
             break
-    drc = _drc(scratch)
-    stitched = _stitch_zones(board, drc)
+    drc = kicad_drc(scratch)
+    stitched = stitch_zones(board, drc)
     if stitched:
         pcbnew.ZONE_FILLER(board).Fill(board.Zones())
         pcbnew.SaveBoard(str(scratch), board)
-        drc = _drc(scratch)
+        drc = kicad_drc(scratch)
         done["vias"] += stitched
     if any(v.get("type") == "starved_thermal" for v in drc.get("violations", [])):
-        drc, spokes = _feed_thermals(board, scratch, drc)
+        drc, spokes = feed_thermals(board, scratch, drc)
         done["tracks"] += spokes
     done["errors"] = [violation_text(v) for v in drc.get("violations", []) if v.get("severity") == "error"]
     done["unconnected"] = drc.get("unconnected_items", [])
@@ -627,146 +496,6 @@ def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple
     if not done["unrouted"]:
         done["failed"] = []  # what a pass could not route, the repairs after it joined
     return done
-
-
-def unrouted_count(board) -> int:
-    """The connections KiCad counts unrouted on BOARD as it is in memory (zones as last filled): its
-    ratsnest, not the DRC report, which lists at most 499 (LeeChee_1800 has 1141 before routing)."""
-    board.BuildConnectivity()
-    return int(board.GetConnectivity().GetUnconnectedCount(False))
-
-
-STITCH_STEP_MM = 0.5
-
-
-def _stitch_zones(board, drc: dict) -> int:
-    """A net's zones on the two layers that KiCad lists as not joined: each island of their fills
-    that no via or through-hole pad of the net joins to the other layer's fill gets a via, where
-    both fills reach round it. The fill keeps every other net's clearance, so a via inside both,
-    by its radius, keeps it too. Returns the vias added."""
-    import re
-
-    nets = set()
-    for item in drc.get("unconnected_items", []):
-        names = [re.match(r"Zone \[(.*)\]", it["description"]) for it in item["items"]]
-        if all(names) and names[0].group(1) == names[1].group(1):
-            nets.add(names[0].group(1))
-    ds = board.GetDesignSettings()
-    diameter, drill = ds.GetCurrentViaSize() or pcbnew.FromMM(0.8), ds.GetCurrentViaDrill() or pcbnew.FromMM(0.4)
-    step, r = pcbnew.FromMM(STITCH_STEP_MM), diameter // 2 + pcbnew.FromMM(0.05)
-    ring = [(math.cos(a * math.pi / 4), math.sin(a * math.pi / 4)) for a in range(8)]
-    added = 0
-    for name in sorted(nets):
-        net = board.FindNet(name)
-        fills = [[z.GetFilledPolysList(cu) for z in board.Zones() if not z.GetIsRuleArea() and z.GetNetname() == name
-                  and z.IsOnLayer(cu)] for cu in (pcbnew.F_Cu, pcbnew.B_Cu)]
-        if not all(fills):
-            continue  # zones on one layer only: joining their islands takes a track
-        joins = [t.GetPosition() for t in board.GetTracks() if t.GetClass() == "PCB_VIA" and t.GetNetname() == name] + \
-                [p.GetPosition() for p in board.GetPads() if p.GetNetname() == name and p.GetAttribute() == pcbnew.PAD_ATTRIB_PTH]
-
-        def in_fill(points, layer_fills, outline=None):
-            return any(all(f.Collide(p) for p in points) for f in layer_fills) and \
-                (outline is None or all(outline.PointInside(p) for p in points))
-
-        for side, other in ((0, 1), (1, 0)):
-            for fill in fills[side]:
-                for o in range(fill.OutlineCount()):
-                    island = fill.Outline(o)
-                    if any(island.PointInside(p) and fill.Collide(p) and in_fill([p], fills[other]) for p in joins):
-                        continue
-                    box = island.BBox()
-                    def disc(x, y):
-                        return [pcbnew.VECTOR2I(x, y)] + [pcbnew.VECTOR2I(int(x + dx * r), int(y + dy * r)) for dx, dy in ring]
-
-                    spot = next((pcbnew.VECTOR2I(x, y) for y in range(box.GetTop(), box.GetBottom(), step)
-                                 for x in range(box.GetLeft(), box.GetRight(), step)
-                                 if in_fill(disc(x, y), [fill], island) and in_fill(disc(x, y), fills[other])), None)
-                    if spot is None:
-                        continue
-                    v = pcbnew.PCB_VIA(board)
-                    v.SetPosition(spot)
-                    v.SetWidth(diameter)
-                    v.SetDrill(drill)
-                    v.SetNet(net)
-                    tent(v)
-                    board.Add(v)
-                    joins.append(spot)
-                    added += 1
-    return added
-
-
-SPOKE_LANDING = pcbnew.FromMM(0.5)  # fill kept past a spoke's end for it to land on
-SPOKE_TRIES = 8  # spoke lengths tried, half a spoke width apart
-SPOKE_DIRECTIONS = ((1, 0), (0, 1), (-1, 0), (0, -1), (0.7071, 0.7071), (-0.7071, 0.7071), (-0.7071, -0.7071), (0.7071, -0.7071))
-
-
-def _feed_thermals(board, scratch: Path, drc: dict) -> dict:
-    """Pads whose thermal relief KiCad's DRC calls starved (fewer spokes than the zone asks: other
-    copper, the board edge or a route took their place) get spokes of their own: short tracks of the
-    net from the pad's centre into the zone's fill, which KiCad counts as spokes. A spoke is kept only
-    if the board's DRC adds no error with it. Returns the DRC of the result."""
-    pads = {p.m_Uuid.AsString(): p for p in board.GetPads()}
-    layers = {"F.Cu": pcbnew.F_Cu, "B.Cu": pcbnew.B_Cu}
-    added = []
-    for v in drc.get("violations", []):
-        if v.get("type") != "starved_thermal":
-            continue
-        ids = [it.get("uuid") for it in v["items"]]
-        pad = next((pads[i] for i in ids if i in pads), None)
-        layer = next((layers[name] for name in layers if f"layer {name}" in v.get("description", "")), None)
-        zone = next((z for z in board.Zones() if not z.GetIsRuleArea() and pad is not None and z.GetNetCode() == pad.GetNetCode()
-                     and layer is not None and z.IsOnLayer(layer) and z.GetFilledPolysList(layer).Collide(pad.GetPosition())),
-                    None) if pad is not None else None
-        if pad is None or layer is None or zone is None:
-            continue
-        fill = zone.GetFilledPolysList(layer)
-        width = zone.GetThermalReliefSpokeWidth() or pcbnew.FromMM(0.3)
-        box = pad.GetBoundingBox()
-        centre = pad.GetPosition()
-        for dx, dy in SPOKE_DIRECTIONS:
-            # From just past the relief's gap outward, the first spot where the spoke's end lies in
-            # the fill with room either side (the fill may run on only a little way past the gap).
-            half = abs(dx) * box.GetWidth() / 2 + abs(dy) * box.GetHeight() / 2
-            gap = zone.GetThermalReliefGap()
-            across = pcbnew.VECTOR2I(int(centre.x + dx * (half + gap / 2)), int(centre.y + dy * (half + gap / 2)))
-            if fill.Collide(across):
-                continue  # the fill's own spoke is there: a track over it would be counted, not add one
-            end = None
-            for step in range(SPOKE_TRIES):
-                reach = half + gap + width * (1 + step) / 2
-                tip = pcbnew.VECTOR2I(int(centre.x + dx * reach), int(centre.y + dy * reach))
-                sides = [pcbnew.VECTOR2I(int(tip.x - dy * width / 2), int(tip.y + dx * width / 2)),
-                         pcbnew.VECTOR2I(int(tip.x + dy * width / 2), int(tip.y - dx * width / 2))]
-                if all(fill.Collide(p) for p in [tip, *sides]):
-                    end = tip
-                    break
-            if end is None:
-                continue
-            t = pcbnew.PCB_TRACK(board)
-            t.SetStart(centre)
-            t.SetEnd(end)
-            t.SetWidth(min(width, pad.GetBoundingBox().GetWidth(), pad.GetBoundingBox().GetHeight()))
-            t.SetLayer(layer)
-            t.SetNet(pad.GetNet())
-            board.Add(t)
-            added.append(t)
-    if not added:
-        return drc, 0
-    pcbnew.ZONE_FILLER(board).Fill(board.Zones())
-    pcbnew.SaveBoard(str(scratch), board)
-    after = _drc(scratch)
-    spoke_ids = {t.m_Uuid.AsString() for t in added}
-    bad = {it.get("uuid") for v in after.get("violations", []) if v.get("severity") == "error" and v.get("type") != "starved_thermal"
-           for it in v["items"]} & spoke_ids
-    if bad:  # a spoke too near other copper: it goes, the rest stay
-        for t in added:
-            if t.m_Uuid.AsString() in bad:
-                board.Delete(t)
-        pcbnew.ZONE_FILLER(board).Fill(board.Zones())
-        pcbnew.SaveBoard(str(scratch), board)
-        after = _drc(scratch)
-    return after, len(added) - len(bad)
 
 
 def route_board(board_file: str | Path, out: str | Path | None = None, nets: str | None = None,
@@ -884,7 +613,7 @@ def freeroute_board(board_file: str | Path, jar: str | Path, out: str | Path | N
             if board_file.with_suffix(suffix).is_file():
                 shutil.copy2(board_file.with_suffix(suffix), scratch.with_suffix(suffix))
         pcbnew.SaveBoard(str(scratch), board)
-        drc = _drc(scratch)
+        drc = kicad_drc(scratch)
     tracks = [t for t in board.GetTracks() if t.GetClass() != "PCB_VIA"]
     report = _write(board_file, board, out, RouteReport(
         board_file, None, 0, 0, [], len(tracks), sum(1 for t in board.GetTracks() if t.GetClass() == "PCB_VIA"),

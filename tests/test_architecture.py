@@ -111,7 +111,8 @@ def test_the_host_check_sees_a_host_reached_through_another_module(tmp_path):
 ROOMS = {"schematic": (["kicad.erc", "kicad.schematic_nets", "kicad.netlist", "ade7816.circuit", "ade7816.schematic",
                         "ade7816.skidl_run", "ade7816.symbol"], {"pcbnew", "_pcbnew"}),
          "board": (["kicad.board_io", "kicad.board_checks", "kicad.boardmodel_reader", "kicad.pcbnew_footprints",
-                    "kicad.place_circle", "kicad.route", "kicad.pcbnew_compat", "ade7816.board", "ade7816.pcb_project"],
+                    "kicad.place_circle", "kicad.route", "kicad.route_rules", "kicad.route_zones", "kicad.pcbnew_compat",
+                    "ade7816.board", "ade7816.pcb_project"],
                    {"skidl", "skip"}),
          "kicad-cli": (["kicad.kicad_cli", "kicad.drc", "kicad.fab", "kicad.versions", "ade7816.params"],
                        {"pcbnew", "_pcbnew", "skidl", "skip"})}
@@ -159,7 +160,6 @@ LONG_MODULES = {"wattcad.core.router": "the grid router's search and rip-up loop
 LONG_FUNCTIONS = {"wattcad.core.router.Router.search": "the search kernel",
                   "wattcad.core.router_search.astar": "the search kernel (numba)",
                   "wattcad.footprints.verify.check_no_lead": "split with the checks-on-real-boards issue",
-                  "wattcad.kicad.route.build_problem": "split with the router issue",
                   "wattcad.freecad.build_fcstd.build": "one FreeCAD document's expressions, in FreeCAD's Python",
                   "wattcad.ade7816.schematic._layout": "the ADE7816 schematic's layout; moves into wattcad.ade7816"}
 
