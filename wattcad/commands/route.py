@@ -28,10 +28,12 @@ def cmd_route(args) -> int:
 def add(sub) -> None:
     ro = sub.add_parser("route", help="route a board's unrouted connections with wattcad's own grid router",
                         description="Routes what KiCad reports unrouted (two layers, 45-degree tracks, vias, rip-up "
-                                    "and retry), with the widths and clearances of the board's net classes and its "
-                                    ".kicad_dru rules (class clearances, and areas some nets keep out of: "
-                                    "(constraint disallow track) with A.intersectsArea('NAME')); a net with a zone "
-                                    "joins it by a via; fine-pitch pins get a straight escape first. Tracks already "
+                                    "and retry), with the widths and clearances of the board's net classes (a track "
+                                    "necks down to 0.2 mm only where its class width does not fit, and the report "
+                                    "says where), its keep-out rule areas and its .kicad_dru rules (class clearances, "
+                                    "and areas some nets keep out of: (constraint disallow track) with "
+                                    "A.intersectsArea('NAME')); a net with a zone joins it by a via, and thermal "
+                                    "spokes are kept free; fine-pitch pins get a straight escape first. Tracks already "
                                     "there are kept. The result is checked with kicad-cli DRC: written over BOARD "
                                     "(after a .bak) only when every connection is routed and DRC is clean; --out "
                                     "always gets it. Exit 0 when complete and clean, 1 when not, 4 when a tool "
