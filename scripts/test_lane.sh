@@ -17,7 +17,7 @@ root_sh="$repo_dir/scripts/debian_root.sh"
 # The KiCad-facing tests: check, verify, the fab gate, route, place circle, the ADE7816's build and
 # a KiCad demo project's, the plugins, KiCad 4-9 boards read under KiCad 10, KiCad 10's own files.
 KICAD10_TESTS=(tests/test_kicad_versions.py tests/test_kicad_host.py tests/test_kicad_cli.py tests/test_verify_boards.py
-               tests/test_place_circle.py tests/test_plugin.py tests/test_router.py tests/test_old_kicad.py
+               tests/test_place_circle.py tests/test_plugin.py tests/test_router.py tests/test_route_boards.py tests/test_old_kicad.py
                tests/test_project_build.py tests/test_board.py tests/test_pcm.py tests/test_ipc_plugin.py)
 # Debian 13's smoke set: `make` itself has built the ADE7816 there (KiCad 9.0.8 from trixie-backports,
 # CadQuery, Blender 5.1.2 renders); these add FreeCAD 1.0's document, a pixel-checked render, the
