@@ -228,6 +228,28 @@ def _connections(board, board_file: Path, copper: list[Copper], items: dict, zon
     return connections, skipped, len(unrouted)
 
 
+NO_EDGE_MARGIN_MM = 2.0  # round the parts, where Edge.Cuts has nothing on it
+
+
+def _outline(board, board_file: Path) -> tuple[list, list, str]:
+    """The board's outline as read_outline reads it; a board with nothing on Edge.Cuts (KiCad's DRC
+    lets it be, FreeRouting routes it) is routed within its parts' bounding box, NO_EDGE_MARGIN_MM
+    out, with a note, not refused: a route always ends with a board."""
+    try:
+        return read_outline(board, board_file)
+    except InputError:
+        footprints = list(board.GetFootprints())
+        if not footprints:
+            raise
+        box = footprints[0].GetBoundingBox(False)
+        for fp in footprints[1:]:
+            box.Merge(fp.GetBoundingBox(False))
+        m = NO_EDGE_MARGIN_MM
+        x0, y0, x1, y1 = (pcbnew.ToMM(v) for v in (box.GetLeft(), box.GetTop(), box.GetRight(), box.GetBottom()))
+        return [(x0 - m, y0 - m), (x1 + m, y0 - m), (x1 + m, y1 + m), (x0 - m, y1 + m)], [], (
+            f"nothing is drawn on Edge.Cuts: the parts' bounding box, {m:g} mm out, stands for the board")
+
+
 def build_problem(board, board_file: Path, nets_pattern: str | None = None, trust_fill: bool = True,
                   corridors: list | None = None, thermal_ring_mm: float = THERMAL_RING_MM) -> tuple[Problem, dict]:
     """The routing problem of a loaded board and its saved file (for KiCad's list of what is unrouted).
@@ -235,8 +257,11 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None, trus
     pass, zones unfilled); after a fill KiCad still lists such a pair when the fill did not join them,
     and they are wired. CORRIDORS: thermal spokes to keep free (spoke_corridors)."""
     to_mm = pcbnew.ToMM
+    outline, cutouts, outline_note = _outline(board, board_file)
     box = board.GetBoardEdgesBoundingBox()
-    outline, cutouts, outline_note = read_outline(board, board_file)
+    xs, ys = [x for x, _ in outline], [y for _, y in outline]
+    bbox = (to_mm(box.GetLeft()), to_mm(box.GetTop()), to_mm(box.GetRight()), to_mm(box.GetBottom())) \
+        if box.GetWidth() > 0 and box.GetHeight() > 0 else (min(xs), min(ys), max(xs), max(ys))
     names = sorted(str(n) for n in board.GetNetsByName().keys() if str(n))
     index = {n: i for i, n in enumerate(names)}
     ds = board.GetDesignSettings()
@@ -261,7 +286,7 @@ def build_problem(board, board_file: Path, nets_pattern: str | None = None, trus
             copper.append(Copper(index[name], (layer,), polygon=rectangle))
     connections, skipped, listed = _connections(board, board_file, copper, items, zones, names, nets_pattern, trust_fill)
     escapes = _escapes(board, copper, items, connections)
-    problem = Problem(bbox=(to_mm(box.GetLeft()), to_mm(box.GetTop()), to_mm(box.GetRight()), to_mm(box.GetBottom())),
+    problem = Problem(bbox=bbox,
                       outline=outline, edge_clearance_mm=to_mm(ds.m_CopperEdgeClearance), nets=names, classes=classes,
                       copper=copper, connections=connections, zones=zones, clearance_between=between, holes=holes,
                       hole_clearance_mm=to_mm(ds.m_HoleClearance) if ds.m_HoleClearance > 0 else 0.25,

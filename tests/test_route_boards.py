@@ -123,3 +123,25 @@ def test_a_board_with_nothing_unrouted_is_left_as_it_is(tmp_path):
     assert report.complete and report.routed == 0 and report.written is None, report.summary()
     assert board.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == sorted(
         source.with_suffix(s).name for s in (".kicad_pcb", ".kicad_pro", ".kicad_dru"))
+
+
+@pytest.mark.kicad
+def test_a_board_with_nothing_on_edge_cuts_routes_within_its_parts(tmp_path):
+    """HES-V2 of the corpus has nothing on Edge.Cuts (KiCad's DRC lets it be, FreeRouting routes it):
+    here spisolator with its edges taken off. The route is not refused: the parts' bounding box
+    stands for the board, the report says so, and the board is routed."""
+    from route_corpus import strip
+
+    from wattcad.kicad.pcbnew_compat import pcbnew
+    from wattcad.kicad.route import route_board
+
+    bare = tmp_path / "edgeless.kicad_pcb"
+    strip(DATA / "spisolator_spisolator.kicad_pcb", bare)
+    board = pcbnew.LoadBoard(str(bare))
+    for d in list(board.GetDrawings()):
+        if d.GetLayer() == pcbnew.Edge_Cuts:
+            board.Delete(d)
+    pcbnew.SaveBoard(str(bare), board)
+    report = route_board(bare, out=tmp_path / "routed.kicad_pcb", time_limit_s=120, backup=False)
+    assert any("nothing is drawn on Edge.Cuts" in n for n in report.notes), report.summary()
+    assert report.written.is_file() and report.unconnected_after == 0, report.summary()
