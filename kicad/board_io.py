@@ -117,13 +117,15 @@ def read_outline(board, path: Path) -> tuple[list, list, str]:
 
 
 def edge_strokes(board) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    """Every Edge.Cuts drawing (the board's and its footprints') as straight segments in mm, arcs and
-    circles as KiCad approximates them: what KiCad's copper_edge_clearance measures to, closed
-    outline or not. Sorted, so a board reads the same every time."""
+    """Every Edge.Cuts and Margin drawing (the board's and its footprints') as straight segments in mm,
+    arcs and circles as KiCad approximates them: what KiCad's copper_edge_clearance measures to
+    (it counts the Margin layer as an edge too: 106 errors on Hornbill-ESP32 before it was read),
+    closed outline or not. Sorted, so a board reads the same every time."""
     to_mm = pcbnew.ToMM
-    shapes = [d for d in board.GetDrawings() if d.GetLayer() == pcbnew.Edge_Cuts and d.GetClass() == "PCB_SHAPE"]
+    edges = (pcbnew.Edge_Cuts, pcbnew.Margin)
+    shapes = [d for d in board.GetDrawings() if d.GetLayer() in edges and d.GetClass() == "PCB_SHAPE"]
     for fp in board.GetFootprints():
-        shapes += [d for d in fp.GraphicalItems() if d.GetLayer() == pcbnew.Edge_Cuts and d.GetClass() == "PCB_SHAPE"]
+        shapes += [d for d in fp.GraphicalItems() if d.GetLayer() in edges and d.GetClass() == "PCB_SHAPE"]
     segments = set()
     for shape in shapes:
         if shape.GetShape() == pcbnew.SHAPE_T_SEGMENT:
@@ -131,7 +133,7 @@ def edge_strokes(board) -> list[tuple[tuple[float, float], tuple[float, float]]]
             segments.add(((round(to_mm(a.x), 4), round(to_mm(a.y), 4)), (round(to_mm(b.x), 4), round(to_mm(b.y), 4))))
             continue
         polys = pcbnew.SHAPE_POLY_SET()  # the stroke's outline: its sides stand for the line, within half its width
-        shape.TransformShapeToPolygon(polys, pcbnew.Edge_Cuts, 0, pcbnew.FromMM(0.005), pcbnew.ERROR_INSIDE)
+        shape.TransformShapeToPolygon(polys, shape.GetLayer(), 0, pcbnew.FromMM(0.005), pcbnew.ERROR_INSIDE)
         for o in range(polys.OutlineCount()):
             rings = [polys.Outline(o)] + [polys.Hole(o, h) for h in range(polys.HoleCount(o))]
             for ring in rings:
