@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: all bootstrap build packages test bench bench-corpus clean
+.PHONY: all bootstrap build packages test bench bench-corpus bench-route clean
 all: build
 
 bootstrap:
@@ -37,6 +37,12 @@ bench-corpus: bootstrap
 	@test -n "$(CORPUS)" || { echo 'make bench-corpus CORPUS=FOLDER (a folder of .kicad_pcb)'; exit 2; }
 	$(PY) benchmarks/verify_corpus.py $(CORPUS)
 	$(PY) benchmarks/verify_mutations.py $(CORPUS)
+
+# The router on every two-layer board of a folder (hours on two cores; it resumes where it stopped):
+# make bench-route CORPUS=FOLDER [MANIFEST=manifest.json]
+bench-route: bootstrap
+	@test -n "$(CORPUS)" || { echo 'make bench-route CORPUS=FOLDER [MANIFEST=manifest.json]'; exit 2; }
+	$(PY) benchmarks/route_corpus.py $(CORPUS) $(if $(MANIFEST),--manifest $(MANIFEST)) --time-limit 240
 
 # build/ holds only disposable products; boards kept in the repository are never under it.
 clean:
