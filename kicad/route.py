@@ -15,6 +15,7 @@ import secrets
 import shutil
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -438,7 +439,6 @@ def apply_routes(board, problem: Problem, result: RouteResult) -> None:
             board.Add(v)
 
 
-ID_SEED = 7919  # any fixed number: the seed of the ids of what the router adds
 ATTEMPTS = 2  # whole routings from the user's board, the nets left unrouted by one first in the next
 
 
@@ -542,10 +542,11 @@ def route_board(board_file: str | Path, out: str | Path | None = None, nets: str
             if best is not None and deadline is not None and \
                     time.monotonic() + 2 * best[1]["finish_s"] > deadline:
                 break  # no time left for another attempt to route anything and finish
-            # The new tracks' and vias' ids from a fixed seed: KiCad's list of what is still unrouted
-            # names items by them and picks among equals by them, so random ids made the next pass
-            # (and the board) differ from run to run.
-            pcbnew.KIID.SeedGenerator(ID_SEED + attempt)
+            # The new tracks' and vias' ids from a seed fixed by the board's content: KiCad's list of
+            # what is still unrouted names items by them and picks among equals by them, so random
+            # ids made the next pass (and the board) differ from run to run; a seed of its own for
+            # each board keeps a board wattcad routed before from getting the same ids again.
+            pcbnew.KIID.SeedGenerator((zlib.crc32(board_file.read_bytes()) + attempt) & 0xFFFFFFFF)
             board = load_board(board_file)
             if not keep_existing:
                 for t in list(board.GetTracks()):
