@@ -37,7 +37,7 @@ from .route_rules import (
     rule_area_keepouts,
     zone_rings,
 )
-from .route_zones import feed_thermals, kicad_drc, ring_area, spoke_corridors, stitch_zones, tent, unrouted_count
+from .route_zones import feed_thermals, kicad_drc, refill_and_check, ring_area, spoke_corridors, stitch_zones, tent, unrouted_count
 
 MAX_PASSES = 4
 THERMAL_RING_MM = 1.0  # the zone's thermal gap (0.5 mm) and the start of its spokes
@@ -508,9 +508,7 @@ def _route_passes(board, scratch: Path, nets, pitch_mm: float, first_nets: tuple
     drc = kicad_drc(scratch)
     stitched = stitch_zones(board, drc)
     if stitched:
-        pcbnew.ZONE_FILLER(board).Fill(board.Zones())
-        pcbnew.SaveBoard(str(scratch), board)
-        drc = kicad_drc(scratch)
+        drc = refill_and_check(board, scratch)
         done["vias"] += stitched
     if any(v.get("type") == "starved_thermal" for v in drc.get("violations", [])):
         drc, spokes = feed_thermals(board, scratch, drc)

@@ -19,6 +19,13 @@ def kicad_drc(board_file: Path) -> dict:
     return data
 
 
+def refill_and_check(board, scratch: Path) -> dict:
+    """BOARD's zones filled as KiCad fills them, saved to SCRATCH, and KiCad's DRC of it."""
+    pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+    pcbnew.SaveBoard(str(scratch), board)
+    return kicad_drc(scratch)
+
+
 def spoke_corridors(board) -> list[tuple[str, int, tuple]]:
     """Where the zone filler puts thermal spokes on the board as it is (its zones filled here): for
     each pad of a zone's net on the zone's layer, up to the zone's minimum spoke count of them, as
@@ -192,9 +199,7 @@ def feed_thermals(board, scratch: Path, drc: dict) -> dict:
             added.append(t)
     if not added:
         return drc, 0
-    pcbnew.ZONE_FILLER(board).Fill(board.Zones())
-    pcbnew.SaveBoard(str(scratch), board)
-    after = kicad_drc(scratch)
+    after = refill_and_check(board, scratch)
     spoke_ids = {t.m_Uuid.AsString() for t in added}
     bad = {it.get("uuid") for v in after.get("violations", []) if v.get("severity") == "error" and v.get("type") != "starved_thermal"
            for it in v["items"]} & spoke_ids
@@ -202,7 +207,5 @@ def feed_thermals(board, scratch: Path, drc: dict) -> dict:
         for t in added:
             if t.m_Uuid.AsString() in bad:
                 board.Delete(t)
-        pcbnew.ZONE_FILLER(board).Fill(board.Zones())
-        pcbnew.SaveBoard(str(scratch), board)
-        after = kicad_drc(scratch)
+        after = refill_and_check(board, scratch)
     return after, len(added) - len(bad)
