@@ -65,7 +65,8 @@ def _fix_dates(path: Path) -> None:
     path.write_text(_STAMP.sub(FIXED_STAMP, text), encoding="utf-8", errors="surrogateescape")
 
 
-def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None, gerbers: bool = True) -> FabOutputs:
+def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None, gerbers: bool = True,
+                      notes: list[str] = ()) -> FabOutputs:
     """Everything a board house and an assembler need, into `out_dir` (replaced as a whole).
     `gerbers` False: a board not ready for the fab gets positions, BOM and iBOM for review, and
     no gerber zip that could be sent by mistake."""
@@ -77,7 +78,7 @@ def write_fab_outputs(board: Path, out_dir: Path, bom: Path | None = None, gerbe
     try:
         zip_path, files = None, []
         if gerbers:
-            zip_path, files = _gerber_zip(board, work)
+            zip_path, files = _gerber_zip(board, work, list(notes))
         positions = work / f"{stem}-pos.csv"
         run_kicad_cli(["pcb", "export", "pos", "--format", "csv", "--units", "mm", "--side", "both",
                        "--exclude-dnp", "-o", str(positions), str(board)], f"exporting the positions of {board.name}",
@@ -115,14 +116,17 @@ def _ibom(board: Path, work: Path) -> Path:
     return work / f"{board.stem}-ibom.html"
 
 
-def _gerber_zip(board: Path, work: Path) -> tuple[Path, list[str]]:
-    """Gerbers and drill files of the fab layers, dates fixed, zipped with fixed dates and sorted names."""
+def _gerber_zip(board: Path, work: Path, notes: list[str]) -> tuple[Path, list[str]]:
+    """Gerbers and drill files of the fab layers, dates fixed, zipped with fixed dates and sorted names,
+    with NOTES as fab-notes.txt: what the fab must do that the gerbers cannot say (vias in pads)."""
     gerbers = work / "gerbers"
     run_kicad_cli(["pcb", "export", "gerbers", "--layers", FAB_LAYERS, "-o", f"{gerbers}/", str(board)],
                   f"exporting the gerbers of {board.name}", timeout_s=600)
     run_kicad_cli(["pcb", "export", "drill", "--format", "excellon", "--excellon-separate-th", "--generate-map",
                    "--map-format", "gerberx2", "-o", f"{gerbers}/", str(board)], f"exporting the drill files of {board.name}",
                   timeout_s=600)
+    if notes:
+        (gerbers / "fab-notes.txt").write_text("\n".join(notes) + "\n")
     files = sorted(p for p in gerbers.iterdir() if p.is_file())
     for f in files:
         _fix_dates(f)

@@ -17,6 +17,9 @@ only="${WATTCAD_ONLY:-}"
 apt_packages_backports=(kicad kicad-footprints kicad-symbols kicad-demos freecad-python3)
 # xvfb, xdotool, imagemagick: the pcbnew GUI test (Xvfb display, window lookup, screenshot).
 apt_packages_main=(poppler-utils xvfb xdotool imagemagick)
+# Node.js and npm: MicroPython's WebAssembly port runs the ADE7816 firmware in the tests (installed
+# only where the machine has no node or npm of its own).
+node_packages=(nodejs npm)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
@@ -32,10 +35,15 @@ kicad_ok() {
     [ -f /usr/lib/python3/dist-packages/pcbnew.py ] || return 1
     [ -d /usr/share/kicad/footprints ] || return 1
 }
+node_ok() {
+    [ "$only" = kicad ] && return 0
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1
+}
 system_ok() {
     local tool
     # One `command -v` a tool: given several names, bash's succeeds when any one of them is found.
     for tool in pdftoppm Xvfb xdotool import; do command -v "$tool" >/dev/null 2>&1 || return 1; done
+    node_ok || return 1
     kicad_ok && freecad_ok && [ -x "$system_python" ] \
         && "$system_python" -c 'import venv, ensurepip' >/dev/null 2>&1
 }
@@ -79,6 +87,7 @@ Run these as root (Debian $codename), then run make again:
   apt-get update
   apt-get install -y --no-install-recommends -t $codename-backports ${apt_packages_backports[*]}
   apt-get install -y --no-install-recommends ${apt_packages_main[*]} python3-venv
+  (and, where node or npm is missing: apt-get install -y --no-install-recommends ${node_packages[*]})
 MSG
         exit 3
     fi
@@ -87,8 +96,10 @@ MSG
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     # One install: -t prefers backports where a package is there (KiCad), else the release.
+    local node_missing=()
+    node_ok || node_missing=("${node_packages[@]}")
     apt-get install -y -qq --no-install-recommends -t "$codename-backports" \
-        "${apt_packages_backports[@]}" "${apt_packages_main[@]}" python3-venv >/dev/null
+        "${apt_packages_backports[@]}" "${apt_packages_main[@]}" "${node_missing[@]}" python3-venv >/dev/null
 }
 
 system_ok || install_system
@@ -157,11 +168,26 @@ install_blender_venv() {
     fi
 }
 
+install_micropython() {
+    # MicroPython's WebAssembly port, pinned by tests/firmware/package-lock.json, for the firmware tests.
+    local dir="$repo_dir/tests/firmware" stamp want
+    stamp="$dir/node_modules/.wattcad-installed"
+    want=$(sha256sum < "$dir/package-lock.json" | cut -d' ' -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        say "installing MicroPython's WebAssembly port (npm, pinned in tests/firmware/package-lock.json)"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+        echo "$want" > "$stamp"
+    fi
+}
+
 # Each in a background subshell, where `set -e` holds (it would not in a `f || ...` call).
 blender_pid=""
 [ "$only" = kicad ] || { install_blender_venv & blender_pid=$!; }
 install_wattcad_venv & wattcad_pid=$!
+micropython_pid=""
+[ "$only" = kicad ] || { install_micropython & micropython_pid=$!; }
 failed=0
 wait "$wattcad_pid" || failed=1
+[ -z "$micropython_pid" ] || wait "$micropython_pid" || failed=1
 [ -z "$blender_pid" ] || wait "$blender_pid" || failed=1
 [ "$failed" -eq 0 ] || { say "a Python environment failed to install (see above)"; exit 3; }

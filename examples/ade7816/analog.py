@@ -7,11 +7,15 @@ Two halves that must agree:
 - *budget*: from a netlist's actual resistor values (so a hand edit is caught), solve the resistor
   network each source drives and give every ADC input pair's worst-case peak as a fraction of full
   scale.
-The network is solved at DC with the capacitors left out: at 50/60 Hz a 22 nF shunt behind 1 kOhm
-takes off under 1 %, so leaving it out errs on the high (safe) side.
+The budget solves the network at DC with the capacitors left out: at 50/60 Hz a 22 nF shunt behind
+1 kOhm takes off under 1 %, so leaving it out errs on the high (safe) side. The same solver, with the
+capacitors in at 50/60 Hz, gives each input's phase: a voltage and a current input whose filters lag
+differently read active power wrong (`phase_mismatch`). And the RESET network's RC gives how long a
+host must hold RESET low (`reset_low_time`).
 """
 from __future__ import annotations
 
+import cmath
 import math
 import re
 from dataclasses import dataclass, field
@@ -96,6 +100,20 @@ def parse_ohm(text: str) -> float | None:
     return number * _MULT[unit]
 
 
+_FARAD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([pnuµμm])?(\d*)\s*F?\s*$")
+_FARAD_MULT = {"p": 1e-12, "n": 1e-9, "u": 1e-6, "µ": 1e-6, "μ": 1e-6, "m": 1e-3, "": 1.0}
+
+
+def parse_farad(text: str) -> float | None:
+    """A capacitor's value as people write it: '22n', '100nF', '4.7u', '4u7', '20p', '1µF'. None when
+    it is not a plain capacitance."""
+    m = _FARAD.match(str(text))
+    if not m or (m.group(3) and ("." in m.group(1) or not m.group(2))):
+        return None
+    whole, unit, frac = m.group(1), m.group(2) or "", m.group(3)
+    return float(f"{whole}.{frac}" if frac else whole) * _FARAD_MULT[unit]
+
+
 # ------------------------------------------------------------------------------------ budget
 @dataclass(frozen=True)
 class Resistor:
@@ -129,11 +147,23 @@ class InputBudget:
         return self.peak_v / self.full_scale_v_peak
 
 
-def solve_network(resistors: list[Resistor], grounds: set[str], source: Excitation) -> dict[str, float]:
-    """Node voltages (V) of a resistor network with GROUNDS held at 0 V, driven by SOURCE. Nets that
-    only float (an ADC input behind its filter resistor) take the voltage of what they hang from:
-    every net also leaks 1 GOhm to ground so the system is never singular."""
-    nets = sorted({r.net_a for r in resistors} | {r.net_b for r in resistors} | {source.signal_net, source.return_net})
+@dataclass(frozen=True)
+class Capacitor:
+    ref: str
+    farad: float
+    net_a: str
+    net_b: str
+
+
+def solve_network(resistors: list[Resistor], grounds: set[str], source: Excitation,
+                  capacitors: list[Capacitor] = (), freq_hz: float = 0.0) -> dict[str, complex]:
+    """Node voltages (V, complex phasors when CAPACITORS and FREQ_HZ are given) of a network with
+    GROUNDS held at 0 V, driven by SOURCE. Nets that only float (an ADC input behind its filter
+    resistor) take the voltage of what they hang from: every net also leaks 1 GOhm to ground so
+    the system is never singular."""
+    elements = [(r.net_a, r.net_b, 1.0 / max(r.ohm, 1e-6)) for r in resistors]
+    elements += [(c.net_a, c.net_b, 2j * math.pi * freq_hz * c.farad) for c in capacitors if freq_hz > 0]
+    nets = sorted({n for a, b, _ in elements for n in (a, b)} | {source.signal_net, source.return_net})
     fixed = {n: 0.0 for n in nets if n in grounds}
     if source.kind == "voltage":
         if source.signal_net in grounds:
@@ -143,30 +173,29 @@ def solve_network(resistors: list[Resistor], grounds: set[str], source: Excitati
     free = [n for n in nets if n not in fixed]
     index = {n: i for i, n in enumerate(free)}
     size = len(free)
-    g = [[0.0] * size for _ in range(size)]
-    rhs = [0.0] * size
+    g = [[0j] * size for _ in range(size)]
+    rhs = [0j] * size
     leak = 1e-9
     for n in free:
         g[index[n]][index[n]] += leak
-    for r in resistors:
-        cond = 1.0 / max(r.ohm, 1e-6)
-        a, b = r.net_a, r.net_b
+    for a, b, admittance in elements:
         for this, other in ((a, b), (b, a)):
             if this not in index:
                 continue
             i = index[this]
-            g[i][i] += cond
+            g[i][i] += admittance
             if other in index:
-                g[i][index[other]] -= cond
+                g[i][index[other]] -= admittance
             else:
-                rhs[i] += cond * fixed[other]
+                rhs[i] += admittance * fixed[other]
     if source.kind == "current":
         if source.signal_net in index:
             rhs[index[source.signal_net]] += source.peak
         if source.return_net in index:
             rhs[index[source.return_net]] -= source.peak
     solution = _gauss(g, rhs)
-    return {**fixed, **{n: solution[index[n]] for n in free}}
+    volts = {**fixed, **{n: solution[index[n]] for n in free}}
+    return volts if freq_hz > 0 and capacitors else {n: complex(v).real for n, v in volts.items()}
 
 
 def _gauss(a: list[list[float]], b: list[float]) -> list[float]:
@@ -203,3 +232,92 @@ def input_budgets(resistors: list[Resistor], grounds: set[str], sources: list[Ex
                 budgets[name].peak_v += dv
                 budgets[name].driven_by.append(source.label)
     return [budgets[n] for n in inputs]
+
+
+# ------------------------------------------------------------------------------------ phase
+@dataclass
+class PhaseMismatch:
+    """How much more (or less) the voltage input's filter lags than a current input's, in degrees,
+    at each line frequency: active power reads cos(phi + error) instead of cos(phi)."""
+
+    current: str  # the current input, e.g. "IA"
+    voltage: str  # the voltage input, "V"
+    nominal_deg: dict[float, float]  # frequency (Hz) -> mismatch at the parts' nominal values
+    worst_deg: dict[float, float]  # frequency (Hz) -> the largest mismatch over the parts' tolerances
+
+
+def input_phase_deg(resistors: list[Resistor], capacitors: list[Capacitor], grounds: set[str], source: Excitation,
+                    pins: tuple[str | None, str | None], freq_hz: float) -> float:
+    """The phase (degrees) of an ADC input pair's voltage against SOURCE at FREQ_HZ."""
+    volts = solve_network(resistors, grounds, source, capacitors, freq_hz)
+    p_net, n_net = pins
+    dv = volts.get(p_net, 0.0) - volts.get(n_net, 0.0)
+    return math.degrees(cmath.phase(dv))
+
+
+def _scaled(resistors, capacitors, r_scale: float, c_scale: float):
+    return ([Resistor(r.ref, r.ohm * r_scale, r.net_a, r.net_b) for r in resistors],
+            [Capacitor(c.ref, c.farad * c_scale, c.net_a, c.net_b) for c in capacitors])
+
+
+def phase_mismatch(resistors: list[Resistor], capacitors: list[Capacitor], grounds: set[str],
+                   voltage: tuple[str, Excitation, tuple], current: tuple[str, Excitation, tuple],
+                   freqs_hz=(50.0, 60.0), r_tol: float = 0.01, c_tol: float = 0.05) -> PhaseMismatch:
+    """VOLTAGE and CURRENT are (input name, its source, its (P, N) nets). Worst case: every R and C
+    of one input's network at the top of its tolerance and the other's at the bottom (a filter's
+    lag grows with each of its R and C, so the extremes are at these two corners)."""
+    (v_name, v_source, v_pins), (i_name, i_source, i_pins) = voltage, current
+    nominal, worst = {}, {}
+    def lag(sign: float, f: float) -> float:
+        v_r, v_c = _scaled(resistors, capacitors, 1 + sign * r_tol, 1 + sign * c_tol)
+        i_r, i_c = _scaled(resistors, capacitors, 1 - sign * r_tol, 1 - sign * c_tol)
+        return (input_phase_deg(v_r, v_c, grounds, v_source, v_pins, f)
+                - input_phase_deg(i_r, i_c, grounds, i_source, i_pins, f))
+
+    for f in freqs_hz:
+        nominal[f] = abs(lag(0.0, f))
+        worst[f] = max(abs(lag(1.0, f)), abs(lag(-1.0, f)))
+    return PhaseMismatch(i_name, v_name, nominal, worst)
+
+
+# ------------------------------------------------------------------------------------ reset
+@dataclass
+class ResetNetwork:
+    """RESET's RC network as a host sees it when it drives its pin low: the pin's node pulled to
+    the supply, tied to the host's pin (0 V) through a series resistance, loaded by capacitance."""
+
+    supply_v: float
+    pullup_ohm: float | None  # None: no pull-up
+    series_ohm: float  # from the host's pin (0 V when driven low) to RESET; 0: driven directly
+    farad: float  # capacitance from RESET to AC ground
+
+    def low_time_s(self, threshold_v: float) -> float:
+        """Seconds from the host driving low to RESET falling below THRESHOLD_V; inf if never."""
+        if self.series_ohm <= 0:
+            return 0.0
+        g_up = 1.0 / self.pullup_ohm if self.pullup_ohm else 0.0
+        g_down = 1.0 / self.series_ohm
+        v_final = self.supply_v * g_up / (g_up + g_down)
+        if v_final >= threshold_v:
+            return math.inf
+        tau = self.farad / (g_up + g_down)
+        return tau * math.log((self.supply_v - v_final) / (threshold_v - v_final))
+
+    def worst_low_time_s(self, threshold_v: float, r_tol: float = 0.01, c_tol: float = 0.1) -> float:
+        """The longest low time over the parts' tolerances (every corner)."""
+        times = []
+        for up in (-1, 1):
+            for series in (-1, 1):
+                corner = ResetNetwork(self.supply_v, self.pullup_ohm and self.pullup_ohm * (1 + up * r_tol),
+                                      self.series_ohm * (1 + series * r_tol), self.farad * (1 + c_tol))
+                times.append(corner.low_time_s(threshold_v))
+        return max(times)
+
+
+def reset_pulse_us(network: ResetNetwork, threshold_v: float, min_low_us: float, margin: float = 2.0) -> int:
+    """The pulse a firmware gives: MARGIN times the longer of the network's worst-case low time and
+    the chip's own minimum, rounded up to 10 us."""
+    need_us = network.worst_low_time_s(threshold_v) * 1e6
+    if not math.isfinite(need_us):
+        raise ValueError("RESET never falls below its threshold: the pull-up is too strong for the series resistor")
+    return int(math.ceil(margin * max(min_low_us, need_us) / 10.0) * 10)

@@ -138,9 +138,9 @@ class _Builder:
             if not p.nets:
                 p += self.nc
 
-    def anti_alias(self, source, adc_pin, label: str) -> None:
+    def anti_alias(self, source, adc_pin, label: str, series_ohm: float | None = None) -> None:
         """Series R + shunt C to AGND in front of every analog input (filter.* in board.yaml)."""
-        r = self.resistor(self.params.filter_series_ohm, f"filter of {label}")
+        r = self.resistor(series_ohm or self.params.filter_series_ohm, f"filter of {label}")
         c = self.capacitor(self._shunt, f"filter of {label}")
         node = self.net(label)
         self.between(r, source, node)
@@ -216,7 +216,7 @@ def _voltage_channel(c: _Builder) -> None:
     r_bot = c.resistor(c.params.divider_bottom_ohm, "voltage divider bottom")
     c.between(r_top, ac, ac_div)
     c.between(r_bot, ac_div, c.agnd)
-    c.anti_alias(ac_div, c.pin["VP"], "VP")
+    c.anti_alias(ac_div, c.pin["VP"], "VP", c.params.voltage_series_ohm)
     c.anti_alias(c.agnd, c.pin["VN"], "VN")
 
 
@@ -258,13 +258,14 @@ def _reset_and_interrupts(c: _Builder) -> dict:
     c.block("Reset and interrupts", 1100)
     reset, reset_host = c.net("~{RESET}"), c.net("HOST_RESET")
     reset += c.pin["~{RESET}"]
-    c.between(c.resistor(10000, "RESET pull-up"), c.vdd, reset)
-    c.between(c.capacitor("100n", "RESET capacitor"), reset, c.agnd)
+    network = c.params.reset
+    c.between(c.resistor(network["pullup_ohm"], "reset.pullup_ohm"), c.vdd, reset)
+    c.between(c.capacitor(network["capacitor"], "reset.capacitor"), reset, c.agnd)
     irq0, irq1 = c.net("~{IRQ0}"), c.net("~{IRQ1}")
     for net, name in ((irq0, "~{IRQ0}"), (irq1, "~{IRQ1}")):
         net += c.pin[name]
         c.between(c.resistor(10000, f"{name} pull-up"), c.vdd, net)
-    c.between(c.resistor(1000, "RESET series from the host"), reset_host, reset)
+    c.between(c.resistor(network["series_ohm"], "reset.series_ohm"), reset_host, reset)
     return {"IRQ0": irq0, "IRQ1": irq1, "RESET": reset_host}
 
 

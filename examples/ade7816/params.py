@@ -67,6 +67,8 @@ class BoardParams:
     divider_top_ohm: float
     filter_series_ohm: float
     filter_shunt_farad: float
+    voltage_series_ohm: float  # VP's series resistor: the current inputs' R less the divider's own
+    reset: dict  # {pullup_ohm, capacitor, series_ohm}
     crystal_mhz: float
     interface: str
     i2c_pullup_ohm: float
@@ -130,7 +132,13 @@ BOARD_SCHEMA = (
              _section("connector", "the adapter's jack", *CONNECTOR)),
     _section("filter", "anti-alias filter in front of every input",
              _number("series_ohm", "ohm", "the anti-alias filter's series resistor"),
-             _number("shunt_farad", "F", "the anti-alias filter's shunt capacitor to AGND")),
+             _number("shunt_farad", "F", "the anti-alias filter's shunt capacitor to AGND"),
+             _number("voltage_series_ohm", "ohm", "overrides VP's series resistor, computed so VP's filter has the "
+                     "current inputs' corner (the divider's own resistance is part of it)", default=None)),
+    _section("reset", "the RESET network: pull-up, noise capacitor, series resistor from the host",
+             _number("pullup_ohm", "ohm", "RESET's pull-up to VDD"),
+             _text("capacitor", "RESET's noise capacitor to AGND (a value in parts.yaml)"),
+             _number("series_ohm", "ohm", "from the host's GPIO to RESET")),
     _number("crystal_mhz", "MHz", "the ADE7816's crystal"),
     Param("interface", "enum", doc="which way the solder jumpers come bridged (the I2C pull-ups are DNP for spi)",
           default="spi", choices=INTERFACES),
@@ -215,9 +223,25 @@ def load_board_params(path: str | Path = BOARD_PARAMS) -> BoardParams:
         adapter_connector=volt["connector"],
         divider_bottom_ohm=bottom, divider_top_ohm=divider_top_ohm(adapter, bottom, fs, headroom),
         filter_series_ohm=data["filter"]["series_ohm"], filter_shunt_farad=data["filter"]["shunt_farad"],
+        voltage_series_ohm=_voltage_series_ohm(data["filter"], bottom, divider_top_ohm(adapter, bottom, fs, headroom),
+                                               channels),
+        reset=data["reset"],
         crystal_mhz=data["crystal_mhz"], interface=data["interface"], i2c_pullup_ohm=data["i2c_pullup_ohm"],
         host=_host(data["host"], path),
         pcb=raw["pcb"])  # as written: board.py and the .kicad_dru take its numbers as they are
+
+
+def _voltage_series_ohm(filter_data: dict, bottom_ohm: float, top_ohm: float, channels) -> float:
+    """VP's series resistor so its filter's R equals the current inputs': their series resistor plus
+    the burden half a differential leg sees; VP sees the divider's Thevenin resistance before it
+    (docs/circuit.md: anti-alias filter). Nearest E96, never below 10 ohm."""
+    if filter_data["voltage_series_ohm"] is not None:
+        return filter_data["voltage_series_ohm"]
+    halves = [c.burden_half_ohm for c in channels if c.populated and c.burden_half_ohm]
+    current_leg_ohm = filter_data["series_ohm"] + (min(halves) if halves else 0.0)
+    wanted = max(10.0, current_leg_ohm - top_ohm * bottom_ohm / (top_ohm + bottom_ohm))
+    down, up = preferred(wanted, "down"), preferred(wanted, "up")
+    return down if wanted - down <= up - wanted else up
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,8 @@ class Ade7816Pipeline(BasePipeline):
             Step("footprints", "footprint library, verification and 1:1 print", lambda: SPECS, self.run_footprints),
             Step("schematic", "schematic (SKiDL), ERC, netlist, BOM, PDF", lambda: [KICAD_DATA, *SPECS], self.run_schematic),
         ]
+        steps.append(Step("firmware", "MicroPython driver and bring-up for the ESP32 Feather (mpy-cross)",
+                          lambda: [KICAD_DATA, EXAMPLE_DIR / "micropython", *SPECS], self.run_firmware))
         for v in VARIANTS:
             steps.append(Step(f"board-{v}", f"{v} board: update from the schematic, DRC with parity, 3D export",
                               lambda v=v: [sch / f"{self.name}.kicad_sch", sch / f"{self.name}.net", *self.source_files(v),
@@ -90,14 +92,16 @@ class Ade7816Pipeline(BasePipeline):
     def steps(self) -> list[Step]:
         """Each variant's board, then its outputs, in the order a person reads them."""
         made = super().steps()
-        order = ["footprints", "schematic"] + [f"{kind}-{v}" for v in VARIANTS
+        order = ["footprints", "schematic", "firmware"] + [f"{kind}-{v}" for v in VARIANTS
                                                for kind in ("board", "check", "fab", "enclosure", "render")]
         return sorted(made, key=lambda s: order.index(s.name) if s.name in order else len(order))
 
     def index_extras(self) -> list[tuple[str, list[tuple[str, str]]]]:
         return [("Footprints", [("prints/board-footprints-1to1.pdf", "every package of the board at 1:1 (print at 100 %)"),
                                 ("reports/footprints.txt", "verification of every package against its spec"),
-                                ("footprints/wattcad.pretty", "the generated footprint library")])]
+                                ("footprints/wattcad.pretty", "the generated footprint library")]),
+                ("Firmware", [("firmware/ade7816", "MicroPython driver, register map, the board's pins and bring-up "
+                                                   "(.py and mpy-cross's .mpy): docs/firmware.md says how to flash it")])]
 
     def run_footprints(self) -> Outcome:
         from wattcad.footprints.generate import footprint_name, write_library
@@ -127,6 +131,16 @@ class Ade7816Pipeline(BasePipeline):
         failed = [r for r in reports if r.status in ("fail", "error")]
         return Outcome(outputs, "fail" if failed else "pass",
                        f"{len(generated)} footprints generated, {len(reports)} packages verified, {len(failed)} failing")
+
+    def run_firmware(self) -> Outcome:
+        from wattcad.ade7816.firmware import compile_mpy, write_firmware
+        from wattcad.ade7816.symbol import load_pin_table
+
+        folder = self.out / "firmware" / "ade7816"
+        sources = write_firmware(self.params, load_pin_table(), folder)
+        compiled = compile_mpy(sources, folder / "mpy")
+        return Outcome([*sources, *compiled], "pass",
+                       f"{len(sources)} MicroPython files, {len(compiled)} compiled by mpy-cross, for {self.params.interface.upper()}")
 
     def run_schematic(self) -> Outcome:
         from wattcad.ade7816.schematic import generate_project

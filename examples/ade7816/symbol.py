@@ -41,9 +41,14 @@ class PinTable:
     path: Path
     adc_inputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # input -> (P pin name, N pin name)
     ac_ground_pins: tuple[str, ...] = ()
+    # RESET's facts for the reset check: {pin, supply_pin, supply_v, logic_low_max_v, min_low_us, driver_low_us}
+    reset: dict = field(default_factory=dict)
 
     def by_number(self) -> dict[str, Pin]:
         return {p.number: p for p in self.pins}
+
+
+RESET_KEYS = ("pin", "supply_pin", "supply_v", "logic_low_max_v", "min_low_us", "driver_low_us")
 
 
 def load_pin_table(path: str | Path = PIN_TABLE) -> PinTable:
@@ -84,8 +89,14 @@ def load_pin_table(path: str | Path = PIN_TABLE) -> PinTable:
     grounds = tuple(str(n) for n in data.get("ac_ground_pins") or ())
     if not set(grounds) <= names:
         raise InputError(path, "ac_ground_pins", "must be pin names of this table", list(grounds))
+    reset = data.get("reset") or {}
+    for key in RESET_KEYS:
+        if reset and key not in reset:
+            raise InputError(path, f"reset.{key}", "missing required key")
+    if reset and not {reset["pin"], reset["supply_pin"]} <= names:
+        raise InputError(path, "reset.pin", "must be pin names of this table", [reset["pin"], reset["supply_pin"]])
     return PinTable(str(data["part"]), str(data.get("description", "")), str(data.get("datasheet", "")),
-                    spec.name, tuple(pins), order, path, adc_inputs, grounds)
+                    spec.name, tuple(pins), order, path, adc_inputs, grounds, reset)
 
 
 def _font() -> list:

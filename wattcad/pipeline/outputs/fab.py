@@ -42,6 +42,7 @@ def snapshot(project, scratch: Path, out: Path):
 
 def run(pipeline, section) -> Outcome:
     from wattcad.checks import find_project, old_format, upgraded_copy
+    from wattcad.kicad.board_checks import via_in_pad_notes
     from wattcad.kicad.drc import run_drc
     from wattcad.kicad.fab import write_fab_outputs
 
@@ -58,8 +59,13 @@ def run(pipeline, section) -> Outcome:
         # Parity needs a schematic KiCad 9 reads whole (as the check step decides): a legacy one gets DRC alone.
         blockers = run_drc(project.board, section.rules, parity=source.parity).fab_blockers
         blockers += physical_blockers(project)
-        fab = write_fab_outputs(project.board, section.dir / "fab", section.bom, gerbers=not blockers)
-    return fab_outcome(fab, blockers)
+        notes = via_in_pad_notes(project.board)
+        fab = write_fab_outputs(project.board, section.dir / "fab", section.bom, gerbers=not blockers, notes=notes)
+    outcome = fab_outcome(fab, blockers)
+    if notes and fab.gerber_zip:
+        outcome.notes.append(f"fab-notes.txt in the gerber zip: {len(notes) - 2} pads with vias in their paste "
+                             "openings, to be filled and capped")
+    return outcome
 
 
 register(Output("fab", "positions, interactive BOM; gerbers + drill zip once routed, DRC-clean and every footprint "
