@@ -99,6 +99,12 @@ def test_the_core_imports_no_host_application():
     assert host_imports(core_modules()) == {}
 
 
+def test_the_examples_arithmetic_and_firmware_generator_import_no_host_application():
+    """The analog budget, phase and reset arithmetic and the MicroPython generator are pure: the
+    checks and the build call them, a test can run them anywhere."""
+    assert host_imports(["wattcad.ade7816.analog", "wattcad.ade7816.firmware"]) == {}
+
+
 def test_the_host_check_sees_a_host_reached_through_another_module(tmp_path):
     """The check can fail: a lazy pcbnew import two modules away is found."""
     (tmp_path / "a.py").write_text("def f():\n    from wattcad.b import g\n")

@@ -139,8 +139,13 @@ def test_build_makes_everything_then_does_nothing_then_only_what_changed(built, 
     root, boards, args, code, first, printed = built
     out = root / "build"
     assert code == 0
-    assert set(first) == {"footprints", "schematic", *(f"{s}-{v}" for s in ("board", "check", "fab", "enclosure")
-                                                       for v in ("rect", "round"))}
+    assert set(first) == {"footprints", "schematic", "firmware", *(f"{s}-{v}" for s in ("board", "check", "fab", "enclosure")
+                                                                   for v in ("rect", "round"))}
+    # The board's MicroPython firmware, sources and mpy-cross's .mpy (run in MicroPython: test_firmware.py).
+    firmware = out / "firmware" / "ade7816"
+    assert sorted(p.name for p in (firmware / "mpy").glob("*.mpy")) == ["ade7816.mpy", "ade7816_regs.mpy",
+                                                                         "board_config.mpy", "bringup.mpy"]
+    assert "PIN_RESET = 32" in (firmware / "board_config.py").read_text()
     assert "cached" not in first.values()
     # The footprint library, its verification and the 1:1 print.
     assert (out / "footprints/fp-lib-table").read_text().count("wattcad.pretty") == 1

@@ -166,7 +166,8 @@ def test_title_block_fields_and_bom(project):
     assert by_value["ADE7816"]["MPN"] == "Analog Devices ADE7816ACPZ"
     assert by_value["ADE7816"]["Footprint"] == "wattcad:LFCSP-40-1EP_6x6mm_P0.5mm_EP4.65x4.65mm"
     assert int(by_value["22n"]["Qty"]) == 12  # one per analog input
-    assert int(by_value["1k"]["Qty"]) == 14  # one per analog input, the divider's bottom, RESET's series
+    assert int(by_value["1k"]["Qty"]) == 13  # one per analog input but VP (17.8 ohm), the divider's bottom, RESET's series
+    assert int(by_value["17.8"]["Qty"]) == 1 and int(by_value["1n"]["Qty"]) == 1
     # The I2C pull-ups are placed but not fitted in an SPI build, and the BOM says so.
     pullups = next(r for r in rows if r["Value"] == "4.7k")
     assert pullups["Refs"] == "R1201,R1202" and pullups["DNP"] == "DNP"

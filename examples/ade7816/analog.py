@@ -321,3 +321,10 @@ def reset_pulse_us(network: ResetNetwork, threshold_v: float, min_low_us: float,
     if not math.isfinite(need_us):
         raise ValueError("RESET never falls below its threshold: the pull-up is too strong for the series resistor")
     return int(math.ceil(margin * max(min_low_us, need_us) / 10.0) * 10)
+
+
+def firmware_reset_pulse_us(reset: dict, chip: dict) -> int:
+    """The RESET pulse wattcad's generated firmware gives: from the board's network (board.yaml
+    `reset`: pullup_ohm, capacitor, series_ohm) and the chip's facts (the pin table's `reset`)."""
+    network = ResetNetwork(chip["supply_v"], reset["pullup_ohm"], reset["series_ohm"], parse_farad(reset["capacitor"]))
+    return reset_pulse_us(network, chip["logic_low_max_v"], chip["min_low_us"])

@@ -178,21 +178,12 @@ def check_phase(project: Project, context: Context = DEFAULT, params=None) -> li
     return results
 
 
-def firmware_reset_pulse_us(params, table) -> int:
-    """The RESET pulse wattcad's generated firmware gives: from the board parameters' network."""
-    from wattcad.ade7816.analog import ResetNetwork, parse_farad, reset_pulse_us
-
-    r = params.reset
-    network = ResetNetwork(table.reset["supply_v"], r["pullup_ohm"], r["series_ohm"], parse_farad(r["capacitor"]))
-    return reset_pulse_us(network, table.reset["logic_low_max_v"], table.reset["min_low_us"])
-
-
 def check_reset(project: Project, context: Context = DEFAULT, params=None) -> list[CheckResult]:
     """How long a host must hold RESET low for the pin to cross its logic-low threshold, from the
     schematic's pull-up, series resistor and capacitor: the minimum pulse a firmware must give. Fails
     where it exceeds the pulse of the firmware wattcad generates (its own boards) or, for any other
     board, the pulse ADI's driver gives."""
-    from wattcad.ade7816.analog import ResetNetwork
+    from wattcad.ade7816.analog import ResetNetwork, firmware_reset_pulse_us
     from wattcad.ade7816.symbol import load_pin_table
 
     network = read_chip_network(project)
@@ -217,7 +208,7 @@ def check_reset(project: Project, context: Context = DEFAULT, params=None) -> li
     need_us, worst_us = rc.low_time_s(threshold) * 1e6, rc.worst_low_time_s(threshold) * 1e6
     params = params if params is not None else example_params(project)
     if params is not None:
-        pulse_us, whose = firmware_reset_pulse_us(params, table), "wattcad's generated firmware holds it"
+        pulse_us, whose = firmware_reset_pulse_us(params.reset, facts), "wattcad's generated firmware holds it"
     else:
         pulse_us, whose = facts["driver_low_us"], "ADI's no-OS driver holds it"
     parts = ", ".join([*(f"{r.ref} {r.ohm:g} ohm up" for r in pullups), *(f"{c.ref} {c.farad * 1e9:g} nF" for c in caps),
