@@ -20,6 +20,7 @@ class ModuleGeometry:
     opening_reach_mm: float  # from the origin to the connector's face, along the opening
     header_rows: tuple[Box, ...]  # the female headers it stands on
     header_height_mm: float
+    stand_off_mm: float  # the module's PCB above the host board: the female headers and its male headers' plastic
     pcb_mm: float
     parts_mm: float
     usb_height_mm: float
@@ -61,5 +62,7 @@ def module_geometry(spec: PackageSpec) -> ModuleGeometry:
     pitch_half = 1.27
     header_rows = tuple((x - pitch_half, min(v) - pitch_half, x + pitch_half, max(v) + pitch_half)
                         for x, v in sorted(rows.items()))
-    return ModuleGeometry(board, usb_box, opening, outward * face, header_rows, _value(spec, "header_height_mm"),
+    header = _value(spec, "header_height_mm")
+    male = _value(spec, "male_header_mm") if "male_header_mm" in module else 0.0
+    return ModuleGeometry(board, usb_box, opening, outward * face, header_rows, header, header + male,
                           _value(spec, "pcb_mm"), _value(spec, "parts_mm"), float(usb["height_mm"]))

@@ -112,7 +112,7 @@ def module_bodies(fp, spec) -> list[Body]:
 
     ref = fp.GetReference()
     bodies = [body(f"{ref}-H{i}", "female header", row, geo.header_height_mm) for i, row in enumerate(geo.header_rows, 1)]
-    bodies.append(body(ref, fp.GetValue(), geo.board, geo.pcb_mm + geo.parts_mm, geo.header_height_mm, name=footprint,
+    bodies.append(body(ref, fp.GetValue(), geo.board, geo.pcb_mm + geo.parts_mm, geo.stand_off_mm, name=footprint,
                        role="module"))
-    bodies.append(body(f"{ref}-USB", "USB", geo.usb, geo.usb_height_mm, geo.header_height_mm + geo.pcb_mm, geo.opening))
+    bodies.append(body(f"{ref}-USB", "USB", geo.usb, geo.usb_height_mm, geo.stand_off_mm + geo.pcb_mm, geo.opening))
     return bodies

@@ -69,7 +69,7 @@ def write_3d_models(board: Path, project_dir: Path) -> list[Path]:
         if fp.value == "MountingHole" or fp.layer_bbox(".Fab") is None:
             continue
         path = MODEL_DIR_VARIABLE.sub(str(project_dir / MODELS_DIR), fp.model_path).replace("${KIPRJMOD}", str(project_dir))
-        made = write_body_step(fp, height, Path(path))
+        made = write_body_step(fp, height, Path(path), spec)  # the spec's shape where it has one, else a box
         if made is not None:
             normalise_step(made)
             written.append(made)

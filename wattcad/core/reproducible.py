@@ -15,10 +15,82 @@ def normalise_step(path: Path, stamp: str = FIXED_STAMP) -> None:
     text = re.sub(r"(FILE_NAME\('[^']*',')\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", rf"\g<1>{stamp}", text, count=1)
     # OCCT names each product after a per-process export counter ("... translator 7.9 3").
     text = re.sub(r"Open CASCADE STEP translator (\d+\.\d+) \d+", r"Open CASCADE STEP translator \1", text)
-    # Assembly usages are numbered from a per-process counter too: renumber them in file order.
+    # Assembly usages are numbered from a per-process counter too: renumber them in file order, each
+    # on one line (the writer wraps a line where the number's length puts it).
     counter = iter(range(1, 1 << 30))
-    text = re.sub(r"NEXT_ASSEMBLY_USAGE_OCCURRENCE\('\d+'", lambda m: f"NEXT_ASSEMBLY_USAGE_OCCURRENCE('{next(counter)}'", text)
+
+    def usage(m: re.Match) -> str:
+        flat = re.sub(r"\r?\n\s*", "", m.group(0))
+        return re.sub(r"^NEXT_ASSEMBLY_USAGE_OCCURRENCE\('\d+'", f"NEXT_ASSEMBLY_USAGE_OCCURRENCE('{next(counter)}'", flat)
+
+    text = re.sub(r"NEXT_ASSEMBLY_USAGE_OCCURRENCE\((?:[^;']|'[^']*')*\);", usage, text)
+    text = canonical_step_styles(text)
     path.write_text(text, encoding="utf-8", errors="surrogateescape")
+
+
+_ENTITY = re.compile(r"#(\d+)\s*=\s*((?:[^;']|'[^']*')*);", re.S)
+_REF = re.compile(r"#(\d+)")
+# What a STEP writer puts after the geometry to colour it (OCCT's colour styling).
+_STYLING = ("MECHANICAL_DESIGN_GEOMETRIC_PRESENTATION_REPRESENTATION", "STYLED_ITEM", "OVER_RIDING_STYLED_ITEM",
+            "PRESENTATION_STYLE_ASSIGNMENT", "SURFACE_STYLE_USAGE", "SURFACE_SIDE_STYLE", "SURFACE_STYLE_FILL_AREA",
+            "FILL_AREA_STYLE", "FILL_AREA_STYLE_COLOUR", "COLOUR_RGB", "DRAUGHTING_PRE_DEFINED_COLOUR", "CURVE_STYLE",
+            "DRAUGHTING_PRE_DEFINED_CURVE_FONT", "INVISIBILITY", "PRESENTATION_LAYER_ASSIGNMENT")
+
+
+def canonical_step_styles(text: str) -> str:
+    """OCCT writes a coloured assembly's styling (after the geometry) in the order of a hash map of
+    shapes, which changes from run to run. Put it in one order: each presentation group sorted by the
+    geometry it colours, its entities renumbered in that order, one a line. Text that is not laid
+    out that way is returned as it is."""
+    start, end = text.find("DATA;"), text.rfind("ENDSEC;")
+    if start < 0 or end < start:
+        return text
+    entities = {int(m.group(1)): m.group(2) for m in _ENTITY.finditer(text, start, end)}
+    roots = [n for n, body in entities.items() if body.startswith(_STYLING[0] + "(")]
+    if not roots:
+        return text
+    first = min(roots)
+    tail = sorted(n for n in entities if n >= first)
+    if any(not entities[n].lstrip().startswith(_STYLING) for n in tail):
+        return text
+    if any(int(r) >= first for n in entities if n < first for r in _REF.findall(entities[n])):
+        return text  # the geometry refers to the styling: not the layout this knows
+
+    def outside(n: int) -> tuple:
+        """The geometry a styling entity reaches: what it is sorted by."""
+        seen, stack, found = set(), [n], []
+        while stack:
+            k = stack.pop()
+            for r in map(int, _REF.findall(entities.get(k, ""))):
+                if r < first:
+                    found.append(r)
+                elif r not in seen:
+                    seen.add(r)
+                    stack.append(r)
+        return tuple(sorted(found))
+
+    order: dict[int, int] = {}
+
+    def number(n: int) -> None:
+        if n in order or n < first:
+            return
+        order[n] = first + len(order)
+        for r in map(int, _REF.findall(entities[n])):
+            number(r)
+
+    for root in sorted(roots, key=lambda n: (outside(n), re.sub(r"\s+", "", entities[n]))):
+        number(root)
+    for n in tail:  # anything the groups do not reach keeps its place after them
+        number(n)
+
+    def renumber(body: str) -> str:
+        return _REF.sub(lambda m: f"#{order.get(int(m.group(1)), int(m.group(1)))}", re.sub(r"\r?\n\s*", "", body))
+
+    styled = "\n".join(f"#{order[n]} = {renumber(entities[n])};" for n in sorted(tail, key=order.get))
+    cut = _ENTITY.search(text, start)
+    while cut and int(cut.group(1)) != first:
+        cut = _ENTITY.search(text, cut.end(), end)
+    return text[:cut.start()] + styled + "\n" + text[end:]
 
 
 def normalise_glb(path: Path, stamp: str = FIXED_STAMP) -> None:
