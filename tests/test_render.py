@@ -97,6 +97,15 @@ def test_kicad_layers_and_parts_get_their_finishes():
     assert finish.part_finish("U7", "Module:RaspberryPi_Pico", "module") is finish.MODULE
     assert finish.part_finish("A1", "Module:Adafruit_Feather Adafruit_Feather_HUZZAH32_ESP32") is not finish.MODULE
     assert finish.srgb_to_linear(1.0) == pytest.approx(1.0) and finish.srgb_to_linear(0.5) == pytest.approx(0.214, abs=1e-3)
+    # The board's own meshes by kicad-cli's names; a part's coloured meshes by the colours wattcad's
+    # bodies carry (its can metal, its board green, its headers black), as Blender reads them (linear).
+    assert finish.is_board_mesh("wattcad-ade7816_soldermask.001") and finish.is_board_mesh("x_PCB")
+    assert not finish.is_board_mesh("Adafruit_Feather") and not finish.is_board_mesh("Chip_0603_1608Metric")
+    from wattcad.enclosure.bodies import COLOURS
+
+    for colour, want in (("metal", finish.NICKEL), ("pcb", finish.MODULE_PCB), ("black", finish.BLACK_PLASTIC),
+                         ("white", finish.WHITE_PLASTIC), ("gold", finish.ENIG)):
+        assert finish.body_finish(tuple(finish.srgb_to_linear(c) for c in COLOURS[colour])) is want, colour
 
 
 def test_addon_zip_is_reproducible_and_installable(tmp_path):

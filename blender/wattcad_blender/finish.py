@@ -31,6 +31,14 @@ CLEAR_PLASTIC = Finish("wattcad clear enclosure", (0.55, 0.62, 0.7), roughness=0
 GREY_PLASTIC = Finish("wattcad enclosure", (0.5, 0.52, 0.55), roughness=0.5)
 FLOOR = Finish("wattcad floor", (0.62, 0.63, 0.65), roughness=0.8)
 DEFAULT_MASK_SRGB = (0.08, 0.2, 0.14)  # KiCad's default green
+MODULE_PCB = Finish("wattcad module PCB", (0.006, 0.09, 0.017), roughness=0.35, coat=0.5)
+WHITE_PLASTIC = Finish("wattcad white plastic", (0.8, 0.8, 0.77), roughness=0.6)
+# The colours wattcad's own 3D bodies carry (enclosure/bodies.py COLOURS, sRGB) and the finish each
+# stands for: a coloured part keeps its parts apart (the Feather's board, its can, its headers).
+BODY_FINISHES = (((0.08, 0.33, 0.14), MODULE_PCB), ((0.6, 0.6, 0.63), NICKEL), ((0.08, 0.08, 0.08), BLACK_PLASTIC),
+                 ((0.9, 0.9, 0.88), WHITE_PLASTIC), ((0.85, 0.8, 0.7), CERAMIC), ((0.85, 0.68, 0.2), ENIG))
+# kicad-cli's GLB names the board's own meshes "<board>_<layer>"; a part's meshes carry its model's names.
+BOARD_MESH_SUFFIXES = ("_copper", "_pad", "_via", "_silkscreen", "_soldermask", "_paste", "_PCB")
 # How the enclosure is shown; "open" is the base without its lid.
 ENCLOSURE_STYLES = ("translucent", "cutaway", "open", "solid", "hidden")
 
@@ -65,6 +73,20 @@ def classify_board_mesh(rgb, metallic: float, z_extent: float, thickness: float,
 
 
 BOARD_FINISHES = {"pads": ENIG, "copper": COPPER, "substrate": FR4, "silkscreen": SILKSCREEN}
+
+
+def is_board_mesh(mesh_name: str) -> bool:
+    """A mesh of the board itself (a copper, mask or silkscreen layer, the substrate), not of a part."""
+    base = mesh_name.rsplit(".", 1)[0] if mesh_name.rsplit(".", 1)[-1].isdigit() else mesh_name
+    return base.endswith(BOARD_MESH_SUFFIXES)
+
+
+def body_finish(rgb_linear: tuple[float, float, float]) -> Finish:
+    """The finish for a part mesh coloured by its 3D model: the nearest of wattcad's body colours."""
+    def distance(srgb):
+        return sum((srgb_to_linear(a) - b) ** 2 for a, b in zip(srgb, rgb_linear))
+
+    return min(BODY_FINISHES, key=lambda pair: distance(pair[0]))[1]
 
 
 def part_finish(ref: str, footprint: str, role: str = "") -> Finish:
