@@ -100,23 +100,36 @@ def _ac_grounds(network: ChipNetwork, table) -> set[str]:
     return {network.net_of[n] for n in table.ac_ground_pins if n in network.net_of}
 
 
+def _with_sources(project: Project, params, group: str, what: str):
+    """What a check driven by the CT and adapter needs: (chip network, pin table, board parameters,
+    each ADC input's nets), None; or None and the results to give instead (none without an ADE7816,
+    a skip without source parameters)."""
+    from wattcad.ade7816.symbol import load_pin_table
+
+    network = read_chip_network(project)
+    if network is None:
+        return None, []
+    params = params if params is not None else example_params(project)
+    if params is None:
+        return None, [CheckResult(group, f"{network.chip} {what}", "skip", "no analog source parameters for this "
+                                  "project (wattcad's own: examples/ade7816/data/board.yaml)")]
+    table = load_pin_table()
+    inputs = {name: (network.net_of.get(p), network.net_of.get(n)) for name, (p, n) in table.adc_inputs.items()}
+    return (network, table, params, inputs), None
+
+
 def check_analog(project: Project, context: Context = DEFAULT, params=None) -> list[CheckResult]:
     """Every ADC input's worst-case peak as a share of full scale, from the schematic's own resistor
     values (KiCad's netlist of it, so a hand edit counts) and the board parameters' worst-case
     sources. Runs where the schematic has the chip of wattcad's pin table; the sources come from
     wattcad's board parameters (examples/ade7816/data/board.yaml) for its own boards."""
     from wattcad.ade7816.analog import input_budgets
-    from wattcad.ade7816.symbol import load_pin_table
 
-    network = read_chip_network(project)
-    if network is None:
-        return []
-    chip, table = network.chip, load_pin_table()
-    params = params if params is not None else example_params(project)
-    if params is None:
-        return [CheckResult("analog", f"{chip} analog budget", "skip",
-                            "no analog source parameters for this project (wattcad's own: examples/ade7816/data/board.yaml)")]
-    inputs = {name: (network.net_of.get(p), network.net_of.get(n)) for name, (p, n) in table.adc_inputs.items()}
+    found, instead = _with_sources(project, params, "analog", "analog budget")
+    if found is None:
+        return instead
+    network, table, params, inputs = found
+    chip = network.chip
     results = []
     for b in input_budgets(network.resistors, _ac_grounds(network, table), _sources(network, params), inputs,
                            table.adc_inputs, params.full_scale_v_peak):
@@ -138,18 +151,12 @@ def check_phase(project: Project, context: Context = DEFAULT, params=None) -> li
     (docs/circuit.md: anti-alias filter). Fails over PHASE_LIMIT_DEG at nominal values; the worst
     case over the parts' tolerances is reported beside it."""
     from wattcad.ade7816.analog import phase_mismatch
-    from wattcad.ade7816.symbol import load_pin_table
 
-    network = read_chip_network(project)
-    if network is None:
-        return []
-    chip, table = network.chip, load_pin_table()
-    params = params if params is not None else example_params(project)
-    if params is None:
-        return [CheckResult("phase", f"{chip} V-I phase", "skip",
-                            "no source parameters for this project (wattcad's own: examples/ade7816/data/board.yaml)")]
-    grounds = _ac_grounds(network, table)
-    inputs = {name: (network.net_of.get(p), network.net_of.get(n)) for name, (p, n) in table.adc_inputs.items()}
+    found, instead = _with_sources(project, params, "phase", "V-I phase")
+    if found is None:
+        return instead
+    network, table, params, inputs = found
+    chip, grounds = network.chip, _ac_grounds(network, table)
     sources = _sources(network, params)
     voltage = next((s for s in sources if s.kind == "voltage"), None)
     if voltage is None or "V" not in inputs:
