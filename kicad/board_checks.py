@@ -32,7 +32,7 @@ VIA_IN_PAD_NOTE = ("VIA IN PAD: the vias below sit inside solder-paste openings.
 def vias_in_paste(board: Path) -> list[str]:
     """The vias inside a pad's solder-paste opening, one line a pad: what the fab must fill and cap
     (an exposed pad's thermal vias, a via a router dropped into a pad). Sorted, so the note diffs."""
-    import pcbnew
+    from wattcad.kicad.pcbnew_compat import pcbnew
 
     b = pcbnew.LoadBoard(str(board))
     vias = [t for t in b.GetTracks() if t.Type() == pcbnew.PCB_VIA_T]

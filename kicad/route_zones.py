@@ -19,9 +19,54 @@ def kicad_drc(board_file: Path) -> dict:
     return data
 
 
+# KiCad's zone filler can run without end on a board (two overlapping zones of different nets at one
+# priority, on a KiCad 4 board of the corpus): wattcad tries it in a process of its own first, and
+# a board whose fill does not finish in time is routed with its zones left as they are.
+FILL_TRIAL_S = (15.0, 60.0)  # at least, at most; a quarter of the route's time limit between
+_FILL = {"enabled": True}
+
+
+def fill_zones(board) -> None:
+    """BOARD's zones filled as KiCad fills them, unless the board's fill was found not to finish."""
+    if _FILL["enabled"]:
+        pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+
+
+def zone_fill_finishes(board_file: Path, timeout_s: float) -> bool:
+    """Whether KiCad fills BOARD_FILE's zones within TIMEOUT_S, tried in a child process (its
+    filler cannot be stopped in this one). A board without zones: True at once."""
+    import subprocess
+    import sys
+
+    text = Path(board_file).read_text(encoding="utf-8", errors="replace")
+    if "(zone" not in text:
+        return True
+    code = "import sys, pcbnew; b = pcbnew.LoadBoard(sys.argv[1]); pcbnew.ZONE_FILLER(b).Fill(b.Zones())"
+    try:
+        subprocess.run([sys.executable, "-c", code, str(board_file)], capture_output=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
+class zones_filled:
+    """Within it, the router fills zones (fill_zones) only if FILLS is true."""
+
+    def __init__(self, fills: bool):
+        self.fills = fills
+
+    def __enter__(self):
+        self.before, _FILL["enabled"] = _FILL["enabled"], self.fills
+        return self
+
+    def __exit__(self, *exc):
+        _FILL["enabled"] = self.before
+        return False
+
+
 def refill_and_check(board, scratch: Path) -> dict:
     """BOARD's zones filled as KiCad fills them, saved to SCRATCH, and KiCad's DRC of it."""
-    pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+    fill_zones(board)
     pcbnew.SaveBoard(str(scratch), board)
     return kicad_drc(scratch)
 
@@ -31,7 +76,7 @@ def spoke_corridors(board) -> list[tuple[str, int, tuple]]:
     each pad of a zone's net on the zone's layer, up to the zone's minimum spoke count of them, as
     (net, layer, rectangle in mm) from the pad's edge across the relief's gap. Kept free of other
     nets' tracks, they leave the pad its spokes (KiCad's starved_thermal)."""
-    pcbnew.ZONE_FILLER(board).Fill(board.Zones())
+    fill_zones(board)
     need = max(getattr(board.GetDesignSettings(), "m_MinResolvedSpokes", 2), 1)
     corridors = []
     for zone in sorted(board.Zones(), key=lambda z: (z.GetNetname(), z.m_Uuid.AsString())):

@@ -145,3 +145,30 @@ def test_a_board_with_nothing_on_edge_cuts_routes_within_its_parts(tmp_path):
     report = route_board(bare, out=tmp_path / "routed.kicad_pcb", time_limit_s=120, backup=False)
     assert any("nothing is drawn on Edge.Cuts" in n for n in report.notes), report.summary()
     assert report.written.is_file() and report.unconnected_after == 0, report.summary()
+
+
+@pytest.mark.kicad
+def test_a_board_whose_zone_fill_never_ends_is_routed_with_its_zones_unfilled(tmp_path, monkeypatch):
+    """KiCad's zone filler runs without end on a KiCad 4 board of the corpus (UCCBPCB: two zones of
+    different nets overlapping at one priority): the bench's worker was stopped after 17 minutes
+    with nothing written. The fill is tried in a child process first; here its time is cut to
+    nothing, as that board's never ends. The route finishes, writes the board, and says why its
+    zones are unfilled."""
+    from route_corpus import strip
+
+    from wattcad.kicad import route as route_module
+    from wattcad.kicad import route_zones
+    from wattcad.kicad.pcbnew_compat import pcbnew
+
+    bare = tmp_path / "spisolator.kicad_pcb"
+    strip(DATA / "spisolator_spisolator.kicad_pcb", bare)
+    assert route_zones.zone_fill_finishes(bare, 60.0)  # a board's fill that ends
+    assert not route_zones.zone_fill_finishes(bare, 0.01)  # one cut short, as a fill that never ends
+    monkeypatch.setattr(route_module, "zone_fill_finishes", lambda path, timeout_s: False)
+    fills = []
+    monkeypatch.setattr(pcbnew.ZONE_FILLER, "Fill", lambda self, zones: fills.append(1))
+    report = route_module.route_board(bare, out=tmp_path / "routed.kicad_pcb", time_limit_s=60, backup=False)
+    assert fills == [] and report.written.is_file()  # KiCad's filler never called in the route
+    assert any("zone filler did not finish" in n for n in report.notes), report.summary()
+    routed = pcbnew.LoadBoard(str(report.written))
+    assert not any(z.IsFilled() for z in routed.Zones()) and len(list(routed.GetTracks())) > 0

@@ -240,7 +240,7 @@ def check_decoupling(project: Project, context: Context = DEFAULT, params=None) 
 
     if not project.board.is_file() or project.legacy:
         return []
-    import pcbnew
+    from wattcad.kicad.pcbnew_compat import pcbnew
 
     table = load_pin_table()
     board = pcbnew.LoadBoard(str(project.board))
