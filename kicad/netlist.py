@@ -69,7 +69,9 @@ def parse_netlist(path: str | Path) -> Netlist:
             nets[name].append(node)
             function = sexpr.child(n, "pinfunction")
             if function is not None:
-                pin_names[node] = str(function[1])
+                # KiCad 10 appends "_<number>" to some pins' names ("~{RESET}_4"): the name is without it.
+                name_text = str(function[1])
+                pin_names[node] = name_text.removesuffix(f"_{node[1]}") if name_text != f"_{node[1]}" else name_text
     return Netlist(components, nets, pin_names)
 
 

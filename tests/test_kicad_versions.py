@@ -177,3 +177,17 @@ def test_the_check_reports_name_the_kicad_that_ran_them(tmp_path):
     junit = (tmp_path / "wattcad-check.xml").read_text()
     assert f'<property name="kicad" value="{version}" />' in junit
     assert f"(KiCad {version})" in printed.splitlines()[0]
+
+
+def test_kicad_10s_netlist_pin_names_lose_the_number_it_appends(tmp_path):
+    """KiCad 10's netlist names a pin "~{RESET}_4" where KiCad 9 wrote "~{RESET}": the checks that
+    find the ADE7816's pins by name (reset, analog, phase) read both as the pin's name."""
+    from wattcad.kicad.netlist import parse_netlist
+
+    net = tmp_path / "k.net"
+    net.write_text('(export (version "E") (components (comp (ref "U1") (value "ADE7816")))'
+                   ' (nets (net (code "1") (name "~{RESET}")'
+                   ' (node (ref "U1") (pin "4") (pinfunction "~{RESET}_4") (pintype "input"))'
+                   ' (node (ref "U1") (pin "7") (pinfunction "IAP") (pintype "input")))))')
+    names = parse_netlist(net).pin_names
+    assert names[("U1", "4")] == "~{RESET}" and names[("U1", "7")] == "IAP"
