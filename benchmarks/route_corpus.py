@@ -43,7 +43,12 @@ def strip(board: Path, out: Path, filled: Path | None = None) -> None:
         b.Delete(t)
     pcbnew.SaveBoard(str(out), b)
     if filled is not None:
-        pcbnew.ZONE_FILLER(b).Fill(b.Zones())
+        # A board whose fill never ends (KiCad's filler, UCCBPCB) is graded with its zones unfilled,
+        # as the router leaves them (kicad/route_zones.zone_fill_finishes).
+        from wattcad.kicad.route_zones import FILL_TRIAL_S, zone_fill_finishes
+
+        if zone_fill_finishes(out, FILL_TRIAL_S[1]):
+            pcbnew.ZONE_FILLER(b).Fill(b.Zones())
         pcbnew.SaveBoard(str(filled), b)
 
 
