@@ -193,7 +193,7 @@ def _totals(rows: list[dict], manifest: dict) -> None:
     fr = [manifest.get(r["board"], {}).get("freerouting", {}).get(FREEROUTING) for r in rows]
     fr = [f for f in fr if f]
     print(f"\n{len(rows)} boards ({len(rows) - len(graded)} without a result): complete {len(complete)}, complete with no "
-          f"DRC error added {len(clean)}, every board written: {all(r.get('written') for r in graded)}")
+          f"DRC error added {len(clean)}, every board written: {all(r.get('written') for r in rows)}")
     print(f"connections {sum(r['connections'] for r in graded)}, routed {sum(r['completed'] for r in graded)}, "
           f"unrouted {sum(r['unrouted'] for r in graded)}; vias {sum(r['vias'] for r in graded)}, track "
           f"{sum(r['track_mm'] for r in graded) / 1000:.1f} m, {sum(r['seconds'] for r in graded):.0f} s in all "
