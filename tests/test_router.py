@@ -497,17 +497,13 @@ def test_a_keepout_polygons_mask_is_copper_distance_cell_for_cell_and_fast_on_th
 
     import numpy as np
 
-    from wattcad.core.router import Copper, _extent, _polygon_mask, copper_distance
+    from wattcad.core import router as core
 
-    class Grid:
+    Copper, _extent, _polygon_mask, copper_distance = core.Copper, core._extent, core._polygon_mask, core.copper_distance
+
+    class Grid:  # the router's grid's cells, without a board to make them from
         x0, y0, fine, nx, ny = -1.0, -2.0, 0.0625, 400, 380
-
-        def _window(self, box, reach):
-            i0 = max(int((box[1] - reach - self.y0) / self.fine) - 1, 0)
-            i1 = min(int((box[3] + reach - self.y0) / self.fine) + 2, self.ny)
-            j0 = max(int((box[0] - reach - self.x0) / self.fine) - 1, 0)
-            j1 = min(int((box[2] + reach - self.x0) / self.fine) + 2, self.nx)
-            return i0, i1, j0, j1
+        _window = core.Grid._window
 
     g = Grid()
     rng = random.Random(7)
