@@ -2,6 +2,7 @@
 and tested in plain pytest. Colours are linear RGB, as Blender's base colours are."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -79,6 +80,17 @@ def is_board_mesh(mesh_name: str) -> bool:
     """A mesh of the board itself (a copper, mask or silkscreen layer, the substrate), not of a part."""
     base = mesh_name.rsplit(".", 1)[0] if mesh_name.rsplit(".", 1)[-1].isdigit() else mesh_name
     return base.endswith(BOARD_MESH_SUFFIXES)
+
+
+def part_object(obj, root_name: str):
+    """The object named by the part's reference that a mesh hangs from (itself for a one-mesh
+    model, its parent node for a model of several); anything with `name` and `parent` will do."""
+    node = obj
+    while node is not None and node.name != root_name:
+        if re.match(r"[A-Z]+[0-9]+", node.name):
+            return node
+        node = node.parent
+    return obj
 
 
 def body_finish(rgb_linear: tuple[float, float, float]) -> Finish:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,17 +66,6 @@ def _base_colour(mat) -> tuple[tuple[float, float, float], float]:
     return tuple(bsdf.inputs["Base Color"].default_value[:3]), bsdf.inputs["Metallic"].default_value
 
 
-def _part_object(obj):
-    """The object named by the part's reference that a mesh hangs from (itself for a one-mesh
-    model, its parent node for a model of several)."""
-    node = obj
-    while node is not None and node.name != BOARD_ROOT:
-        if re.match(r"[A-Z]+[0-9]+", node.name):
-            return node
-        node = node.parent
-    return obj
-
-
 def _z_extent(obj) -> float:
     zs = [(obj.matrix_world @ Vector(c)).z for c in obj.bound_box]
     return max(zs) - min(zs)
@@ -109,7 +97,6 @@ def import_board(glb: Path, thickness_mm: float = 1.6) -> Assembly:
         if o.parent is None:
             o.parent = root
     asm = Assembly(root, board_thickness=thickness_mm * MM)
-    # The board's own meshes; a part's meshes may carry colours of their own (wattcad's bodies do).
     layer_meshes = [o for o in meshes if o.material_slots and o.material_slots[0].material
                     and (finish.is_board_mesh(o.data.name) or not any(finish.is_board_mesh(m.data.name) for m in meshes))]
     roles = {o: finish.classify_board_mesh(*_base_colour(o.material_slots[0].material), _z_extent(o), asm.board_thickness,
@@ -126,10 +113,9 @@ def import_board(glb: Path, thickness_mm: float = 1.6) -> Assembly:
     for o in meshes:
         if o in roles:
             continue
-        own = o.material_slots[0].material if o.material_slots else None
-        chosen = finish.body_finish(_base_colour(own)[0]) if own is not None else \
-            finish.part_finish(_part_object(o).name.split(".")[0], o.data.name)
-        mat = material(chosen)
+        own = o.material_slots[0].material if o.material_slots else None  # wattcad's bodies carry colours
+        mat = material(finish.body_finish(_base_colour(own)[0]) if own is not None else
+                       finish.part_finish(finish.part_object(o, BOARD_ROOT).name.split(".")[0], o.data.name))
         o.data.materials.clear()
         o.data.materials.append(mat)
         asm.parts.append(o)
@@ -146,11 +132,10 @@ def read_board_model(path: Path) -> boardmodel.BoardModel:
 def add_missing_bodies(asm: Assembly, model: boardmodel.BoardModel) -> list:
     """Boxes for the bodies the board model knows and the GLB lacks (a stacked module has no
     footprint model of its own), so the render shows what the enclosure was built around."""
-    have = {_part_object(o).name.split(".")[0] for o in asm.parts}
+    have = {finish.part_object(o, BOARD_ROOT).name.split(".")[0] for o in asm.parts}
     made = []
     for b in model.bodies:
-        # A module's own sub-bodies (A1-H1, A1-USB) are in its model when the module is.
-        if b.ref in have or b.ref.split("-")[0] in have or b.height_mm <= 0:
+        if b.ref in have or b.ref.split("-")[0] in have or b.height_mm <= 0:  # A1-USB: in A1's model
             continue
         z0 = model.thickness_mm + b.stands_off_mm if b.side == "top" else -b.stands_off_mm - b.height_mm
         ring = [boardmodel.to_3d(p) for p in b.corners()]
