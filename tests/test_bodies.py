@@ -4,19 +4,19 @@ connector; the jacks' barrels) where the spec puts them, within 0.1 mm."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import cadquery as cq
 import pytest
 
+from tests.conftest import STOCK
 from wattcad.core.reproducible import normalise_step
 from wattcad.enclosure.bodies import crystal_body, feather_body, jack_body, solid_bbox, write_body_step
 from wattcad.footprints.model import read_kicad_mod
 from wattcad.footprints.module import module_geometry
 from wattcad.footprints.spec import find_spec
 
-STOCK = Path("/usr/share/kicad/footprints")
 TOL = 0.1
+pytestmark = pytest.mark.kicad  # the jacks' and the Feather's footprints are KiCad's own
 
 
 def _shape(assembly: cq.Assembly, name: str):
