@@ -44,14 +44,16 @@ def vias_in_paste(board: Path) -> list[str]:
             if not layers:
                 continue
             shape = pad.GetEffectiveShape(layers[0])
+            hits = [v for v in vias if shape.Collide(v.GetPosition(), v.GetDrillValue() // 2)]  # the hole: solder goes there
+            if not hits:
+                continue
             copper = next((q for q in fp.Pads() if q.GetNumber() and pad.GetNumber() == "" and
                            q.HitTest(pad.GetPosition())), pad)  # a paste window belongs to the pad under it
-            for via in vias:
-                if shape.Collide(via.GetPosition(), via.GetDrillValue() // 2):  # the hole, where solder goes
-                    key = f"{fp.GetReference()} pad {copper.GetNumber() or '(paste)'}"
-                    at = via.GetPosition() - origin
-                    found.setdefault(key, []).append(f"({pcbnew.ToMM(at.x):+.2f}, {pcbnew.ToMM(at.y):+.2f}) mm drill "
-                                                     f"{pcbnew.ToMM(via.GetDrillValue()):.2f}")
+            key = f"{fp.GetReference()} pad {copper.GetNumber() or '(paste)'}"
+            for via in hits:
+                at = via.GetPosition() - origin
+                found.setdefault(key, []).append(f"({pcbnew.ToMM(at.x):+.2f}, {pcbnew.ToMM(at.y):+.2f}) mm drill "
+                                                 f"{pcbnew.ToMM(via.GetDrillValue()):.2f}")
     return [f"{key}: {len(set(at))} via(s) at {', '.join(sorted(set(at)))} from the footprint's origin"
             for key, at in sorted(found.items())]
 
