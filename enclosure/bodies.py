@@ -27,8 +27,17 @@ def _cylinder_y(cx: float, y_from: float, y_to: float, cz: float, diameter: floa
     return cq.Solid.makeCylinder(diameter / 2, hi - lo, cq.Vector(cx, -hi, cz), cq.Vector(0, 1, 0))
 
 
-def footprint_body(fp: Footprint, height_mm: float) -> cq.Solid | None:
+def footprint_box(fp: Footprint) -> tuple[float, float, float, float] | None:
+    """The part's outline: its fab drawing, else its courtyard, else its pads' extent."""
     box = fp.layer_bbox(".Fab") or fp.layer_bbox(".CrtYd")
+    if box is None and fp.pads:
+        pads = [p.bbox() for p in fp.pads]
+        box = (min(b[0] for b in pads), min(b[1] for b in pads), max(b[2] for b in pads), max(b[3] for b in pads))
+    return box
+
+
+def footprint_body(fp: Footprint, height_mm: float) -> cq.Solid | None:
+    box = footprint_box(fp)
     if box is None or height_mm <= 0:
         return None
     x0, y0, x1, y1 = box
@@ -82,36 +91,28 @@ def feather_body(spec) -> cq.Assembly:
 
 
 def jack_body(fp: Footprint, spec) -> cq.Assembly | None:
-    """A horizontal jack from its fab outline and `options.barrel`: the body box, a barrel (a tube
-    out of the face the plug enters, `options.opening`) where it has one, the bore the plug goes into,
-    and a centre pin where it has one."""
-    barrel = spec.options.get("barrel")
+    """A horizontal jack from its fab outline and `options.barrel` (module.barrel_geometry): the body
+    box, a barrel (a tube out of the face the plug enters) where it has one, the bore the plug goes
+    into, and a centre pin where it has one."""
+    from wattcad.footprints.module import barrel_geometry
+
     box = fp.layer_bbox(".Fab")
-    if not barrel or box is None:
+    b = barrel_geometry(box, spec) if box is not None else None
+    if b is None:
         return None
-    height = spec.dim("height").nom
-    x0, y0, x1, y1 = box
-    out = -1.0 if spec.options.get("opening", "-y") == "-y" else 1.0
-    length = barrel.get("length_mm", 0.0)
-    # The fab outline may draw the barrel too (the SJ1-3533NG's nose): the body stops where it starts.
-    if barrel.get("in_outline"):
-        y0, y1 = (y0 + length, y1) if out < 0 else (y0, y1 - length)
-    face = y0 if out < 0 else y1
-    cx, axis = barrel.get("x_mm", (x0 + x1) / 2), barrel["axis_mm"]
-    bore_d = barrel["bore_mm"]
-    body = _box(x0, y0, x1, y1, 0.0, height)
-    depth = barrel.get("bore_depth_mm", 0.0)
-    if depth:
-        body = body.cut(_cylinder_y(cx, face - out, face - out * depth, axis, bore_d))
+    x0, y0, x1, y1 = b.body
+    body = _box(x0, y0, x1, y1, 0.0, spec.dim("height").nom)
+    if b.bore_depth_mm:
+        body = body.cut(_cylinder_y(b.x_mm, b.face_y - b.out, b.face_y - b.out * b.bore_depth_mm, b.axis_mm, b.bore_mm))
     parts = cq.Assembly(name=spec.name)
     parts.add(body, name="body", color=cq.Color(*COLOURS["black"]))
-    if length:
-        tip = face + out * length
-        tube = _cylinder_y(cx, face, tip, axis, barrel["diameter_mm"]).cut(_cylinder_y(cx, face - out, tip + out, axis, bore_d))
+    if b.tip_y != b.face_y:
+        tube = _cylinder_y(b.x_mm, b.face_y, b.tip_y, b.axis_mm, b.diameter_mm).cut(
+            _cylinder_y(b.x_mm, b.face_y - b.out, b.tip_y + b.out, b.axis_mm, b.bore_mm))
         parts.add(tube, name="barrel", color=cq.Color(*COLOURS["black"]))
-    if barrel.get("pin_mm") and depth:
-        parts.add(_cylinder_y(cx, face - out * 0.5, face - out * depth, axis, barrel["pin_mm"]), name="centre_pin",
-                  color=cq.Color(*COLOURS["gold"]))
+    if b.pin_mm and b.bore_depth_mm:
+        parts.add(_cylinder_y(b.x_mm, b.face_y - b.out * 0.5, b.face_y - b.out * b.bore_depth_mm, b.axis_mm, b.pin_mm),
+                  name="centre_pin", color=cq.Color(*COLOURS["gold"]))
     return parts
 
 

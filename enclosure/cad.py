@@ -3,9 +3,12 @@
 is at z = 0."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import cadquery as cq
 
-from wattcad.core.boardmodel import BoardModel, to_3d
+from wattcad.core.boardmodel import BoardModel, Body, to_3d
+from wattcad.core.boardmodel_contract import shape_path
 
 from .params import EnclosureParams
 from .plan import EnclosurePlan, edge_bodies
@@ -30,10 +33,48 @@ def board_solid(model: BoardModel, plan: EnclosurePlan) -> cq.Solid:
 MIN_BODY_MM = 0.05
 
 
-def body_solids(model: BoardModel, plan: EnclosurePlan) -> dict[str, cq.Solid]:
-    """Every part as its box, posed as on the board (bottom-side parts hang under it)."""
+_STEPS: dict[str, cq.Shape] = {}  # a STEP file read once per process (the same chip body stands for a hundred parts)
+
+
+def _step_shape(path: Path) -> cq.Shape:
+    key = str(path)
+    if key not in _STEPS:
+        shapes = cq.importers.importStep(key).vals()
+        _STEPS[key] = shapes[0] if len(shapes) == 1 else cq.Compound.makeCompound(shapes)
+    return _STEPS[key]
+
+
+def posed_shape(b: Body, plan: EnclosurePlan, model_file=None) -> cq.Shape:
+    """B's STEP placed as KiCad places it: scaled, turned by the model's rotation (KiCad applies
+    -x, then -y, then -z), moved by the model's offset, in the footprint's frame (model y up);
+    then flipped under the board for a bottom part, turned by the footprint's rotation and moved
+    to the footprint, its base on the board's face (`Body.to_board`, in 3D)."""
+    shape = _step_shape(shape_path(b, model_file))
+    if b.shape_scale != (1.0, 1.0, 1.0):
+        m = cq.Matrix([[b.shape_scale[0], 0, 0, 0], [0, b.shape_scale[1], 0, 0], [0, 0, b.shape_scale[2], 0]])
+        shape = shape.transformGeometry(m)
+    origin = cq.Vector(0, 0, 0)
+    for axis, angle in zip(((1, 0, 0), (0, 1, 0), (0, 0, 1)), b.shape_rotation_deg):
+        if angle:
+            shape = shape.rotate(origin, cq.Vector(*axis), -angle)
+    shape = shape.translate(cq.Vector(*b.shape_offset_mm))
+    if b.side == "bottom":
+        shape = shape.rotate(origin, cq.Vector(1, 0, 0), 180)
+        z0 = plan.board_bottom_mm - b.stands_off_mm
+    else:
+        z0 = plan.board_top_mm
+    x, y = to_3d((b.x_mm, b.y_mm))
+    return shape.rotate(origin, cq.Vector(0, 0, 1), b.rotation_deg).translate(cq.Vector(x, y, z0))
+
+
+def body_solids(model: BoardModel, plan: EnclosurePlan, model_file=None) -> dict[str, cq.Shape]:
+    """Every part as the fit sees it: its STEP where it has one (`Body.shape`), else its box, posed as
+    on the board (bottom-side parts hang under it). MODEL_FILE: where relative shapes are found from."""
     out = {}
     for b in model.bodies:
+        if b.shape:
+            out[b.ref] = posed_shape(b, plan, model_file)
+            continue
         (x0, y0), (x1, y1) = b.box_min_mm, b.box_max_mm
         # A part drawn as a line or a point (no fab outline, one pad) still gets a sliver of a box.
         if x1 - x0 < MIN_BODY_MM:

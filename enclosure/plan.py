@@ -121,24 +121,7 @@ def make_plan(model: BoardModel, p: EnclosureParams) -> EnclosurePlan:
                               f"{diameter:g}: {closest[1]} is beside it")
             diameter = round(room, 2)
         plan.standoffs.append(Standoff(hole.ref, hole.x_mm, hole.y_mm, diameter))
-    for body in sorted(model.bodies, key=lambda b: b.ref):
-        axis = body.opening_axis()
-        # Only connectors whose face reaches the edge get a hole for the plug in the wall...
-        if axis is not None and distance_to_polygon(axis[0], model.outline) <= 3.0:
-            point, direction = axis
-            (x0, y0), (x1, y1) = body.box_min_mm, body.box_max_mm
-            across = (y1 - y0) if body.opening in ("+x", "-x") else (x1 - x0)
-            w = across + 2 * p.cutout_margin_mm
-            h = body.height_mm + 2 * p.cutout_margin_mm
-            z = board_top + body.stands_off_mm + body.height_mm / 2
-            plan.cutouts.append(Cutout(body.ref, point, direction, z, w, h, abs(w - h) < 2.5))
-            continue
-        # ...and any other part that reaches through where the wall stands gets its box cut out of it.
-        reach = p.clearance_mm
-        corners = body.corners()
-        if all(point_in_polygon(c, model.outline) and distance_to_polygon(c, model.outline) > reach for c in corners):
-            continue
-        plan.cutouts.append(_overhang_cutout(body, model.outline, board_top, board_bottom, p))
+    plan.cutouts = _cutouts(model, p, board_top, board_bottom)
     # Screw ears outside the wall: the corners of a polygon's bounding box, or at 45 degrees on a circle.
     out = p.clearance_mm + p.wall_mm + p.ear_diameter_mm / 2 - p.wall_mm / 2
     if kind == "circle":
@@ -150,6 +133,37 @@ def make_plan(model: BoardModel, p: EnclosureParams) -> EnclosurePlan:
         d = out / math.sqrt(2)
         plan.ears = [(min(xs) - d, min(ys) - d), (max(xs) + d, min(ys) - d), (max(xs) + d, max(ys) + d), (min(xs) - d, max(ys) + d)]
     return plan
+
+
+def _cutouts(model: BoardModel, p: EnclosureParams, board_top: float, board_bottom: float) -> list[Cutout]:
+    """The wall's holes: one for each connector's plug, and room for any part that reaches through."""
+    cutouts = []
+    for body in sorted(model.bodies, key=lambda b: b.ref):
+        axis = body.opening_axis()
+        # Only connectors whose face reaches the edge get a hole for the plug in the wall (one with a
+        # round barrel however far out: its body, behind the barrel, must clear the wall)...
+        if axis is not None and (distance_to_polygon(axis[0], model.outline) <= 3.0 or (
+                body.plug_diameter_mm > 0 and not point_in_polygon(axis[0], model.outline))):
+            point, direction = axis
+            if body.plug_diameter_mm > 0:  # a round barrel: a round hole on its own axis
+                d = body.plug_diameter_mm + 2 * p.cutout_margin_mm
+                z = board_top + body.stands_off_mm + body.plug_z_mm
+                cutouts.append(Cutout(body.ref, body.to_board(*body.plug_at_mm), direction, z, d, d, True))
+                continue
+            (x0, y0), (x1, y1) = body.box_min_mm, body.box_max_mm
+            across = (y1 - y0) if body.opening in ("+x", "-x") else (x1 - x0)
+            w = across + 2 * p.cutout_margin_mm
+            h = body.height_mm + 2 * p.cutout_margin_mm
+            z = board_top + body.stands_off_mm + body.height_mm / 2
+            cutouts.append(Cutout(body.ref, point, direction, z, w, h, abs(w - h) < 2.5))
+            continue
+        # ...and any other part that reaches through where the wall stands gets its box cut out of it.
+        reach = p.clearance_mm
+        corners = body.corners()
+        if all(point_in_polygon(c, model.outline) and distance_to_polygon(c, model.outline) > reach for c in corners):
+            continue
+        cutouts.append(_overhang_cutout(body, model.outline, board_top, board_bottom, p))
+    return cutouts
 
 
 UNDER_BOARD_CLEARANCE_MM = 1.0  # between the deepest part under the board and the floor (and a post)

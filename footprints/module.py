@@ -66,3 +66,36 @@ def module_geometry(spec: PackageSpec) -> ModuleGeometry:
     male = _value(spec, "male_header_mm") if "male_header_mm" in module else 0.0
     return ModuleGeometry(board, usb_box, opening, outward * face, header_rows, header, header + male,
                           _value(spec, "pcb_mm"), _value(spec, "parts_mm"), float(usb["height_mm"]))
+
+
+@dataclass(frozen=True)
+class Barrel:
+    """A horizontal jack's barrel (spec `options.barrel`), in the footprint's frame: the body's box
+    stops at `face_y`, the barrel runs from there to `tip_y` (outward `out`: -1 for an opening at -y,
+    +1 at +y), its axis at x `x_mm` and `axis_mm` above the board."""
+    body: Box  # the body box, without the barrel where the fab outline draws it
+    x_mm: float
+    face_y: float
+    tip_y: float
+    out: float
+    axis_mm: float
+    diameter_mm: float
+    bore_mm: float
+    bore_depth_mm: float
+    pin_mm: float
+
+
+def barrel_geometry(fab_box: Box, spec: PackageSpec) -> Barrel | None:
+    barrel = spec.options.get("barrel")
+    if not barrel:
+        return None
+    x0, y0, x1, y1 = fab_box
+    out = -1.0 if spec.options.get("opening", "-y") == "-y" else 1.0
+    length = barrel.get("length_mm", 0.0)
+    # The fab outline may draw the barrel too (the SJ1-3533NG's nose): the body stops where it starts.
+    if barrel.get("in_outline"):
+        y0, y1 = (y0 + length, y1) if out < 0 else (y0, y1 - length)
+    face = y0 if out < 0 else y1
+    return Barrel((x0, y0, x1, y1), barrel.get("x_mm", (x0 + x1) / 2), face, face + out * length, out,
+                  barrel["axis_mm"], barrel.get("diameter_mm", barrel["bore_mm"]), barrel["bore_mm"],
+                  barrel.get("bore_depth_mm", 0.0), barrel.get("pin_mm", 0.0))

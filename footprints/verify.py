@@ -819,12 +819,17 @@ def board_footprints(path: Path, text_path: Path | None = None) -> list[Footprin
         raise InputError(path, None, f"cannot read board: {exc}") from None
     if not root or root[0] != "kicad_pcb":
         raise InputError(path, None, "not a KiCad board (no top-level 'kicad_pcb')", root[0] if root else "")
+    return [fp for _, fp in footprint_nodes(root, str(path))]
+
+
+def footprint_nodes(root: list, source: str) -> list[tuple[list, Footprint]]:
+    """A parsed board's footprint nodes, each with its Footprint (bottom-side ones mirrored back)."""
     out = []
     # KiCad 4 and 5 boards call a footprint a `module`; its pads and texts read the same.
     for node in sexpr.children(root, "footprint") + sexpr.children(root, "module"):
         at = sexpr.child(node, "at")
         rot = float(at[3]) if at is not None and len(at) > 3 else 0.0
-        fp = footprint_from_node(node, str(path), board_rotation_deg=rot)
+        fp = footprint_from_node(node, source, board_rotation_deg=rot)
         if fp.layer == "B.Cu":
             # Flipped footprints are stored mirrored; mirror back so pin order reads as on the top.
             for p in fp.pads:
@@ -832,7 +837,7 @@ def board_footprints(path: Path, text_path: Path | None = None) -> list[Footprin
                 p.rotation_deg = (-p.rotation_deg) % 360
             for g in fp.graphics:
                 g.points = [(x, -y) for x, y in g.points]
-        out.append(fp)
+        out.append((node, fp))
     return out
 
 

@@ -1,43 +1,29 @@
 """Read any KiCad 9 .kicad_pcb into a BoardModel, through pcbnew (thin adapter)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from wattcad.core.boardmodel import BoardModel, Body, Hole
-from wattcad.footprints.module import module_geometry
+from wattcad.footprints.module import barrel_geometry, module_geometry
 from wattcad.footprints.spec import spec_for_part
 
 from .board_io import load_board, read_outline
+from .models3d import DEFAULT_HEIGHT_MM, body_height, exemption  # noqa: F401 (this reader's names too)
 from .pcbnew_compat import pcbnew
 from .pcbnew_footprints import footprint_from_pcbnew
 
-DEFAULT_HEIGHT_MM = {"smd": 1.0, "through_hole": 8.0}
-# Footprints with pads but no body of their own, by what their name or value says they are.
-EXEMPT_KINDS = {"mountinghole": "mounting hole", "fiducial": "fiducial", "nettie": "net tie", "testpoint": "test point",
-                "solderjumper": "solder jumper", "logo": "logo"}
+
+def read_board_model(path: str | Path, shapes: bool = False) -> BoardModel:
+    return read_board_model_report(path, shapes)[0]
 
 
-def exemption(name: str, value: str) -> str:
-    """The kind of a footprint that stands for no body (a mounting hole, a fiducial...), or ''."""
-    key = f"{name} {value}".lower().replace("_", "").replace("-", "").replace(" ", "")
-    return next((kind for word, kind in EXEMPT_KINDS.items() if word in key), "")
-
-
-def body_height(spec, through_hole: bool) -> float:
-    """A part's height: its package spec's maximum, else a default for SMD or through-hole parts."""
-    if spec is not None and spec.has("height"):
-        return spec.dim("height").max
-    return DEFAULT_HEIGHT_MM["through_hole" if through_hole else "smd"]
-
-
-def read_board_model(path: str | Path) -> BoardModel:
-    return read_board_model_report(path)[0]
-
-
-def read_board_model_report(path: str | Path) -> tuple[BoardModel, list[str]]:
+def read_board_model_report(path: str | Path, shapes: bool = False) -> tuple[BoardModel, list[str]]:
     """The board's BoardModel, and what a reader of a fit should know: how the outline was read, how
     many footprints with pads got a body (from the fab outline, else the courtyard, else the pads, with
-    a default height), and which stand for none by kind (mounting holes, fiducials, net ties...)."""
+    a default height), and which stand for none by kind (mounting holes, fiducials, net ties...).
+    With SHAPES, each body also names the STEP that draws it (models3d: its own 3D model, else
+    wattcad's body from its spec, else its box), by absolute path."""
     path = Path(path)
     board = load_board(path)
     outline, cutouts, outline_note = read_outline(board, path)
@@ -72,12 +58,18 @@ def read_board_model_report(path: str | Path) -> tuple[BoardModel, list[str]]:
         if spec is not None and "module" in spec.options:
             model.bodies += module_bodies(fp, spec)
             continue
+        fab = ours.layer_bbox(".Fab")
+        barrel = barrel_geometry(fab, spec) if spec is not None and fab is not None else None
+        plug = {} if barrel is None else {"plug_diameter_mm": barrel.diameter_mm, "plug_z_mm": barrel.axis_mm,
+                                          "plug_at_mm": (round(barrel.x_mm, 4), round(barrel.tip_y, 4))}
         model.bodies.append(Body(
             ref=ref, value=fp.GetValue(), footprint=f"{fp.GetFPID().GetLibNickname()}:{fp.GetFPID().GetLibItemName()}",
             x_mm=round(to_mm(pos.x), 4), y_mm=round(to_mm(pos.y), 4), rotation_deg=round(fp.GetOrientation().AsDegrees(), 4),
             side="bottom" if fp.IsFlipped() else "top", box_min_mm=(round(box[0], 4), round(box[1], 4)),
             box_max_mm=(round(box[2], 4), round(box[3], 4)), height_mm=body_height(spec, tht),
-            package=spec.name if spec else "", opening=(spec.options.get("opening", "") if spec else "")))
+            package=spec.name if spec else "", opening=(spec.options.get("opening", "") if spec else ""), **plug))
+    if shapes:
+        model.bodies = with_shapes(path, model.bodies)
     notes = [outline_note] if outline_note else []
     bodied = with_pads - sum(exempt.values())
     notes.append(f"bodies for {bodied} of the {with_pads} footprints with pads"
@@ -85,6 +77,30 @@ def read_board_model_report(path: str | Path) -> tuple[BoardModel, list[str]]:
                     f"{DEFAULT_HEIGHT_MM['through_hole']:g} mm through-hole high: {', '.join(from_pads[:8])})" if from_pads else "")
                  + (f"; none for {', '.join(f'{n} {k}' for k, n in sorted(exempt.items()))}" if exempt else ""))
     return model, notes
+
+
+STEP_SUFFIXES = (".step", ".stp")
+
+
+def with_shapes(board: Path, bodies: list[Body]) -> list[Body]:
+    """BODIES with the STEP that draws each (models3d's choice, drawn into its cache where needed).
+    A module's own body takes its footprint's shape; its headers and connector stay boxes. A part
+    whose model is not a STEP (a VRML) is fitted as its box, and says so by `drawn`."""
+    from .models3d import resolve_shapes
+
+    by_ref = {s.ref: s for s in resolve_shapes(board, draw=True)}
+    out = []
+    for body in bodies:
+        shape = by_ref.get(body.ref)
+        pick = next(((f, t) for f, t in zip(shape.files, shape.transforms) if Path(f).suffix.lower() in STEP_SUFFIXES),
+                    None) if shape is not None else None
+        if pick is None:
+            out.append(body)
+            continue
+        file, t = pick
+        out.append(replace(body, drawn=shape.drawn, shape=file, shape_offset_mm=t.offset_mm,
+                           shape_rotation_deg=t.rotation_deg, shape_scale=t.scale))
+    return out
 
 
 def module_bodies(fp, spec) -> list[Body]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,10 @@ try:  # pcbnew as wattcad uses it: KiCad 10's iterators mended (see the module),
     import wattcad.kicad.pcbnew_compat  # noqa: F401
 except ImportError:
     pass
+
+# wattcad's drawn 3D bodies and GLBs are cached by content (kicad/models3d.py): the tests share one
+# cache of their own, never the user's; a test of the cache itself names a fresh one.
+os.environ.setdefault("WATTCAD_CACHE", str(Path(tempfile.gettempdir()) / f"wattcad-test-cache-{os.getuid()}"))
 
 STOCK = Path(os.environ.get("KICAD9_FOOTPRINT_DIR", "/usr/share/kicad/footprints"))
 

@@ -120,7 +120,7 @@ ROOMS = {"schematic": (["kicad.erc", "kicad.schematic_nets", "kicad.netlist", "a
                     "kicad.place_circle", "kicad.route", "kicad.route_rules", "kicad.route_zones", "kicad.pcbnew_compat",
                     "ade7816.board", "ade7816.pcb_project"],
                    {"skidl", "skip"}),
-         "kicad-cli": (["kicad.kicad_cli", "kicad.drc", "kicad.fab", "kicad.versions", "ade7816.params"],
+         "kicad-cli": (["kicad.kicad_cli", "kicad.drc", "kicad.fab", "kicad.versions", "kicad.models3d", "ade7816.params"],
                        {"pcbnew", "_pcbnew", "skidl", "skip"})}
 
 

@@ -66,7 +66,7 @@ def test_the_model_round_trips_and_carries_the_module_as_data():
     model = sample()
     text = model.to_json()
     data = json.loads(text)
-    assert data["schema"] == SCHEMA and data["version"] == VERSION == 2 and data["source"] == "sample.kicad_pcb"
+    assert data["schema"] == SCHEMA and data["version"] == VERSION == 3 and data["source"] == "sample.kicad_pcb"
     again = BoardModel.from_json(text)
     assert again.to_json() == text
     assert again.bodies == model.bodies and again.holes == model.holes and again.outline == model.outline

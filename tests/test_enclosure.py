@@ -2,6 +2,7 @@
 with the real pcbnew."""
 import json
 import math
+from pathlib import Path
 
 import cadquery as cq
 import pytest
@@ -13,6 +14,8 @@ from wattcad.core.errors import InputError
 from wattcad.enclosure.cad import board_solid, body_solids, enclosure_solids
 from wattcad.enclosure.params import DEFAULTS, load_params
 from wattcad.enclosure.plan import make_plan
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def small_board(**changes) -> BoardModel:
@@ -149,6 +152,15 @@ def test_the_ade7816_boards_fit_their_enclosures(tmp_path, board, round_):
         assert bb.xlen == pytest.approx(bb.ylen, abs=1.0)  # a round board gets a round enclosure (ears aside)
     model = json.loads((out / "boardmodel.json").read_text())
     assert model["schema"] == "wattcad.core.boardmodel" and len(model["holes"]) == 4
+    # The fit measured the real bodies: every part is wattcad's body from its spec, named beside the model.
+    drawn = {b["ref"]: (b["drawn"], b["shape"]) for b in model["bodies"]}
+    assert drawn["A1"] == ("body", "shapes/Adafruit_Feather.step") and drawn["J1"][0] == drawn["Y1"][0] == "body"
+    assert all((out / shape).is_file() for _, shape in drawn.values() if shape)
+    assert fit["parts_drawn"]["body"] and not fit["parts_drawn"]["model"]
+    # Each 3.5 mm jack's barrel gets a round hole on its own axis, its diameter and the margin across.
+    for ref in ("J1", "J2", "J3", "J4", "J5", "J6"):
+        (cut,) = [c for c in fit["cutouts"] if c["ref"] == ref]
+        assert cut["shape"] == "round" and cut["width_mm"] == pytest.approx(6.0 + 2 * 0.6)
     from PIL import Image
 
     image = Image.open(out / "enclosure-iso.png").convert("L")
@@ -222,3 +234,36 @@ def test_every_footprint_with_pads_gets_a_body_or_an_exemption_and_an_open_outli
     assert any("not one closed outline" in n for n in notes)
     x0, y0, x1, y1 = model.bbox()
     assert (x0, y0, x1, y1) == pytest.approx((139.5, 81, 166, 105), abs=0.2)
+
+
+def _moved(board, ref: str, along_mm: float, tmp_path):
+    """BOARD with REF moved ALONG_MM out of the face its plug enters (towards the wall)."""
+    import pcbnew
+
+    from wattcad.kicad.boardmodel_reader import read_board_model
+
+    _, direction = read_board_model(board).body(ref).opening_axis()
+    length = math.hypot(*direction)
+    b = pcbnew.LoadBoard(str(board))
+    fp = b.FindFootprintByReference(ref)
+    fp.Move(pcbnew.VECTOR2I(pcbnew.FromMM(direction[0] / length * along_mm), pcbnew.FromMM(direction[1] / length * along_mm)))
+    out = tmp_path / f"moved-{ref}.kicad_pcb"
+    b.Save(str(out))
+    return out
+
+
+@pytest.mark.kicad
+@pytest.mark.parametrize("ref, reach_mm", [("J1", 4.0), ("J7", 0.0)])
+def test_a_jack_pushed_1_mm_into_the_wall_is_named(tmp_path, ref, reach_mm):
+    """Moved out until its body stands 1 mm into the wall (past the clearance, and for the 3.5 mm jack
+    its 4 mm nose), a jack collides with the base and is named: its hole is round, for its barrel
+    only. The box the fit used before cut the body's whole cross-section and hid it. REACH_MM: how
+    far the barrel reaches in front of the body."""
+    from wattcad.enclosure_job import build_enclosure
+
+    board = _moved(REPO / "examples" / "ade7816" / "boards" / "wattcad-ade7816.kicad_pcb", ref, reach_mm + 1.0 + 1.0, tmp_path)
+    fit = build_enclosure(board, tmp_path / "enc", views=False).fit
+    assert not fit["fits"]
+    (hit,) = [c for c in fit["collisions"] if c["part"] == ref]
+    assert hit["with"] == "base" and hit["volume_mm3"] > 10
+    assert "clearance_mm" in hit["would_fit"]

@@ -314,8 +314,9 @@ def test_blender_addon_imports_a_kicad_board(project, tmp_path):
 @pytest.mark.kicad
 @pytest.mark.blender
 def test_missing_and_unreadable_models_are_left_out_and_listed(tmp_path, capsys):
-    """As KiCad's 3D viewer does: the board is rendered without them, a warning names each, and the
-    .json beside the picture lists them; exit 0."""
+    """A model that is not found is stood in for (U1 by wattcad's body from its spec), and said; one
+    KiCad cannot read is left out, as KiCad's 3D viewer does, a warning names it, and the .json beside
+    the picture lists both; exit 0."""
     board = tmp_path / "models.kicad_pcb"
     text = (Path(__file__).parent / "data" / "old_kicad" / "kicad5-qfn6x6.kicad_pcb").read_text()
     gone, broken = tmp_path / "gone.wrl", tmp_path / "broken.wrl"
@@ -327,8 +328,9 @@ def test_missing_and_unreadable_models_are_left_out_and_listed(tmp_path, capsys)
     out = tmp_path / "models.png"
     assert main(["render", str(board), "--view", "top", "--size", "160x120", "--samples", "2", "--out", str(out)]) == 0
     said = capsys.readouterr().out
-    assert f"U1: {gone} not found" in said and f"{broken} unreadable" in said
+    assert f"{broken} unreadable" in said and "1 footprints' own 3D models not found" in said
     info = json.loads(out.with_suffix(".json").read_text())
-    assert info["missing_models"] == [f"U1: {gone} not found", f"{broken} unreadable"]
-    # The board is there: its solder mask fills most of the top view.
+    assert info["missing_models"] == [f"{broken} unreadable"]
+    assert info["models_not_found"] == [f"U1: {gone}"]
+    assert info["parts"] == {"model": ["R1"], "body": ["U1"], "box": []}
     assert _green_fraction(_rgb(out), (0, 0, 160, 120)) > 0.4

@@ -42,7 +42,7 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
     from wattcad.enclosure.plan import make_plan
     from wattcad.kicad.boardmodel_reader import read_board_model_report
 
-    model, model_notes = read_board_model_report(board)
+    model, model_notes = read_board_model_report(board, shapes=True)
     params = load_params(params_path)
     plan = make_plan(model, params)
     parts = {"board": board_solid(model, plan), **body_solids(model, plan)}
@@ -55,7 +55,8 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
     report = {"board": board.name, "enclosure_params": params_label(params.source), **fit.to_json(),
               "inner_height_mm": round(plan.inner_top_mm - plan.floor_top_mm, 3), "kind": plan.kind,
               "board_bottom_mm": round(plan.board_bottom_mm, 3),
-              "standoffs": [s.ref for s in plan.standoffs], "notes": [*model_notes, *plan.notes]}
+              "standoffs": [s.ref for s in plan.standoffs], "notes": [*model_notes, *plan.notes],
+              "parts_drawn": _drawn(model)}
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -70,7 +71,10 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
         assembly = cq.Compound.makeCompound(list(parts.values()))
         cq.exporters.export(cq.Workplane().add(assembly), str(work / "board-assembly.step"))
         files.append(work / "board-assembly.step")
-        write_atomic(work / "boardmodel.json", model.to_json())
+        from wattcad.core.boardmodel_contract import store_shapes
+
+        # The model names its shapes beside it (shapes/), so the folder travels whole.
+        write_atomic(work / "boardmodel.json", store_shapes(model, work).to_json())
         write_atomic(work / "fit.json", json.dumps(report, indent=2, sort_keys=True) + "\n")
         files += [work / "boardmodel.json", work / "fit.json"]
         if views:
@@ -92,6 +96,14 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
         shutil.rmtree(work, ignore_errors=True)
         raise
     return EnclosureResult(out_dir, report, [out_dir / f.relative_to(work) for f in files])
+
+
+def _drawn(model) -> dict[str, list[str]]:
+    """The parts the fit measured by how each is drawn (its 3D model, wattcad's body, its box)."""
+    out: dict[str, list[str]] = {"model": [], "body": [], "box": []}
+    for b in sorted(model.bodies, key=lambda b: b.ref):
+        out[b.drawn if b.shape else "box"].append(b.ref)
+    return out
 
 
 def _would_fit(box, shell: str, model, plan, params) -> str:

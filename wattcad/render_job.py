@@ -93,9 +93,6 @@ def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "i
 def render_pictures(board: Path, pictures: list[Picture], enclosure: Path | None = None, timeout_s: float = 3600,
                     glb: Path | None = None) -> list[RenderResult]:
     """Every picture in one Blender process, the board imported once (a build's views of a board)."""
-    from wattcad.blender.kicad_export import ExportError, KicadCliFailed, KicadCliMissing, export_glb
-    from wattcad.kicad.boardmodel_reader import read_board_model
-
     board = Path(board)
     if not board.is_file():
         raise InputError(board, None, "no such board file")
@@ -107,21 +104,16 @@ def render_pictures(board: Path, pictures: list[Picture], enclosure: Path | None
     if enclosure is not None and not (Path(enclosure) / "fit.json").is_file():
         raise InputError(enclosure, "--enclosure", "not a wattcad enclosure folder (no fit.json); run `wattcad enclosure`")
     outs = [check_output_path(pic.out) for pic in pictures]
-    model = read_board_model(board)  # a board with no outline stops here, named
     command = find_blender()
-    missing: list[str] = []
     with tempfile.TemporaryDirectory(prefix="wattcad-render-") as tmp:
         if glb is None:
-            glb = Path(tmp) / f"{board.stem}.glb"
-            models = board.parent / "3dmodels"
-            try:
-                missing = export_glb(board, glb, models if models.is_dir() else None, process_options=tool_kwargs()).missing_models
-            except KicadCliMissing as exc:
-                raise MissingToolError(str(exc)) from None
-            except KicadCliFailed as exc:
-                raise ToolFailedError(str(exc)) from None
-            except ExportError as exc:
-                raise WattcadError(str(exc)) from None
+            board_glb = cached_glb(board)
+            glb, shapes, missing, thickness = board_glb.path, board_glb.shapes, board_glb.missing, board_glb.thickness_mm
+        else:  # the build's: its models sit beside it, and resolve
+            from wattcad.kicad.boardmodel_reader import read_board_model
+            from wattcad.kicad.models3d import resolve_shapes
+
+            thickness, shapes, missing = read_board_model(board).thickness_mm, resolve_shapes(board, draw=False), []
         jobs = []
         for i, (pic, out) in enumerate(zip(pictures, outs)):
             # Turntable frames are rendered into the scratch folder, then moved beside the picture.
@@ -132,7 +124,7 @@ def render_pictures(board: Path, pictures: list[Picture], enclosure: Path | None
                          "info": str(out.with_suffix(".json"))})  # the camera and where the board lands, for checks
         batch = Path(tmp) / "jobs.json"
         batch.write_text(json.dumps(jobs, indent=1))
-        args = ["--", "--glb", str(glb), "--thickness-mm", str(model.thickness_mm), "--batch", str(batch)]
+        args = ["--", "--glb", str(glb), "--thickness-mm", str(thickness), "--batch", str(batch)]
         if enclosure is not None:
             args += ["--enclosure", str(Path(enclosure).resolve())]
         try:
@@ -147,15 +139,20 @@ def render_pictures(board: Path, pictures: list[Picture], enclosure: Path | None
             if proc.returncode == 2:  # render_cli's bad input: the board, the enclosure, a job
                 raise InputError(board, None, detail)
             raise ToolFailedError(f"Blender render of {board.name} failed ({exit_text(proc.returncode)}): {detail}")
-        return [_result(pic, out, Path(job["out"]), missing) for pic, out, job in zip(pictures, outs, jobs)]
+        return [_result(pic, out, Path(job["out"]), missing, shapes) for pic, out, job in zip(pictures, outs, jobs)]
 
 
-def _result(pic: Picture, out: Path, rendered: Path, missing: list[str]) -> RenderResult:
+def _result(pic: Picture, out: Path, rendered: Path, missing: list[str], shapes) -> RenderResult:
+    from wattcad.kicad.models3d import not_found, summary, summary_line
+
     info_path = out.with_suffix(".json")
     info = json.loads(info_path.read_text())
+    # How each part was drawn (its 3D model, wattcad's body from its spec, a box), beside the picture.
+    info["parts"], info["parts_drawn"] = summary(shapes), summary_line(shapes)
+    info["models_not_found"] = not_found(shapes)  # each such part is drawn from its spec, or as a box
     if missing:  # rendered without them, as KiCad's 3D viewer shows such a board; said beside the picture
         info["missing_models"] = missing
-        write_atomic(info_path, json.dumps(info, indent=2, sort_keys=True) + "\n")
+    write_atomic(info_path, json.dumps(info, indent=2, sort_keys=True) + "\n")
     if not pic.turntable_frames:
         return RenderResult([out], info)
     images = []
@@ -163,6 +160,64 @@ def _result(pic: Picture, out: Path, rendered: Path, missing: list[str]) -> Rend
         images.append(out.with_name(f.name))
         shutil.move(f, images[-1])
     return RenderResult(images, info, _gif(images, out.with_suffix(".gif")))
+
+
+@dataclass
+class BoardGlb:
+    path: Path
+    shapes: list
+    missing: list[str]
+    thickness_mm: float
+    cached: bool  # True when an earlier render of the same board made it
+
+
+GLB_CACHE_KEEP = 16  # boards' GLBs kept in the cache, the most recently used
+
+
+def cached_glb(board: Path) -> BoardGlb:
+    """The board's GLB with every part drawn (models3d), from the cache when an earlier render of
+    the same board (its file, every model's content, kicad-cli, the export's flags) made it."""
+    import hashlib
+
+    from wattcad.blender.kicad_export import GLB_FLAGS, ExportError, KicadCliFailed, KicadCliMissing, export_glb, find_kicad_cli
+    from wattcad.kicad import models3d
+
+    try:
+        cli = Path(find_kicad_cli()).resolve()
+    except KicadCliMissing as exc:
+        raise MissingToolError(str(exc)) from None
+    root = models3d.read_board(board)
+    shapes = models3d.resolve_shapes(board, draw=False)
+    h = hashlib.sha256(board.read_bytes())
+    stat = cli.stat()
+    h.update(f"{models3d.shapes_key(shapes)}\0{cli}\0{stat.st_size}\0{stat.st_mtime_ns}\0{GLB_FLAGS}".encode())
+    folder = models3d.cache_root() / "glb"
+    glb, said = folder / f"{h.hexdigest()[:24]}.glb", folder / f"{h.hexdigest()[:24]}.json"
+    thickness = models3d.board_thickness_mm(root)
+    if glb.is_file() and said.is_file():
+        os.utime(glb)
+        return BoardGlb(glb, shapes, json.loads(said.read_text())["missing_models"], thickness, True)
+    from wattcad.kicad.boardmodel_reader import read_board_model
+
+    read_board_model(board)  # a board with no outline stops here, named
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="wattcad-glb-") as tmp:
+        shaped = Path(tmp) / board.name
+        shapes = models3d.write_shaped_board(board, shaped)
+        try:
+            missing = export_glb(shaped, Path(tmp) / glb.name, process_options=tool_kwargs()).missing_models
+        except KicadCliMissing as exc:
+            raise MissingToolError(str(exc)) from None
+        except KicadCliFailed as exc:
+            raise ToolFailedError(str(exc)) from None
+        except ExportError as exc:
+            raise WattcadError(str(exc)) from None
+        os.replace(Path(tmp) / glb.name, glb)
+    write_atomic(said, json.dumps({"board": board.name, "missing_models": missing}) + "\n")
+    for old in sorted(folder.glob("*.glb"), key=lambda p: p.stat().st_mtime, reverse=True)[GLB_CACHE_KEEP:]:
+        old.unlink(missing_ok=True)
+        old.with_suffix(".json").unlink(missing_ok=True)
+    return BoardGlb(glb, shapes, missing, thickness, False)
 
 
 def _gif(frames: list[Path], out: Path, frame_ms: int = 120) -> Path:

@@ -20,6 +20,9 @@ def cmd_render(args) -> int:
     info = result.info
     for image in result.images:
         print(image)
+    unresolved = info.get("models_not_found", [])
+    print(info["parts_drawn"] + (f" ({len(unresolved)} footprints' own 3D models not found: drawn from their specs or as "
+                                 "boxes; listed in the picture's .json)" if unresolved else ""))
     for note in info.get("missing_models", []):
         print(f"warning: 3D model left out (KiCad could not load it): {note}")
     if result.gif:

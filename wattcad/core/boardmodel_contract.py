@@ -2,7 +2,11 @@
 blender/ share. Millimetres, KiCad's board axes (x right, y down); the 3D consumers turn y around
 (`to_3d`) and put the board's bottom face at z = 0.
 
-JSON on disk: `{"schema": "wattcad.core.boardmodel", "version": 2, ...}`. Version 2 added `Body.role`.
+JSON on disk: `{"schema": "wattcad.core.boardmodel", "version": 3, ...}`. Version 2 added `Body.role`;
+version 3 real shapes: how each body is drawn (`drawn`: its own 3D model, wattcad's body from its
+package spec, or its box), the STEP file that draws it (`shape`, relative to the model's own file:
+`shapes/NAME.step`) with KiCad's placement of it, and a jack's round barrel (`plug_*`), which the
+enclosure's cut-out follows.
 
 The core owns the contract; its hosts take this file as it is: wattcad.core.boardmodel re-exports it,
 the Blender add-on carries a copy as its boardmodel.py when it is packaged (a Blender that has nothing
@@ -20,13 +24,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 SCHEMA = "wattcad.core.boardmodel"
-VERSION = 2
+VERSION = 3
 Point = tuple[float, float]
+Vector = tuple[float, float, float]
 SIDES = ("top", "bottom")
 OPENINGS = ("", "+y", "-y", "+x", "-x")
 # What a body is, for the pictures: "" a part on the board; "module" the board of a host module
 # stacked on headers (which one, e.g. a Feather, is its value/footprint/package: data, not a role).
 ROLES = ("", "module")
+# How a body is drawn: "model" the footprint's own 3D model, "body" wattcad's from its package spec,
+# "box" its box (fab outline, courtyard or pads; a spec's or a default height).
+DRAWN = ("box", "model", "body")
 
 
 class BoardModelError(ValueError):
@@ -71,6 +79,14 @@ class Body:
     opening: str = ""  # "+y", "-y", "+x", "-x": the side a plug goes in, for connectors
     stands_off_mm: float = 0.0  # gap under the body (a board stacked on headers)
     role: str = ""  # one of ROLES
+    drawn: str = "box"  # one of DRAWN
+    shape: str = ""  # the STEP that draws it (relative to the model's file, or absolute in memory); "" = the box
+    shape_offset_mm: Vector = (0.0, 0.0, 0.0)  # KiCad's placement of the file in the footprint (model offset)
+    shape_rotation_deg: Vector = (0.0, 0.0, 0.0)  # KiCad's model rotation (x, y, z)
+    shape_scale: Vector = (1.0, 1.0, 1.0)
+    plug_diameter_mm: float = 0.0  # a round opening (a jack's barrel): its outer diameter; 0 = none
+    plug_at_mm: Point = (0.0, 0.0)  # where the barrel's axis leaves it (its tip), in the footprint's axes
+    plug_z_mm: float = 0.0  # the barrel's axis above the body's base
 
     def corners(self) -> list[Point]:
         (x0, y0), (x1, y1) = self.box_min_mm, self.box_max_mm
@@ -145,10 +161,44 @@ class BoardModel:
         if len(model.outline) < 3:
             raise BoardModelError(path, f"{at}outline", "needs at least 3 points", len(model.outline))
         for i, b in enumerate(model.bodies):
-            for name, allowed in (("side", SIDES), ("opening", OPENINGS), ("role", ROLES)):
+            for name, allowed in (("side", SIDES), ("opening", OPENINGS), ("role", ROLES), ("drawn", DRAWN)):
                 if getattr(b, name) not in allowed:
                     raise BoardModelError(path, f"{at}bodies[{i}].{name}", f"one of {allowed}", getattr(b, name))
         return model
+
+
+def store_shapes(model: BoardModel, folder: str | Path, subfolder: str = "shapes") -> BoardModel:
+    """The model with its bodies' shape files copied into FOLDER/SUBFOLDER and named relative to
+    FOLDER (where the model's JSON goes): the folder travels whole. Same-named different files get
+    their content's digest in the name."""
+    import hashlib
+    import shutil
+
+    target = Path(folder) / subfolder
+    taken: dict[str, str] = {}  # stored name -> source
+    renamed: dict[str, str] = {}
+    for body in sorted(model.bodies, key=lambda b: b.ref):
+        if not body.shape or body.shape in renamed or not Path(body.shape).is_absolute():
+            continue
+        source = Path(body.shape)
+        name = source.name
+        if name in taken and taken[name] != str(source):
+            name = f"{source.stem}-{hashlib.sha256(source.read_bytes()).hexdigest()[:8]}{source.suffix}"
+        if name not in taken:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target / name)
+            taken[name] = str(source)
+        renamed[body.shape] = f"{subfolder}/{name}"
+    bodies = [dataclasses.replace(b, shape=renamed.get(b.shape, b.shape)) for b in model.bodies]
+    return dataclasses.replace(model, bodies=bodies)
+
+
+def shape_path(body: Body, model_file: str | Path | None) -> Path | None:
+    """The file that draws BODY: its `shape`, relative to the model's file when it is not absolute."""
+    if not body.shape:
+        return None
+    path = Path(body.shape)
+    return path if path.is_absolute() or model_file is None else Path(model_file).parent / path
 
 
 def read(path: str | Path) -> BoardModel:
