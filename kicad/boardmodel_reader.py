@@ -66,7 +66,7 @@ def read_board_model_report(path: str | Path, shapes: bool = False) -> tuple[Boa
             ref=ref, value=fp.GetValue(), footprint=f"{fp.GetFPID().GetLibNickname()}:{fp.GetFPID().GetLibItemName()}",
             x_mm=round(to_mm(pos.x), 4), y_mm=round(to_mm(pos.y), 4), rotation_deg=round(fp.GetOrientation().AsDegrees(), 4),
             side="bottom" if fp.IsFlipped() else "top", box_min_mm=(round(box[0], 4), round(box[1], 4)),
-            box_max_mm=(round(box[2], 4), round(box[3], 4)), height_mm=body_height(spec, tht),
+            box_max_mm=(round(box[2], 4), round(box[3], 4)), height_mm=body_height(spec, tht, str(fp.GetFPID().GetLibItemName())),
             package=spec.name if spec else "", opening=(spec.options.get("opening", "") if spec else ""), **plug))
     if shapes:
         model.bodies = with_shapes(path, model.bodies)

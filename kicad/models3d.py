@@ -130,11 +130,38 @@ def exemption(name: str, value: str) -> str:
     return next((kind for word, kind in EXEMPT_KINDS.items() if word in key), "")
 
 
-def body_height(spec, through_hole: bool) -> float:
-    """A part's height: its package spec's maximum, else a default for SMD or through-hole parts."""
+# KiCad's library names give a body's size: `_H7.0mm` its height, `_D6.5mm` an axial or horizontal
+# part's diameter (KiCad's footprint naming conventions, KLC F2.*).
+NAME_HEIGHT = re.compile(r"_H(\d+(?:\.\d+)?)mm")
+NAME_DIAMETER = re.compile(r"_D(\d+(?:\.\d+)?)mm")
+
+
+def height_from_name(name: str) -> float | None:
+    """The height a KiCad footprint's name gives (`_H` mm; `_D` mm for an axial or horizontal part), or None."""
+    found = NAME_HEIGHT.search(name)
+    if found:
+        return float(found.group(1))
+    found = NAME_DIAMETER.search(name)
+    if found and ("Axial" in name or "Horizontal" in name):
+        return float(found.group(1))
+    return None
+
+
+def body_height(spec, through_hole: bool, name: str = "") -> float:
+    """A part's height: its package spec's maximum, else what its footprint's name says, else a
+    default for SMD or through-hole parts."""
     if spec is not None and spec.has("height"):
         return spec.dim("height").max
-    return DEFAULT_HEIGHT_MM["through_hole" if through_hole else "smd"]
+    named = height_from_name(name)
+    return named if named else DEFAULT_HEIGHT_MM["through_hole" if through_hole else "smd"]
+
+
+def height_note(spec, through_hole: bool, name: str) -> str:
+    """How a part with no spec got its height, for the reports."""
+    named = height_from_name(name)
+    if named:
+        return f"a box {named:g} mm high (from its footprint's name: no package spec)"
+    return f"a box {body_height(spec, through_hole):g} mm high ({'through-hole' if through_hole else 'SMD'} default: no package spec)"
 
 
 def _body_key(fp, height_mm: float, spec) -> str:
@@ -200,11 +227,11 @@ def _resolve(board: Path, root: list, draw: bool) -> list[tuple[list, PartShape]
             continue
         spec = spec_for_part(fp.value, fp.name, fp.fields)
         tht = any(p.kind == "thru_hole" for p in fp.pads)
-        height = body_height(spec, tht)
-        # A spec draws the part (its shape, or its box at the spec's height); else a box at a default height.
+        height = body_height(spec, tht, fp.name)
+        # A spec draws the part (its shape, or its box at the spec's height); else a box, its height named.
         shape.drawn = "body" if spec is not None else "box"
         if spec is None:
-            shape.note = f"a box {height:g} mm high ({'through-hole' if tht else 'SMD'} default: no package spec)"
+            shape.note = height_note(spec, tht, fp.name)
         target = cache_root() / "bodies" / _body_key(fp, height, spec) / f"{fp.name}.step"
         if draw and not target.is_file():
             _draw(fp, height, spec, target)

@@ -452,3 +452,28 @@ def test_ci_workflow_for_users_installs_kicad_like_make_and_runs_check():
     for package in ("kicad", "kicad-footprints", "kicad-symbols"):
         assert f" {package}" in runs and package in bootstrap
     assert any("junit" in json.dumps(s).lower() for s in steps)
+
+
+@pytest.mark.kicad
+def test_kicads_3d_view_of_the_build_shows_every_part(built, tmp_path):
+    """The build's project points KiCad's 3D-model variables at its own 3dmodels/ (project text
+    variables, resolved before the environment): kicad-cli, as KiCad's 3D viewer, with no variable
+    given and KiCad's library pointed nowhere, loads every model, the Feather standing 17 mm tall."""
+    import os
+    import subprocess
+
+    import cadquery as cq
+
+    root = built[0]
+    project = root / "build" / "wattcad-ade7816"
+    variables = json.loads((project / "wattcad-ade7816.kicad_pro").read_text())["text_variables"]
+    assert variables["KICAD9_3DMODEL_DIR"] == variables["KICAD10_3DMODEL_DIR"] == "${KIPRJMOD}/3dmodels"
+    step = tmp_path / "board.step"
+    proc = subprocess.run(["kicad-cli", "pcb", "export", "step", "--subst-models", "--force", "-o", str(step),
+                           str(project / "wattcad-ade7816.kicad_pcb")], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "KICAD9_3DMODEL_DIR": str(tmp_path / "nowhere"),
+                               "KICAD10_3DMODEL_DIR": str(tmp_path / "nowhere")})
+    said = proc.stdout + proc.stderr
+    assert step.is_file() and "Could not add 3D model" not in said and "not found" not in said.lower(), said[-2000:]
+    box = cq.importers.importStep(str(step)).val().BoundingBox()
+    assert box.zmax == pytest.approx(1.6 + 17.1, abs=0.3)  # the Feather on its headers: the tallest part

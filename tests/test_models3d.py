@@ -112,3 +112,16 @@ def test_the_shaped_copy_reads_in_pcbnew_with_its_parts_where_they_were(cache, t
     assert len(after.GetTracks()) == len(before.GetTracks())
     models = {f.GetReference(): [m.m_Filename for m in f.Models()] for f in after.GetFootprints()}
     assert models["A1"][0].endswith("Adafruit_Feather.step") and Path(models["A1"][0]).is_absolute()
+
+
+@pytest.mark.parametrize("name, height", [
+    ("R_Axial_DIN0207_L6.3mm_D2.5mm_P10.16mm_Horizontal", 2.5),
+    ("CP_Axial_L18.0mm_D6.5mm_P25.00mm_Horizontal", 6.5),
+    ("CP_Radial_D8.0mm_P3.50mm", None),  # a standing can: its diameter is not its height
+    ("Potentiometer_Bourns_3296W_Vertical_H10.0mm", 10.0),
+    ("DIP-8_W7.62mm", None)])
+def test_a_box_takes_its_height_from_kicads_footprint_name(name, height):
+    assert models3d.height_from_name(name) == height
+    expected = height if height else models3d.DEFAULT_HEIGHT_MM["through_hole"]
+    assert models3d.body_height(None, True, name) == expected
+    assert models3d.body_height(None, True, name) != models3d.body_height(None, False, name) or height

@@ -65,7 +65,7 @@ def write_3d_models(board: Path, project_dir: Path) -> list[Path]:
         seen.add(key)
         spec = spec_for_part(fp.value, fp.name)
         tht = any(p.kind == "thru_hole" for p in fp.pads)
-        height = body_height(spec, tht)
+        height = body_height(spec, tht, fp.name)
         if fp.value == "MountingHole" or fp.layer_bbox(".Fab") is None:
             continue
         path = MODEL_DIR_VARIABLE.sub(str(project_dir / MODELS_DIR), fp.model_path).replace("${KIPRJMOD}", str(project_dir))
@@ -74,6 +74,17 @@ def write_3d_models(board: Path, project_dir: Path) -> list[Path]:
             normalise_step(made)
             written.append(made)
     return written
+
+
+def models_from_project(project_file: Path) -> None:
+    """Point KiCad's 3D-model variables at the project's own 3dmodels/ (project text variables, which
+    KiCad resolves before the environment): KiCad's 3D viewer then shows the bodies write_3d_models
+    drew, not nothing where KiCad's 3D library is not installed."""
+    data = json.loads(project_file.read_text(encoding="utf-8"))
+    variables = data.setdefault("text_variables", {})
+    for major in (9, 10):
+        variables[f"KICAD{major}_3DMODEL_DIR"] = f"${{KIPRJMOD}}/{MODELS_DIR}"
+    write_atomic(project_file, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 def _kicad_vars(project_dir: Path) -> list[str]:
@@ -176,6 +187,7 @@ def build_boards(params: BoardParams, schematic_dir: Path, build_root: Path, boa
         drc = run_drc(board, params.pcb["rules"])
         write_atomic(project_dir / f"{name}-drc.json", json.dumps(drc.to_json(), indent=2, sort_keys=True) + "\n")
         write_3d_models(board, project_dir)
+        models_from_project(board.with_suffix(".kicad_pro"))
         renders = copper_pictures(board, project_dir, f"{name}-board") + \
             ((_render(board, project_dir, f"{name}-board") + export_3d(board, project_dir, f"{name}-board")) if render else [])
         results.append(BoardResult(variant, source, project_dir, board, change, drc, renders))
