@@ -125,3 +125,13 @@ def test_a_box_takes_its_height_from_kicads_footprint_name(name, height):
     expected = height if height else models3d.DEFAULT_HEIGHT_MM["through_hole"]
     assert models3d.body_height(None, True, name) == expected
     assert models3d.body_height(None, True, name) != models3d.body_height(None, False, name) or height
+
+
+def test_a_kicad10_board_is_read_and_every_part_named(cache):
+    """KiCad 10's file (tests/data/kicad10, its licence beside it), read as text: no KiCad 10 needed."""
+    board = REPO / "tests" / "data" / "kicad10" / "ecc83-pp" / "ecc83-pp.kicad_pcb"
+    shapes = [s for s in models3d.resolve_shapes(board, draw=False) if s.drawn != "none"]  # holes aside
+    assert len(shapes) == 11 and {s.drawn for s in shapes} <= {"model", "box"}
+    # Every part KiCad's library would draw is still drawn: as a box, its model path named.
+    for s in shapes:
+        assert s.files and (s.drawn == "model" or s.not_found)
