@@ -66,8 +66,21 @@ def kicad_library_dir() -> Path | None:
     return found if found.is_dir() else None
 
 
-def model_candidates(raw: str, board_dir: Path, library: Path | None) -> list[Path]:
-    """Where KiCad would look for a model path as written on a board, in order."""
+def project_variables(board: Path) -> dict[str, str]:
+    """The board's project's text variables (its .kicad_pro), which KiCad resolves before the environment."""
+    import json
+
+    try:
+        data = json.loads(Path(board).with_suffix(".kicad_pro").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    found = data.get("text_variables") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def model_candidates(raw: str, board_dir: Path, library: Path | None, project: dict[str, str] | None = None) -> list[Path]:
+    """Where KiCad would look for a model path as written on a board, in order: the project's own
+    variable, the environment's, KiCad's library, a 3dmodels folder beside the board."""
     match = MODEL_VARIABLE.search(raw)
     if match is None:
         path = Path(raw)
@@ -76,7 +89,9 @@ def model_candidates(raw: str, board_dir: Path, library: Path | None) -> list[Pa
     if name == "KIPRJMOD":
         roots = [board_dir]
     else:
-        roots = [Path(os.environ[name])] if os.environ.get(name) else []
+        own = (project or {}).get(name)
+        roots = [Path(own.replace("${KIPRJMOD}", str(board_dir)))] if own else []
+        roots += [Path(os.environ[name])] if os.environ.get(name) else []
         roots += [r for r in (library, board_dir / "3dmodels") if r is not None]
     rest = raw[match.end():].lstrip("/\\")
     return [root / rest for root in roots]
@@ -206,14 +221,14 @@ def _resolve(board: Path, root: list, draw: bool) -> list[tuple[list, PartShape]
     from wattcad.footprints.verify import footprint_nodes
 
     board = board.resolve()
-    library = kicad_library_dir()
+    library, project = kicad_library_dir(), project_variables(board)
     shapes = []
     for node, fp in footprint_nodes(root, str(board)):
         lib_name = f"{fp.library}:{fp.name}" if fp.library else fp.name
         refs = [m for m in model_refs(node) if not m.hidden]
         found, missing = [], []
         for m in refs:
-            hit = next((c for c in model_candidates(m.path, board.parent, library) if c.is_file()), None)
+            hit = next((c for c in model_candidates(m.path, board.parent, library, project) if c.is_file()), None)
             (found if hit else missing).append((m, hit))
         shape = PartShape(fp.reference, lib_name, "model", not_found=[m.path for m, _ in missing])
         if found:

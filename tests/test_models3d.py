@@ -135,3 +135,22 @@ def test_a_kicad10_board_is_read_and_every_part_named(cache):
     # Every part KiCad's library would draw is still drawn: as a box, its model path named.
     for s in shapes:
         assert s.files and (s.drawn == "model" or s.not_found)
+
+
+def test_the_projects_own_variable_comes_first_as_in_kicad(cache, tmp_path, monkeypatch):
+    """KiCad resolves a project's text variables before the environment (the build's projects point
+    KICAD9_3DMODEL_DIR at their own 3dmodels/ this way): so does the resolver."""
+    import json
+
+    board = tmp_path / "b.kicad_pcb"
+    shutil.copy(BOARD, board)
+    mine, env = tmp_path / "mine", tmp_path / "env"
+    for root in (mine, env):
+        (root / "Module.3dshapes").mkdir(parents=True)
+        (root / "Module.3dshapes" / "Adafruit_Feather.step").write_text("ISO-10303-21;")
+    monkeypatch.setenv("KICAD9_3DMODEL_DIR", str(env))
+    assert {s.ref: s for s in models3d.resolve_shapes(board, draw=False)}["A1"].files == \
+        [str(env / "Module.3dshapes" / "Adafruit_Feather.step")]
+    board.with_suffix(".kicad_pro").write_text(json.dumps({"text_variables": {"KICAD9_3DMODEL_DIR": "${KIPRJMOD}/mine"}}))
+    assert {s.ref: s for s in models3d.resolve_shapes(board, draw=False)}["A1"].files == \
+        [str(mine / "Module.3dshapes" / "Adafruit_Feather.step")]

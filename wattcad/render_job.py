@@ -189,6 +189,9 @@ def cached_glb(board: Path) -> BoardGlb:
     root = models3d.read_board(board)
     shapes = models3d.resolve_shapes(board, draw=False)
     h = hashlib.sha256(board.read_bytes())
+    project = board.with_suffix(".kicad_pro")  # its text variables reach the silkscreen's texts
+    if project.is_file():
+        h.update(project.read_bytes())
     stat = cli.stat()
     h.update(f"{models3d.shapes_key(shapes)}\0{cli}\0{stat.st_size}\0{stat.st_mtime_ns}\0{GLB_FLAGS}".encode())
     folder = models3d.cache_root() / "glb"
@@ -204,6 +207,8 @@ def cached_glb(board: Path) -> BoardGlb:
     with tempfile.TemporaryDirectory(prefix="wattcad-glb-") as tmp:
         shaped = Path(tmp) / board.name
         shapes = models3d.write_shaped_board(board, shaped)
+        if project.is_file():
+            shutil.copyfile(project, shaped.with_suffix(".kicad_pro"))
         try:
             missing = export_glb(shaped, Path(tmp) / glb.name, process_options=tool_kwargs()).missing_models
         except KicadCliMissing as exc:
