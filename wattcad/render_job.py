@@ -162,6 +162,21 @@ def _result(pic: Picture, out: Path, rendered: Path, missing: list[str], shapes)
     return RenderResult(images, info, _gif(images, out.with_suffix(".gif")))
 
 
+def export_board_glb(board: Path, out: Path, models_dir: Path | None = None, failed: type = WattcadError):
+    """kicad_export.export_glb with wattcad's exit codes: kicad-cli missing (3), failing (4), any
+    other export failure as FAILED (a build step's own error)."""
+    from wattcad.blender.kicad_export import ExportError, KicadCliFailed, KicadCliMissing, export_glb
+
+    try:
+        return export_glb(board, out, models_dir, process_options=tool_kwargs())
+    except KicadCliMissing as exc:
+        raise MissingToolError(str(exc)) from None
+    except KicadCliFailed as exc:
+        raise ToolFailedError(str(exc)) from None
+    except ExportError as exc:
+        raise failed(str(exc)) from None
+
+
 @dataclass
 class BoardGlb:
     path: Path
@@ -179,7 +194,7 @@ def cached_glb(board: Path) -> BoardGlb:
     the same board (its file, every model's content, kicad-cli, the export's flags) made it."""
     import hashlib
 
-    from wattcad.blender.kicad_export import GLB_FLAGS, ExportError, KicadCliFailed, KicadCliMissing, export_glb, find_kicad_cli
+    from wattcad.blender.kicad_export import GLB_FLAGS, KicadCliMissing, find_kicad_cli
     from wattcad.kicad import models3d
 
     try:
@@ -209,14 +224,7 @@ def cached_glb(board: Path) -> BoardGlb:
         shapes = models3d.write_shaped_board(board, shaped)
         if project.is_file():
             shutil.copyfile(project, shaped.with_suffix(".kicad_pro"))
-        try:
-            missing = export_glb(shaped, Path(tmp) / glb.name, process_options=tool_kwargs()).missing_models
-        except KicadCliMissing as exc:
-            raise MissingToolError(str(exc)) from None
-        except KicadCliFailed as exc:
-            raise ToolFailedError(str(exc)) from None
-        except ExportError as exc:
-            raise WattcadError(str(exc)) from None
+        missing = export_board_glb(shaped, Path(tmp) / glb.name).missing_models
         os.replace(Path(tmp) / glb.name, glb)
     write_atomic(said, json.dumps({"board": board.name, "missing_models": missing}) + "\n")
     for old in sorted(folder.glob("*.glb"), key=lambda p: p.stat().st_mtime, reverse=True)[GLB_CACHE_KEEP:]:

@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from wattcad.core.errors import MissingToolError, ToolFailedError, WattcadError
+from wattcad.core.errors import WattcadError
 from wattcad.core.fileio import write_atomic
 from wattcad.core.processes import tool_kwargs
 from wattcad.core.reproducible import normalise_glb, normalise_step
@@ -93,7 +93,7 @@ def _kicad_vars(project_dir: Path) -> list[str]:
 
 def export_3d(board: Path, project_dir: Path, stem: str) -> list[Path]:
     """The board with its bodies as STEP (for CAD) and GLB with every layer (the one Blender reads)."""
-    from wattcad.blender.kicad_export import ExportError, KicadCliFailed, KicadCliMissing, export_glb
+    from wattcad.render_job import export_board_glb
 
     step = project_dir / f"{stem}.step"
     proc = run_kicad_cli(["pcb", "export", "step", *_kicad_vars(project_dir), "--subst-models", "--force",
@@ -101,14 +101,7 @@ def export_3d(board: Path, project_dir: Path, stem: str) -> list[Path]:
     if not step.exists():
         raise DrcFailed(f"kicad-cli pcb export step failed for {board.name}: {proc.stderr.strip()[-400:]}")
     normalise_step(step)
-    try:
-        glb = export_glb(board, project_dir / f"{stem}.glb", project_dir / MODELS_DIR, process_options=tool_kwargs()).path
-    except KicadCliMissing as exc:
-        raise MissingToolError(str(exc)) from None
-    except KicadCliFailed as exc:
-        raise ToolFailedError(str(exc)) from None
-    except ExportError as exc:
-        raise DrcFailed(str(exc)) from None
+    glb = export_board_glb(board, project_dir / f"{stem}.glb", project_dir / MODELS_DIR, failed=DrcFailed).path
     normalise_glb(glb)
     return [step, glb]
 
