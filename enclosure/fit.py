@@ -42,29 +42,46 @@ def _distance(a: cq.Shape, b: cq.Shape) -> float:
     return d.Value() if d.IsDone() else math.inf
 
 
+def _box_of(solid: cq.Shape) -> cq.Solid:
+    bb = solid.BoundingBox()
+    return cq.Solid.makeBox(max(bb.xlen, 1e-3), max(bb.ylen, 1e-3), max(bb.zlen, 1e-3), cq.Vector(bb.xmin, bb.ymin, bb.zmin))
+
+
 def fit_check(parts: dict[str, cq.Shape], enclosure: dict[str, cq.Shape], plan, cutout_solids: dict[str, cq.Shape],
               base_without_cutouts: cq.Shape | None = None) -> FitResult:
     result = FitResult()
+    # A part's real shape (a 3D model of thousands of faces) costs seconds to measure against a shell;
+    # its bounding box, which holds it, is cheap and never nearer. So: every part's box first, then the
+    # real shape only where its box touches the shell or could be nearer than the nearest part yet.
+    pairs = []
     for name, solid in sorted(parts.items()):
         for shell_name, shell in sorted(enclosure.items()):
             bb_a, bb_b = solid.BoundingBox(), shell.BoundingBox()
             if (bb_a.xmax < bb_b.xmin or bb_b.xmax < bb_a.xmin or bb_a.ymax < bb_b.ymin or bb_b.ymax < bb_a.ymin
                     or bb_a.zmax < bb_b.zmin or bb_b.zmax < bb_a.zmin):
                 continue
-            # OCCT's distance between solids is 0 when one reaches into the other (inside counts):
-            # only then is the boolean, the slow part, needed for the volume.
-            gap = _distance(solid, shell)
-            volume = 0.0
-            if gap <= TOUCH_MM:
-                common = solid.intersect(shell)
-                volume = common.Volume() if common is not None else 0.0
-            if volume > INTERFERENCE_TOL_MM3:
-                result.collisions.append({"part": name, "with": shell_name, "volume_mm3": round(volume, 4)})
-                result.interference_mm3 += volume
-            elif name != "board":  # the board rests on its standoffs: contact by design
-                result.clearance_by_shell[shell_name] = min(result.clearance_by_shell.get(shell_name, math.inf), gap)
-                if gap < result.min_clearance_mm:
-                    result.min_clearance_mm, result.min_clearance_between = gap, (name, shell_name)
+            pairs.append((_distance(_box_of(solid), shell), name, shell_name))
+    nearest: dict[str, float] = {}  # the nearest real gap found yet, per shell
+    for lower, name, shell_name in sorted(pairs):
+        if lower > TOUCH_MM and (name == "board" or lower >= nearest.get(shell_name, math.inf)):
+            continue  # clear of this shell, and not nearer than a part already measured
+        solid, shell = parts[name], enclosure[shell_name]
+        # OCCT's distance between solids is 0 when one reaches into the other (inside counts):
+        # only then is the boolean, the slow part, needed for the volume.
+        gap = _distance(solid, shell)
+        volume = 0.0
+        if gap <= TOUCH_MM:
+            common = solid.intersect(shell)
+            volume = common.Volume() if common is not None else 0.0
+        if volume > INTERFERENCE_TOL_MM3:
+            result.collisions.append({"part": name, "with": shell_name, "volume_mm3": round(volume, 4)})
+            result.interference_mm3 += volume
+        elif name != "board":  # the board rests on its standoffs: contact by design
+            nearest[shell_name] = min(nearest.get(shell_name, math.inf), gap)
+            result.clearance_by_shell[shell_name] = nearest[shell_name]
+            if gap < result.min_clearance_mm:
+                result.min_clearance_mm, result.min_clearance_between = gap, (name, shell_name)
+    result.collisions.sort(key=lambda c: (c["part"], c["with"]))
     # Coaxiality: the material the cut-out removed from the wall is centred on the cut-out's own
     # axis; measure that centre against the connector's axis line.
     if base_without_cutouts is not None:
