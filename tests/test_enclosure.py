@@ -267,3 +267,42 @@ def test_a_jack_pushed_1_mm_into_the_wall_is_named(tmp_path, ref, reach_mm):
     (hit,) = [c for c in fit["collisions"] if c["part"] == ref]
     assert hit["with"] == "base" and hit["volume_mm3"] > 10
     assert "clearance_mm" in hit["would_fit"]
+
+
+TINY_BOARD = '''(kicad_pcb (version 20241229) (generator "test") (general (thickness 1.6))
+	(layers (0 "F.Cu" signal) (2 "B.Cu" signal) (25 "Edge.Cuts" user) (5 "F.SilkS" user) (7 "B.SilkS" user))
+	(gr_rect (start 0 0) (end 40 30) (stroke (width 0.1) (type default)) (fill no) (layer "Edge.Cuts"))
+	(footprint "Test:X" (layer "{cu}") (at 20 15 30)
+		(property "Reference" "U1" (at 0 0 0) (layer "{silk}"))
+		(pad "1" smd rect (at 0 0 30) (size 1 1) (layers "{cu}"))
+		(model "{model}" (offset (xyz 1 0.5 0.2)) (scale (xyz 1 1 1)) (rotate (xyz 0 0 90))))
+)'''
+
+
+@pytest.mark.kicad
+@pytest.mark.parametrize("side", ["top", "bottom"])
+def test_a_model_is_posed_for_the_fit_as_kicad_poses_it(tmp_path, side):
+    """An asymmetric STEP with KiCad's offset and rotation, on a footprint turned 30 degrees, on
+    either side: the fit's solid lands where kicad-cli's own STEP export puts it (z within KiCad's
+    copper and mask, 0.1 mm)."""
+    import subprocess
+    from types import SimpleNamespace
+
+    from wattcad.enclosure.cad import posed_shape
+
+    model = tmp_path / "body.step"
+    cq.exporters.export(cq.Workplane().add(cq.Solid.makeBox(1, 2, 3, cq.Vector(0.5, 0.25, 0))), str(model))
+    board = tmp_path / f"{side}.kicad_pcb"
+    cu, silk = ("F.Cu", "F.SilkS") if side == "top" else ("B.Cu", "B.SilkS")
+    board.write_text(TINY_BOARD.format(cu=cu, silk=silk, model=model))
+    step = tmp_path / f"{side}.step"
+    subprocess.run(["kicad-cli", "pcb", "export", "step", "--subst-models", "--force", "--user-origin", "0x0mm",
+                    "-o", str(step), str(board)], capture_output=True, check=True, timeout=300)
+    (kicad,) = [s for v in cq.importers.importStep(str(step)).vals() for s in v.Solids() if abs(s.Volume() - 6.0) < 1e-3]
+    body = Body(ref="U1", value="", footprint="", x_mm=20, y_mm=15, rotation_deg=30, side=side, box_min_mm=(0, 0),
+                box_max_mm=(1, 1), height_mm=1, shape=str(model), shape_offset_mm=(1, 0.5, 0.2), shape_rotation_deg=(0, 0, 90))
+    ours = posed_shape(body, SimpleNamespace(board_top_mm=1.6, board_bottom_mm=0.0)).BoundingBox()
+    theirs = kicad.BoundingBox()
+    for axis, tol in (("x", 0.01), ("y", 0.01), ("z", 0.1)):
+        assert getattr(ours, f"{axis}min") == pytest.approx(getattr(theirs, f"{axis}min"), abs=tol), axis
+        assert getattr(ours, f"{axis}max") == pytest.approx(getattr(theirs, f"{axis}max"), abs=tol), axis
