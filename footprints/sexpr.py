@@ -85,6 +85,9 @@ def fmt_mm(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+MAX_INLINE = 10_000  # characters of a list of atoms written on one line
+
+
 def dump(node, indent: int = 0) -> str:
     """Write a tree in KiCad's layout: one list per line, tabs, short leaf lists inline."""
     if not isinstance(node, list):
@@ -94,7 +97,13 @@ def dump(node, indent: int = 0) -> str:
             return fmt_mm(node)
         return str(node)
     if all(not isinstance(c, list) for c in node):
-        return "(" + " ".join(dump(c) for c in node) + ")"
+        line = "(" + " ".join(dump(c) for c in node) + ")"
+        if len(line) <= MAX_INLINE:
+            return line
+        # An embedded file's data (megabytes of base64 atoms): one atom a line, as KiCad writes it;
+        # KiCad's reader refuses a line over 1,000,000 characters.
+        pad = "\t" * (indent + 1)
+        return "(" + dump(node[0]) + "".join(f"\n{pad}{dump(c)}" for c in node[1:]) + "\n" + "\t" * indent + ")"
     pad = "\t" * (indent + 1)
     head = []
     rest = []

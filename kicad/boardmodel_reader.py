@@ -8,7 +8,7 @@ from wattcad.core.boardmodel import BoardModel, Body, Hole
 from wattcad.footprints.module import barrel_geometry, module_geometry
 from wattcad.footprints.spec import spec_for_part
 
-from .board_io import load_board, read_outline
+from .board_io import current_format_copy, load_board, read_outline
 from .models3d import DEFAULT_HEIGHT_MM, body_height, exemption  # noqa: F401 (this reader's names too)
 from .pcbnew_compat import pcbnew
 from .pcbnew_footprints import footprint_from_pcbnew
@@ -82,13 +82,30 @@ def read_board_model_report(path: str | Path, shapes: bool = False) -> tuple[Boa
 STEP_SUFFIXES = (".step", ".stp")
 
 
+def kicad_text(board: Path, scratch: Path) -> Path | None:
+    """None when wattcad's own reader reads BOARD; else KiCad's copy of it in SCRATCH (a stray
+    expression KiCad tolerates, as on KiCad's RoyalBlue54L demo)."""
+    from wattcad.core.errors import InputError
+
+    from .models3d import read_board
+
+    try:
+        read_board(board)
+        return None
+    except InputError:
+        return current_format_copy(board, scratch)[0]
+
+
 def with_shapes(board: Path, bodies: list[Body]) -> list[Body]:
     """BODIES with the STEP that draws each (models3d's choice, drawn into its cache where needed).
     A module's own body takes its footprint's shape; its headers and connector stay boxes. A part
     whose model is not a STEP (a VRML) is fitted as its box, and says so by `drawn`."""
+    import tempfile
+
     from .models3d import resolve_shapes
 
-    by_ref = {s.ref: s for s in resolve_shapes(board, draw=True)}
+    with tempfile.TemporaryDirectory(prefix="wattcad-shapes-") as scratch:
+        by_ref = {s.ref: s for s in resolve_shapes(board, draw=True, text_path=kicad_text(board, Path(scratch)))}
     out = []
     for body in bodies:
         shape = by_ref.get(body.ref)

@@ -123,9 +123,11 @@ def board_thickness_mm(root: list) -> float:
     return float(thickness[1]) if thickness is not None and len(thickness) > 1 else 1.6
 
 
-def read_board(path: Path) -> list:
+def read_board(path: Path, text_path: Path | None = None) -> list:
+    """The board's S-expression tree, from TEXT_PATH (KiCad's own copy of it, for a file a strict
+    parser refuses and KiCad opens) or from PATH."""
     try:
-        root = sexpr.parse(Path(path).read_text(encoding="utf-8"))
+        root = sexpr.parse(Path(text_path or path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, sexpr.SexprError) as exc:
         raise InputError(path, None, f"cannot read board: {exc}") from None
     if not root or root[0] != "kicad_pcb":
@@ -191,19 +193,21 @@ def _body_key(fp, height_mm: float, spec) -> str:
     return content_hash(inputs, extra)[:20]
 
 
-def resolve_shapes(board: Path, draw: bool = True) -> list[PartShape]:
+def resolve_shapes(board: Path, draw: bool = True, text_path: Path | None = None) -> list[PartShape]:
     """Every footprint's shape (sorted by reference). With DRAW, wattcad's bodies and boxes are
-    drawn into the cache where they are not there yet (CadQuery); without, their paths are named only."""
-    return sorted((s for _, s in _resolve(Path(board), read_board(board), draw)), key=lambda s: (s.ref, s.footprint))
+    drawn into the cache where they are not there yet (CadQuery); without, their paths are named only.
+    TEXT_PATH: KiCad's copy of the board to read (read_board); paths still resolve from BOARD's folder."""
+    root = read_board(board, text_path)
+    return sorted((s for _, s in _resolve(Path(board), root, draw)), key=lambda s: (s.ref, s.footprint))
 
 
-def write_shaped_board(board: Path, out: Path, draw: bool = True) -> list[PartShape]:
+def write_shaped_board(board: Path, out: Path, draw: bool = True, text_path: Path | None = None) -> list[PartShape]:
     """A copy of BOARD at OUT whose every part names the file that draws it, by absolute path
     (kicad-cli then needs no variable), and the shapes, sorted by reference. A footprint keeps the
     models it has that resolve (their transforms too); one with none gets wattcad's body or box."""
     from wattcad.core.fileio import write_atomic
 
-    root = read_board(board)
+    root = read_board(board, text_path)
     resolved = _resolve(Path(board), root, draw)
     for node, shape in resolved:
         kept = {id(m) for m in sexpr.children(node, "model")}

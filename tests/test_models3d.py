@@ -154,3 +154,26 @@ def test_the_projects_own_variable_comes_first_as_in_kicad(cache, tmp_path, monk
     board.with_suffix(".kicad_pro").write_text(json.dumps({"text_variables": {"KICAD9_3DMODEL_DIR": "${KIPRJMOD}/mine"}}))
     assert {s.ref: s for s in models3d.resolve_shapes(board, draw=False)}["A1"].files == \
         [str(mine / "Module.3dshapes" / "Adafruit_Feather.step")]
+
+
+def test_a_shaped_copy_keeps_kicads_line_limit():
+    """An embedded file's data (vme-wren carries megabytes of it) is written one atom a line: KiCad's
+    reader refuses a line over 1,000,000 characters. Short lists stay on one line, as before."""
+    data = ["data", *[sexpr.Quoted("QUJD" * 25)] * 2000]
+    text = sexpr.dump(["kicad_pcb", ["embedded_files", ["file", ["name", sexpr.Quoted("x.png")], data]], ["at", "1", "2"]])
+    assert max(len(line) for line in text.splitlines()) < 200 and "\t\t(at 1 2)" not in text and "(at 1 2)" in text
+    assert sexpr.parse(text) == ["kicad_pcb", ["embedded_files", ["file", ["name", "x.png"], data]], ["at", "1", "2"]]
+
+
+def test_a_part_drawn_as_a_line_still_gets_a_body(cache, tmp_path):
+    """A footprint whose fab drawing is one line (KiCad's video demo has such parts) gets a sliver of
+    a box, not a CAD error."""
+    from wattcad.enclosure.bodies import write_body_step
+    from wattcad.footprints.model import Footprint, Graphic
+
+    fp = Footprint(name="Line", graphics=[Graphic(kind="line", layer="F.Fab", points=[(0.0, 0.0), (3.0, 0.0)], width_mm=0.1)])
+    made = write_body_step(fp, 1.0, tmp_path / "line.step")
+    import cadquery as cq
+
+    bb = cq.importers.importStep(str(made)).val().BoundingBox()
+    assert bb.xlen == pytest.approx(3.0) and bb.ylen == pytest.approx(0.05) and bb.zlen == pytest.approx(1.0)

@@ -192,17 +192,34 @@ GLB_CACHE_KEEP = 16  # boards' GLBs kept in the cache, the most recently used
 def cached_glb(board: Path) -> BoardGlb:
     """The board's GLB with every part drawn (models3d), from the cache when an earlier render of
     the same board (its file, every model's content, kicad-cli, the export's flags) made it."""
-    import hashlib
 
-    from wattcad.blender.kicad_export import GLB_FLAGS, KicadCliMissing, find_kicad_cli
-    from wattcad.kicad import models3d
+    from wattcad.blender.kicad_export import KicadCliMissing, find_kicad_cli
 
     try:
         cli = Path(find_kicad_cli()).resolve()
     except KicadCliMissing as exc:
         raise MissingToolError(str(exc)) from None
-    root = models3d.read_board(board)
-    shapes = models3d.resolve_shapes(board, draw=False)
+    scratch = Path(tempfile.mkdtemp(prefix="wattcad-glb-"))
+    try:
+        return _cached_glb(board, cli, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _cached_glb(board: Path, cli: Path, scratch: Path) -> BoardGlb:
+    import hashlib
+
+    from wattcad.blender.kicad_export import GLB_FLAGS
+    from wattcad.kicad import models3d
+
+    try:
+        text, root = None, models3d.read_board(board)
+    except InputError:  # KiCad's copy where wattcad's strict reader refuses a file KiCad opens (pcbnew)
+        from wattcad.kicad.board_io import current_format_copy
+
+        text = current_format_copy(board, scratch)[0]
+        root = models3d.read_board(board, text)
+    shapes = models3d.resolve_shapes(board, draw=False, text_path=text)
     h = hashlib.sha256(board.read_bytes())
     project = board.with_suffix(".kicad_pro")  # its text variables reach the silkscreen's texts
     if project.is_file():
@@ -221,7 +238,7 @@ def cached_glb(board: Path) -> BoardGlb:
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="wattcad-glb-") as tmp:
         shaped = Path(tmp) / board.name
-        shapes = models3d.write_shaped_board(board, shaped)
+        shapes = models3d.write_shaped_board(board, shaped, text_path=text)
         if project.is_file():
             shutil.copyfile(project, shaped.with_suffix(".kicad_pro"))
         missing = export_board_glb(shaped, Path(tmp) / glb.name).missing_models
