@@ -97,8 +97,9 @@ def import_board(glb: Path, thickness_mm: float = 1.6) -> Assembly:
         if o.parent is None:
             o.parent = root
     asm = Assembly(root, board_thickness=thickness_mm * MM)
+    named = any(finish.is_board_mesh(m.data.name) for m in meshes)  # once: thousands of meshes on a big board
     layer_meshes = [o for o in meshes if o.material_slots and o.material_slots[0].material
-                    and (finish.is_board_mesh(o.data.name) or not any(finish.is_board_mesh(m.data.name) for m in meshes))]
+                    and (not named or finish.is_board_mesh(o.data.name))]
     roles = {o: finish.classify_board_mesh(*_base_colour(o.material_slots[0].material), _z_extent(o), asm.board_thickness,
                                            o.data.name) for o in layer_meshes}
     if "substrate" not in roles.values():
@@ -445,6 +446,4 @@ def run_batch(jobs: list[RenderJob]) -> list[dict]:
     load_s = time.perf_counter() - started
     infos = [run(job, asm) for job in jobs]
     infos[0]["seconds"] = round(infos[0]["seconds"] + load_s, 2)
-    for info in infos:
-        info["board_import_seconds"] = round(load_s, 2)
-    return infos
+    return [{**info, "board_import_seconds": round(load_s, 2)} for info in infos]
