@@ -29,6 +29,7 @@ bench: bootstrap
 	$(PY) benchmarks/pairs.py
 	$(PY) benchmarks/enclosure.py
 	$(PY) benchmarks/render.py
+	$(PY) benchmarks/render_single.py
 	$(PY) benchmarks/build.py
 	$(PY) benchmarks/stop.py
 
