@@ -254,6 +254,10 @@ def _resolve(board: Path, root: list, draw: bool) -> list[tuple[list, PartShape]
         target = cache_root() / "bodies" / _body_key(fp, height, spec) / f"{fp.name}.step"
         if draw and not target.is_file():
             _draw(fp, height, spec, target)
+        if draw and not target.is_file():  # nothing to draw it from: no body, as for a hole
+            shape.drawn, shape.note = "none", "no outline, courtyard or pad to draw a body from"
+            shapes.append((node, shape))
+            continue
         shape.files = [str(target)]
         shape.transforms = [ModelRef(str(target))]
         shapes.append((node, shape))
