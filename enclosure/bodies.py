@@ -39,15 +39,20 @@ def footprint_box(fp: Footprint) -> tuple[float, float, float, float] | None:
 MIN_BODY_MM = 0.05  # a part drawn as a line or a point (one pad, a bare fab line) still gets a sliver
 
 
-def footprint_body(fp: Footprint, height_mm: float) -> cq.Solid | None:
-    box = footprint_box(fp)
-    if box is None or height_mm <= 0:
-        return None
-    x0, y0, x1, y1 = box
+def at_least_a_sliver(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+    """The box, widened about its centre to MIN_BODY_MM where it is narrower."""
     if x1 - x0 < MIN_BODY_MM:
         x0, x1 = (x0 + x1 - MIN_BODY_MM) / 2, (x0 + x1 + MIN_BODY_MM) / 2
     if y1 - y0 < MIN_BODY_MM:
         y0, y1 = (y0 + y1 - MIN_BODY_MM) / 2, (y0 + y1 + MIN_BODY_MM) / 2
+    return x0, y0, x1, y1
+
+
+def footprint_body(fp: Footprint, height_mm: float) -> cq.Solid | None:
+    box = footprint_box(fp)
+    if box is None or height_mm <= 0:
+        return None
+    x0, y0, x1, y1 = at_least_a_sliver(*box)
     return _box(x0, y0, x1, y1, 0.0, height_mm)
 
 

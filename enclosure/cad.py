@@ -10,6 +10,7 @@ import cadquery as cq
 from wattcad.core.boardmodel import BoardModel, Body, to_3d
 from wattcad.core.boardmodel_contract import shape_path
 
+from .bodies import MIN_BODY_MM, at_least_a_sliver
 from .params import EnclosureParams
 from .plan import EnclosurePlan, edge_bodies
 
@@ -28,9 +29,6 @@ def board_solid(model: BoardModel, plan: EnclosurePlan) -> cq.Solid:
         solid = solid.cut(cq.Solid.makeCylinder(hole.diameter_mm / 2, model.thickness_mm + 2,
                                                 cq.Vector(x, y, plan.board_bottom_mm - 1)))
     return solid
-
-
-MIN_BODY_MM = 0.05
 
 
 _STEPS: dict[str, cq.Shape] = {}  # a STEP file read once per process (the same chip body stands for a hundred parts)
@@ -75,12 +73,7 @@ def body_solids(model: BoardModel, plan: EnclosurePlan, model_file=None) -> dict
         if b.shape:
             out[b.ref] = posed_shape(b, plan, model_file)
             continue
-        (x0, y0), (x1, y1) = b.box_min_mm, b.box_max_mm
-        # A part drawn as a line or a point (no fab outline, one pad) still gets a sliver of a box.
-        if x1 - x0 < MIN_BODY_MM:
-            x0, x1 = (x0 + x1 - MIN_BODY_MM) / 2, (x0 + x1 + MIN_BODY_MM) / 2
-        if y1 - y0 < MIN_BODY_MM:
-            y0, y1 = (y0 + y1 - MIN_BODY_MM) / 2, (y0 + y1 + MIN_BODY_MM) / 2
+        x0, y0, x1, y1 = at_least_a_sliver(*b.box_min_mm, *b.box_max_mm)
         if b.side == "top":
             z0 = plan.board_top_mm + b.stands_off_mm
         else:

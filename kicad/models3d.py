@@ -193,11 +193,12 @@ def _body_key(fp, height_mm: float, spec) -> str:
     return content_hash(inputs, extra)[:20]
 
 
-def resolve_shapes(board: Path, draw: bool = True, text_path: Path | None = None) -> list[PartShape]:
+def resolve_shapes(board: Path, draw: bool = True, text_path: Path | None = None, root: list | None = None) -> list[PartShape]:
     """Every footprint's shape (sorted by reference). With DRAW, wattcad's bodies and boxes are
     drawn into the cache where they are not there yet (CadQuery); without, their paths are named only.
-    TEXT_PATH: KiCad's copy of the board to read (read_board); paths still resolve from BOARD's folder."""
-    root = read_board(board, text_path)
+    TEXT_PATH: KiCad's copy of the board to read (read_board); paths still resolve from BOARD's folder.
+    ROOT: the board already read (read_board), not read again."""
+    root = read_board(board, text_path) if root is None else root
     return sorted((s for _, s in _resolve(Path(board), root, draw)), key=lambda s: (s.ref, s.footprint))
 
 

@@ -219,7 +219,7 @@ def _cached_glb(board: Path, cli: Path, scratch: Path) -> BoardGlb:
 
         text = current_format_copy(board, scratch)[0]
         root = models3d.read_board(board, text)
-    shapes = models3d.resolve_shapes(board, draw=False, text_path=text)
+    shapes = models3d.resolve_shapes(board, draw=False, root=root)
     h = hashlib.sha256(board.read_bytes())
     project = board.with_suffix(".kicad_pro")  # its text variables reach the silkscreen's texts
     if project.is_file():
