@@ -183,6 +183,10 @@ def test_freecad_document_is_parametric_and_agrees_with_cadquery(tmp_path):
     assert main(["enclosure", "examples/ade7816/boards/wattcad-ade7816.kicad_pcb", "--out", str(out), "--freecad", "--no-views"]) == 0
     agree = json.loads((out / "fit-freecad.json").read_text())
     assert agree["agree"] and agree["freecad"]["interference_mm3"] == 0
+    # The job names the shapes stored beside it, never the machine's cache: it is the same file wherever it is built.
+    job = json.loads((out / "freecad-job.json").read_text())
+    shapes = {b["shape"] for b in job["boardmodel"]["bodies"] if b["shape"]}
+    assert shapes and all(s.startswith("shapes/") and (out / s).is_file() for s in shapes), shapes
     before = agree["freecad"]["base_bbox_mm"]
     edited = tmp_path / "edited.FCStd"
     # A person edits the wall cell from 2 to 3 mm and recomputes: the base grows 1 mm on each side.

@@ -73,8 +73,10 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
         files.append(work / "board-assembly.step")
         from wattcad.core.boardmodel_contract import store_shapes
 
-        # The model names its shapes beside it (shapes/), so the folder travels whole.
-        write_atomic(work / "boardmodel.json", store_shapes(model, work).to_json())
+        # The model names its shapes beside it (shapes/), so the folder travels whole, and the
+        # FreeCAD job holds the same model: no cache path, the same files wherever it is built.
+        stored = store_shapes(model, work)
+        write_atomic(work / "boardmodel.json", stored.to_json())
         write_atomic(work / "fit.json", json.dumps(report, indent=2, sort_keys=True) + "\n")
         files += [work / "boardmodel.json", work / "fit.json"]
         if views:
@@ -82,7 +84,7 @@ def build_enclosure(board: Path, out_dir: Path, params_path: Path | None = None,
         if freecad:
             from wattcad.enclosure.freecad_job import build_freecad
 
-            files += build_freecad(work, model, params, report, plan)
+            files += build_freecad(work, stored, params, report, plan)
         from wattcad.core.reproducible import normalise_fcstd, normalise_step
 
         for step in work.glob("*.step"):
