@@ -78,7 +78,7 @@ class Picture:
     samples: int = 32
     style: str = ""
     turntable_frames: int = 0
-    preview: bool = False  # fast denoising, fewer bounces: a build's default
+    preview: bool = False  # fewer bounces: a build's default
 
 
 def render(board: Path, out: Path, enclosure: Path | None = None, view: str = "iso", size: tuple[int, int] = (1280, 960),
@@ -209,6 +209,7 @@ def cached_glb(board: Path) -> BoardGlb:
 def _cached_glb(board: Path, cli: Path, scratch: Path) -> BoardGlb:
     import hashlib
 
+    from wattcad.blender.glb_merge import MERGE_VERSION
     from wattcad.blender.kicad_export import GLB_FLAGS
     from wattcad.kicad import models3d
 
@@ -225,7 +226,7 @@ def _cached_glb(board: Path, cli: Path, scratch: Path) -> BoardGlb:
     if project.is_file():
         h.update(project.read_bytes())
     stat = cli.stat()
-    h.update(f"{models3d.shapes_key(shapes)}\0{cli}\0{stat.st_size}\0{stat.st_mtime_ns}\0{GLB_FLAGS}".encode())
+    h.update(f"{models3d.shapes_key(shapes)}\0{cli}\0{stat.st_size}\0{stat.st_mtime_ns}\0{GLB_FLAGS}\0{MERGE_VERSION}".encode())
     folder = models3d.cache_root() / "glb"
     glb, said = folder / f"{h.hexdigest()[:24]}.glb", folder / f"{h.hexdigest()[:24]}.json"
     thickness = models3d.board_thickness_mm(root)

@@ -9,6 +9,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .glb_merge import GlbError, merge_primitives
+
 # Every layer Blender dresses (pads, mask, silkscreen, copper), in the board's own axes (mm, KiCad
 # origin) so the enclosure's STLs, made in the same axes, line up without a transform.
 GLB_FLAGS = ["--subst-models", "--force", "--include-tracks", "--include-pads", "--include-zones",
@@ -81,6 +83,11 @@ def export_glb(board: Path, out: Path, models_dir: Path | None = None, timeout_s
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         ending = f"exit {proc.returncode}" if proc.returncode >= 0 else _signal_name(-proc.returncode)
         raise KicadCliFailed(f"{board}: kicad-cli pcb export glb failed ({ending}): {' '.join(detail[-3:])}")
+    try:  # one primitive per material: Blender imports a big board in seconds, not hours
+        merge_primitives(tmp)
+    except (GlbError, KeyError, IndexError, ValueError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{board}: kicad-cli wrote a GLB wattcad cannot read: {exc}") from None
     os.replace(tmp, out)
     return GlbExport(out, missing)
 
