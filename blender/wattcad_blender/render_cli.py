@@ -40,7 +40,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=parse_size, default=(1280, 960), help="WIDTHxHEIGHT in pixels")
     p.add_argument("--samples", type=int, default=32, help="Cycles samples per pixel (denoised)")
     p.add_argument("--turntable", type=int, default=0, metavar="FRAMES", help="render FRAMES turns instead of one still")
-    p.add_argument("--preview", action="store_true", help="quicker: fast denoising, 3 light bounces")
+    p.add_argument("--preview", action="store_true", help="quicker: 3 light bounces")
     p.add_argument("--thickness-mm", type=float, default=1.6)
     p.add_argument("--out", type=Path, help="the PNG to write")
     p.add_argument("--info", type=Path, help="where to write the JSON (default: beside --out)")

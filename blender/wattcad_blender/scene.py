@@ -282,8 +282,7 @@ def place_camera(camera: views.Camera, name: str = "wattcad camera"):
 
 def configure_render(width_px: int, height_px: int, samples: int, seed: int = 0, preview: bool = False) -> str:
     """Cycles: the GPU when Blender finds one, else the CPU; denoised; a fixed seed; no metadata stamp
-    (no date in the PNG): the same scene, the same picture. A preview: OIDN's fast prefilter, 3 bounces
-    (640x480 at 4 samples in 1.9 s instead of 4.4 s on 2 cores, the prefilter most of the difference)."""
+    (no date in the PNG): the same scene, the same picture. A preview: 3 bounces."""
     scene = bpy.context.scene
     scene.render.engine = "CYCLES"
     scene.render.resolution_x, scene.render.resolution_y = width_px, height_px
@@ -298,9 +297,11 @@ def configure_render(width_px: int, height_px: int, samples: int, seed: int = 0,
     scene.cycles.use_adaptive_sampling = True
     scene.cycles.seed = seed
     scene.cycles.use_animated_seed = False
-    # OIDN's fast network: 7.7 s less at 960x540 on 2 cores, the same picture (benchmarks/render_single.py)
+    # OIDN's fast network, its albedo and normal taken as rendered (no prefilter): ~12 s less at
+    # 960x540 on 2 cores than the high-quality network and accurate prefilter, and nearer that
+    # picture than the same render with another seed is (benchmarks/render_single.py --denoise).
     scene.cycles.use_denoising, scene.cycles.denoising_quality = True, "FAST"
-    scene.cycles.denoising_prefilter = "FAST" if preview else "ACCURATE"
+    scene.cycles.denoising_prefilter = "NONE"
     scene.cycles.max_bounces = 3 if preview else 8
     scene.view_settings.view_transform = "AgX"
     device = "CPU"

@@ -49,7 +49,7 @@ def add(sub) -> None:
                     help="iso: hero perspective; top/front: orthographic, true to scale; exploded: lid and board lifted")
     rn.add_argument("--size", type=_size, default=(1280, 960), metavar="WxH", help="pixels (default 1280x960)")
     rn.add_argument("--samples", type=int, default=32, help="Cycles samples per pixel, denoised (default 32)")
-    rn.add_argument("--preview", action="store_true", help="quicker: fast denoising and 3 light bounces (a build's previews)")
+    rn.add_argument("--preview", action="store_true", help="quicker: 3 light bounces (a build's previews)")
     rn.add_argument("--turntable", type=int, default=0, metavar="FRAMES", help="render FRAMES turns and a GIF")
     rn.add_argument("--out", required=True, metavar="FILE.png")
     rn.set_defaults(func=cmd_render)

@@ -10,7 +10,7 @@ from wattcad.pipeline.outputs import Output, register
 # Each view as a final picture: (enclosure style, size in px, Cycles samples).
 VIEW_STYLES = {"iso": ("cutaway", (1280, 960), 32), "top": ("open", (1200, 900), 16),
                "front": ("translucent", (960, 540), 16), "exploded": ("", (1280, 960), 24)}
-# Previews: half the size each way, few samples, fast denoising; chosen so that a picture costs no
+# Previews: half the size each way, few samples, 3 bounces; chosen so that a picture costs no
 # more than `kicad-cli pcb render --quality high` of the same size (benchmarks/render.py).
 PREVIEW_SCALE, PREVIEW_SAMPLES = 0.5, 4
 ENCLOSURE_FILES = ("base.stl", "lid.stl", "fit.json", "boardmodel.json")
