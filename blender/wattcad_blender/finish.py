@@ -14,6 +14,7 @@ class Finish:
     roughness: float = 0.5
     coat: float = 0.0
     alpha: float = 1.0
+    matte: bool = False  # a plain diffuse surface, no gloss (scene.material)
 
 
 ENIG = Finish("wattcad ENIG gold", (1.0, 0.72, 0.33), metallic=1.0, roughness=0.22)
@@ -30,7 +31,7 @@ MODULE = Finish("wattcad module board", (0.03, 0.03, 0.05), roughness=0.35, coat
 EPOXY = Finish("wattcad epoxy", (0.03, 0.03, 0.03), roughness=0.55)
 CLEAR_PLASTIC = Finish("wattcad clear enclosure", (0.55, 0.62, 0.7), roughness=0.2, alpha=0.12)
 GREY_PLASTIC = Finish("wattcad enclosure", (0.5, 0.52, 0.55), roughness=0.5)
-FLOOR = Finish("wattcad floor", (0.62, 0.63, 0.65), roughness=0.8)
+FLOOR = Finish("wattcad floor", (0.62, 0.63, 0.65), roughness=0.8, matte=True)
 DEFAULT_MASK_SRGB = (0.08, 0.2, 0.14)  # KiCad's default green
 MODULE_PCB = Finish("wattcad module PCB", (0.006, 0.09, 0.017), roughness=0.35, coat=0.5)
 WHITE_PLASTIC = Finish("wattcad white plastic", (0.8, 0.8, 0.77), roughness=0.6)

@@ -15,6 +15,7 @@ import bpy
 from mathutils import Matrix, Vector
 
 from . import finish, views
+from .cycles_render import configure_render
 
 try:
     from . import boardmodel  # the packaged add-on: a copy of the core's contract
@@ -56,6 +57,11 @@ def material(f: finish.Finish):
     bsdf.inputs["Coat Weight"].default_value = f.coat
     bsdf.inputs["Alpha"].default_value = f.alpha
     mat.diffuse_color = (*f.rgb, f.alpha)  # the viewport colour in the add-on
+    if f.matte:  # no specular lobe to sample: the floor's pixels cost ~10 % less, the same picture
+        nodes = mat.node_tree.nodes
+        diffuse = nodes.get("Diffuse BSDF") or nodes.new("ShaderNodeBsdfDiffuse")
+        diffuse.inputs["Color"].default_value = (*f.rgb, 1.0)
+        mat.node_tree.links.new(diffuse.outputs["BSDF"], nodes["Material Output"].inputs["Surface"])
     return mat
 
 
@@ -280,50 +286,6 @@ def place_camera(camera: views.Camera, name: str = "wattcad camera"):
     return cam
 
 
-def configure_render(width_px: int, height_px: int, samples: int, seed: int = 0, preview: bool = False) -> str:
-    """Cycles: the GPU when Blender finds one, else the CPU; denoised; a fixed seed; no metadata stamp
-    (no date in the PNG): the same scene, the same picture. A preview: 3 bounces."""
-    scene = bpy.context.scene
-    scene.render.engine = "CYCLES"
-    scene.render.resolution_x, scene.render.resolution_y = width_px, height_px
-    scene.render.resolution_percentage = 100
-    scene.render.image_settings.file_format = "PNG"
-    scene.render.image_settings.color_mode = "RGB"
-    scene.render.use_stamp = False
-    scene.render.use_stamp_date = scene.render.use_stamp_time = scene.render.use_stamp_render_time = False
-    scene.render.use_stamp_frame = scene.render.use_stamp_camera = scene.render.use_stamp_scene = False
-    scene.render.use_stamp_filename = scene.render.use_stamp_memory = scene.render.use_stamp_hostname = False
-    scene.cycles.samples = samples
-    scene.cycles.use_adaptive_sampling = True
-    scene.cycles.seed = seed
-    scene.cycles.use_animated_seed = False
-    # OIDN's fast network, its albedo and normal taken as rendered (no prefilter): ~12 s less at
-    # 960x540 on 2 cores than the high-quality network and accurate prefilter, and nearer that
-    # picture than the same render with another seed is (benchmarks/render_single.py --denoise).
-    scene.cycles.use_denoising, scene.cycles.denoising_quality = True, "FAST"
-    scene.cycles.denoising_prefilter = "NONE"
-    scene.cycles.max_bounces = 3 if preview else 8
-    scene.view_settings.view_transform = "AgX"
-    device = "CPU"
-    try:
-        prefs = bpy.context.preferences.addons["cycles"].preferences
-        for kind in ("OPTIX", "CUDA", "HIP", "ONEAPI", "METAL"):
-            try:
-                prefs.compute_device_type = kind
-            except TypeError:
-                continue
-            gpus = [d for d in prefs.get_devices_for_type(kind) if d.type != "CPU"]
-            if gpus:
-                for d in gpus:
-                    d.use = True
-                device = kind
-                break
-    except (KeyError, AttributeError):
-        pass
-    scene.cycles.device = "GPU" if device != "CPU" else "CPU"
-    return device
-
-
 def render_still(path: Path) -> None:
     """Render into a scratch name beside `path`, then rename: never a half-written picture."""
     path = Path(path)
@@ -347,7 +309,7 @@ class RenderJob:
     enclosure_style: str = ""  # "" = translucent, solid when exploded
     turntable_frames: int = 0
     thickness_mm: float = 1.6
-    preview: bool = False  # quicker denoising and fewer bounces (configure_render)
+    preview: bool = False  # fewer bounces (configure_render)
 
 
 def load_board(glb: Path, thickness_mm: float) -> Assembly:
