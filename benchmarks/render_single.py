@@ -131,8 +131,9 @@ def main() -> None:
             from wattcad.render_job import cached_glb
 
             glb = cached_glb(BOARD).path
-            subprocess.run([blender[0], "-c", DENOISE_CHECK, str(REPO / "blender"), str(glb), str(width), str(height),
-                            str(tmp)], check=True)
+            said = subprocess.run([blender[0], "-c", DENOISE_CHECK, str(REPO / "blender"), str(glb), str(width), str(height),
+                                   str(tmp)], check=True, capture_output=True, text=True).stdout
+            print("\n".join(line for line in said.splitlines() if line.startswith("denoise")))
 
 
 if __name__ == "__main__":
