@@ -143,8 +143,8 @@ def _copied(doc: dict, binary: bytes, primitive: dict, out: _Writer) -> dict:
 
 
 def merge_primitives(path: Path) -> int:
-    """Rewrite the GLB at PATH with each big mesh's primitives joined per material (same triangles,
-    same vertices, same order); returns how many primitives there were before it, 0 when the file
+    """Rewrite the GLB at PATH with each big mesh's primitives joined per material (the same
+    triangles and vertices, in their order within each material); returns how many primitives there were before it, 0 when the file
     was left as it is (no mesh over MERGE_ABOVE primitives, or a GLB this does not rewrite)."""
     doc, binary = read_glb(path)
     meshes = doc.get("meshes", [])
@@ -154,8 +154,9 @@ def merge_primitives(path: Path) -> int:
     for mesh in meshes:
         groups: dict = defaultdict(list)
         order = []  # each joined group where its first primitive was; the others in their places
+        joins = len(mesh["primitives"]) > MERGE_ABOVE
         for primitive in mesh["primitives"]:
-            key = _group_key(doc, primitive) if len(mesh["primitives"]) > MERGE_ABOVE else None
+            key = _group_key(doc, primitive) if joins else None
             if key is None or key not in groups:
                 order.append(key if key is not None else primitive)
             if key is not None:
